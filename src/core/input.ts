@@ -1,0 +1,140 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, fail, formatShape, isTensor, typeFail } from './errors.js';
+
+/**
+ * Data the package accepts wherever a batch of samples is expected:
+ * - a `tf.Tensor` (`[n, d]`, or `[n, h, w, c]` for images) — used as is, never disposed by us;
+ * - a `number[][]` (`n` rows of `d` numbers);
+ * - `{ data, shape }`: a flat row-major typed array and its shape.
+ *
+ * @category Data
+ */
+export type DataInput =
+  | tf.Tensor
+  | readonly (readonly number[])[]
+  | { readonly data: Float32Array | Float64Array; readonly shape: readonly number[] };
+
+/** A 2-D data input: `[n, d]`. @category Data */
+export type MatrixInput =
+  | tf.Tensor2D
+  | readonly (readonly number[])[]
+  | { readonly data: Float32Array | Float64Array; readonly shape: readonly [number, number] };
+
+/** A flat, row-major float64 copy of a matrix. @internal */
+export interface HostMatrix {
+  data: Float64Array;
+  rows: number;
+  cols: number;
+}
+
+function isFlat(x: unknown): x is { data: Float32Array | Float64Array; shape: readonly number[] } {
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    'data' in x &&
+    'shape' in x &&
+    (x.data instanceof Float32Array || x.data instanceof Float64Array) &&
+    Array.isArray(x.shape)
+  );
+}
+
+function checkFlatShape(shape: readonly number[], length: number, fn: string, arg: string): void {
+  if (shape.some((s) => !Number.isInteger(s) || s < 0)) {
+    fail(fn, `${arg}.shape`, 'an array of non-negative integers', shape);
+  }
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (size !== length) {
+    throw new Error(
+      `${fn}: argument '${arg}' has shape ${formatShape(shape)} (${size} values) but its data holds ${length} values`,
+    );
+  }
+}
+
+function rowsToFlat(rows: readonly (readonly number[])[], fn: string, arg: string): { data: Float32Array; shape: [number, number] } {
+  const n = rows.length;
+  const first = rows[0];
+  if (!Array.isArray(first)) typeFail(fn, arg, 'a tf.Tensor, number[][] or { data, shape }', rows);
+  const d = first.length;
+  const data = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const row = rows[i];
+    if (!Array.isArray(row) || row.length !== d) {
+      throw new Error(`${fn}: argument '${arg}' must be a rectangular number[][]: row 0 has ${d} values, row ${i} is ${describe(row)}`);
+    }
+    for (let j = 0; j < d; j++) {
+      const v = row[j];
+      if (typeof v !== 'number') typeFail(fn, `${arg}[${i}][${j}]`, 'a number', v);
+      data[i * d + j] = v;
+    }
+  }
+  return { data, shape: [n, d] };
+}
+
+/**
+ * Turns any {@link DataInput} into a float32 tensor. A tensor input is returned as is
+ * (the caller must not dispose it); any other input gives a new tensor that the caller owns:
+ * dispose it when `result !== x`.
+ * @internal
+ */
+export function toTensor(x: unknown, fn: string, arg: string): tf.Tensor {
+  if (isTensor(x)) {
+    if (x.isDisposed) throw new Error(`${fn}: argument '${arg}' is a disposed tensor`);
+    return x;
+  }
+  if (Array.isArray(x)) {
+    if (x.length === 0) fail(fn, arg, 'a non-empty number[][]', x);
+    const { data, shape } = rowsToFlat(x, fn, arg);
+    return tf.tensor2d(data, shape);
+  }
+  if (isFlat(x)) {
+    checkFlatShape(x.shape, x.data.length, fn, arg);
+    const data = x.data instanceof Float32Array ? x.data : Float32Array.from(x.data);
+    return tf.tensor(data, [...x.shape], 'float32');
+  }
+  return typeFail(fn, arg, 'a tf.Tensor, number[][] or { data: Float32Array | Float64Array, shape }', x);
+}
+
+/** {@link toTensor} that also requires rank 2. @internal */
+export function toTensor2D(x: unknown, fn: string, arg: string): tf.Tensor2D {
+  const t = toTensor(x, fn, arg);
+  if (t.rank !== 2) {
+    if (t !== x) t.dispose();
+    throw new Error(`${fn}: argument '${arg}' must be 2-D [samples, features], got shape ${formatShape(t.shape)}`);
+  }
+  return t as tf.Tensor2D;
+}
+
+/**
+ * Copies any 2-D input into a float64 host matrix (reads tensors synchronously). Does not
+ * check values; see {@link assertFiniteHost}.
+ * @internal
+ */
+export function toHostMatrix(x: unknown, fn: string, arg: string): HostMatrix {
+  if (isTensor(x)) {
+    if (x.isDisposed) throw new Error(`${fn}: argument '${arg}' is a disposed tensor`);
+    if (x.rank !== 2) throw new Error(`${fn}: argument '${arg}' must be 2-D [samples, features], got shape ${formatShape(x.shape)}`);
+    return { data: Float64Array.from(x.dataSync() as Float32Array), rows: x.shape[0]!, cols: x.shape[1]! };
+  }
+  if (Array.isArray(x)) {
+    if (x.length === 0) fail(fn, arg, 'a non-empty number[][]', x);
+    const { data, shape } = rowsToFlat(x, fn, arg);
+    return { data: Float64Array.from(data), rows: shape[0], cols: shape[1] };
+  }
+  if (isFlat(x)) {
+    checkFlatShape(x.shape, x.data.length, fn, arg);
+    if (x.shape.length !== 2) throw new Error(`${fn}: argument '${arg}' must be 2-D [samples, features], got shape ${formatShape(x.shape)}`);
+    return { data: x.data instanceof Float64Array ? x.data.slice() : Float64Array.from(x.data), rows: x.shape[0]!, cols: x.shape[1]! };
+  }
+  return typeFail(fn, arg, 'a tf.Tensor2D, number[][] or { data: Float32Array | Float64Array, shape: [n, d] }', x);
+}
+
+/** Throws naming the first NaN or ±Infinity and where it is. @internal */
+export function assertFiniteHost(data: ArrayLike<number>, cols: number, fn: string, arg: string): void {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (!Number.isFinite(v)) {
+      const where = cols > 0 ? `row ${Math.floor(i / cols)}, column ${i % cols}` : `index ${i}`;
+      throw new Error(`${fn}: argument '${arg}' must hold finite numbers, found ${String(v)} at ${where}`);
+    }
+  }
+}

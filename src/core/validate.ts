@@ -1,0 +1,74 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import { fail, formatShape, isTensor, typeFail } from './errors.js';
+
+/** Throws a TypeError unless `value` is a tfjs tensor. @internal */
+export function assertTensor(value: unknown, fn: string, arg: string): asserts value is tf.Tensor {
+  if (!isTensor(value)) typeFail(fn, arg, 'a tf.Tensor', value);
+  if (value.isDisposed) throw new Error(`${fn}: argument '${arg}' is a disposed tensor`);
+}
+
+/**
+ * Throws unless `t` has the given rank and sizes (`null` = any size).
+ * @internal
+ */
+export function assertShape(t: tf.Tensor, expected: readonly (number | null)[], fn: string, arg: string): void {
+  const ok = t.rank === expected.length && expected.every((s, i) => s === null || s === t.shape[i]);
+  if (!ok) {
+    throw new Error(
+      `${fn}: argument '${arg}' must have shape ${formatShape(expected)}, got shape ${formatShape(t.shape)}`,
+    );
+  }
+}
+
+/** Throws unless two tensors have the same shape, naming both arguments. @internal */
+export function assertSameShape(a: tf.Tensor, b: tf.Tensor, fn: string, argA: string, argB: string): void {
+  if (a.rank !== b.rank || a.shape.some((s, i) => s !== b.shape[i])) {
+    throw new Error(
+      `${fn}: arguments '${argA}' and '${argB}' must have the same shape, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`,
+    );
+  }
+}
+
+/** Options for {@link assertNumber}. @internal */
+export interface NumberRule {
+  /** Smallest allowed value (inclusive unless `minExclusive`). */
+  min?: number;
+  /** Largest allowed value (inclusive unless `maxExclusive`). */
+  max?: number;
+  minExclusive?: boolean;
+  maxExclusive?: boolean;
+  integer?: boolean;
+}
+
+/**
+ * Throws unless `value` is a finite number obeying `rule`; the message names the
+ * function, the option and the allowed range.
+ * @internal
+ */
+export function assertNumber(value: unknown, fn: string, arg: string, rule: NumberRule = {}): asserts value is number {
+  const { min, max, minExclusive = false, maxExclusive = false, integer = false } = rule;
+  const parts: string[] = [integer ? 'an integer' : 'a finite number'];
+  if (min !== undefined) parts.push(`${minExclusive ? '>' : '>='} ${min}`);
+  if (max !== undefined) parts.push(`${maxExclusive ? '<' : '<='} ${max}`);
+  const expected = parts.join(' ');
+  if (typeof value !== 'number') typeFail(fn, arg, expected, value);
+  if (!Number.isFinite(value)) fail(fn, arg, expected, value);
+  if (integer && !Number.isInteger(value)) fail(fn, arg, expected, value);
+  if (min !== undefined && (minExclusive ? value <= min : value < min)) fail(fn, arg, expected, value);
+  if (max !== undefined && (maxExclusive ? value >= max : value > max)) fail(fn, arg, expected, value);
+}
+
+/** Throws unless `value` is one of `allowed`. @internal */
+export function assertOneOf<T extends string>(value: unknown, allowed: readonly T[], fn: string, arg: string): asserts value is T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    fail(fn, arg, `one of ${allowed.map((a) => `'${a}'`).join(', ')}`, value);
+  }
+}
+
+/** Throws unless `value` is an array of positive integers (layer sizes). @internal */
+export function assertUnits(value: unknown, fn: string, arg: string): asserts value is number[] {
+  if (!Array.isArray(value)) typeFail(fn, arg, 'an array of positive integers', value);
+  value.forEach((u, i) => assertNumber(u, fn, `${arg}[${i}]`, { min: 1, integer: true }));
+}
+
+

@@ -1,0 +1,1 @@
+export type { Batch, LossContext, LossOutput, TrainableModel } from './contract.js';
