@@ -1,0 +1,2 @@
+export { useBackend, ensureGradients } from './useBackend.js';
+export type { BackendName, BackendPreference, BackendInfo, GpuAdapterInfo, UseBackendOptions } from './useBackend.js';

@@ -1,0 +1,294 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * The tfjs backends that {@link useBackend} knows how to start.
+ * - `webgpu`: `@tensorflow/tfjs-backend-webgpu`; in Node the adapter comes from the `webgpu` package (Dawn).
+ * - `wasm`: `@tensorflow/tfjs-backend-wasm` (SIMD; one thread in Node).
+ * - `cpu`: `@tensorflow/tfjs-backend-cpu` (plain JavaScript; slow but always there).
+ * - `tensorflow`: `@tensorflow/tfjs-node`, only when the application installed it (Node only).
+ *
+ * @category Backends
+ */
+export type BackendName = 'webgpu' | 'wasm' | 'cpu' | 'tensorflow';
+
+/** `'auto'`, one backend by name, or an ordered list to try. @category Backends */
+export type BackendPreference = 'auto' | BackendName | readonly BackendName[];
+
+/** What a WebGPU adapter says about itself. @category Backends */
+export interface GpuAdapterInfo {
+  readonly vendor: string;
+  readonly architecture: string;
+  readonly description: string;
+  /** True for a software fallback adapter (SwiftShader), or for a known CPU rasteriser (llvmpipe, lavapipe). */
+  readonly isFallbackAdapter: boolean;
+}
+
+/** The backend that {@link useBackend} started. @category Backends */
+export interface BackendInfo {
+  readonly name: BackendName;
+  /** wasm only: whether the SIMD build runs. */
+  readonly simd?: boolean;
+  /** wasm only: threads in use (1 in Node, where tfjs-backend-wasm has no threads). */
+  readonly threads?: number;
+  /** webgpu only: the adapter in use. */
+  readonly adapter?: GpuAdapterInfo;
+}
+
+/** Options of {@link useBackend}. @category Backends */
+export interface UseBackendOptions {
+  /**
+   * Accept a software WebGPU adapter (SwiftShader, llvmpipe). Default: `false` with `'auto'`
+   * (a software GPU is slower than wasm), `true` when `'webgpu'` is asked for by name.
+   */
+  readonly allowSoftwareAdapter?: boolean;
+  /** Where the `.wasm` files of tfjs-backend-wasm are served from (browser bundles); see `setWasmPaths`. */
+  readonly wasmPaths?: string;
+  /**
+   * Node only: how to make a WebGPU adapter with the `webgpu` package. `flags` go to
+   * `create(flags)` (e.g. `['backend=opengles']` with `EGL_PLATFORM=surfaceless` in the
+   * environment, which runs on Mesa without a GPU); `featureLevel: 'compatibility'` is what
+   * Dawn's OpenGL ES backend needs.
+   */
+  readonly nodeWebGpu?: { readonly flags?: readonly string[]; readonly featureLevel?: 'core' | 'compatibility' };
+}
+
+const FN = 'useBackend';
+const ALL: readonly BackendName[] = ['webgpu', 'wasm', 'cpu', 'tensorflow'];
+const SOFTWARE = /swiftshader|llvmpipe|lavapipe|softpipe|microsoft basic render/i;
+
+interface GpuLike {
+  requestAdapter(options?: Record<string, unknown>): Promise<AdapterLike | null>;
+}
+interface AdapterLike {
+  readonly info?: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean };
+  readonly isFallbackAdapter?: boolean;
+  readonly features: ReadonlySet<string>;
+  readonly limits: Record<string, number>;
+  requestDevice(descriptor?: Record<string, unknown>): Promise<unknown>;
+}
+
+const isNode = (): boolean =>
+  typeof process !== 'undefined' && typeof process.versions === 'object' && typeof process.versions.node === 'string';
+
+/**
+ * Imports an optional package by a name held in a variable, so that bundlers neither
+ * bundle it nor fail when it is not installed. Resolves to `undefined` when it is missing.
+ */
+async function importOptional(name: string): Promise<Record<string, unknown> | undefined> {
+  try {
+    return (await import(/* @vite-ignore */ /* webpackIgnore: true */ name)) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+let gradientsReady: Promise<void> | undefined;
+
+/**
+ * Makes sure the gradient functions of tfjs-core's kernels are registered. tfjs-core alone
+ * registers none (training then fails with "gradient function not found for RealDiv").
+ * In Node this loads `@tensorflow/tfjs-layers`, whose Node build registers them (tfjs-core's
+ * own `dist/register_all_gradients.js` cannot be imported by Node's ES module loader); in a
+ * bundled app it imports `@tensorflow/tfjs-core/dist/register_all_gradients`.
+ *
+ * @throws Error when the gradients are still missing afterwards.
+ * @category Backends
+ * @example
+ * ```ts
+ * await ensureGradients();
+ * const g = tf.grad((x: tf.Tensor) => tf.sum(tf.square(x)))(tf.tensor1d([1, 2]));
+ * ```
+ */
+export function ensureGradients(): Promise<void> {
+  gradientsReady ??= (async () => {
+    if (tf.getGradient('RealDiv') !== undefined) return;
+    if (isNode()) await importOptional('@tensorflow/tfjs-layers');
+    else await import('@tensorflow/tfjs-core/dist/register_all_gradients');
+    if (tf.getGradient('RealDiv') === undefined) {
+      throw new Error(
+        "ensureGradients: tfjs-core's gradient functions are not registered and '@tensorflow/tfjs-layers' could not be loaded to register them; install @tensorflow/tfjs-layers",
+      );
+    }
+  })();
+  gradientsReady.catch(() => (gradientsReady = undefined));
+  return gradientsReady;
+}
+
+function adapterInfo(adapter: AdapterLike): GpuAdapterInfo {
+  const info = adapter.info ?? {};
+  const vendor = info.vendor ?? '';
+  const architecture = info.architecture ?? '';
+  const description = info.description ?? '';
+  const flagged = info.isFallbackAdapter ?? adapter.isFallbackAdapter ?? false;
+  const software = flagged || SOFTWARE.test(`${vendor} ${architecture} ${description}`);
+  return { vendor, architecture, description, isFallbackAdapter: software };
+}
+
+async function findGpu(options: UseBackendOptions): Promise<GpuLike | string> {
+  const nav = (globalThis as { navigator?: { gpu?: GpuLike } }).navigator;
+  if (nav?.gpu) return nav.gpu;
+  if (!isNode()) return 'navigator.gpu is not defined (this browser has no WebGPU)';
+  const dawn = await importOptional('webgpu');
+  if (!dawn || typeof dawn['create'] !== 'function') {
+    return "navigator.gpu is not defined and the optional package 'webgpu' (Dawn for Node) is not installed";
+  }
+  const create = dawn['create'] as (flags: string[]) => GpuLike;
+  const gpu = create([...(options.nodeWebGpu?.flags ?? [])]);
+  // tfjs-backend-webgpu reads the WebGPU constants (GPUBufferUsage, ...) from globalThis.
+  Object.assign(globalThis, dawn['globals'] as object);
+  const g = globalThis as { navigator?: { gpu?: GpuLike } };
+  if (g.navigator === undefined) {
+    Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+  } else {
+    Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true, writable: true });
+  }
+  return gpu;
+}
+
+type Attempt = { info: BackendInfo } | { reason: string };
+
+async function startWebGpu(options: UseBackendOptions, allowSoftware: boolean): Promise<Attempt> {
+  const gpu = await findGpu(options);
+  if (typeof gpu === 'string') return { reason: gpu };
+  const request: Record<string, unknown> = { powerPreference: 'high-performance' };
+  if (options.nodeWebGpu?.featureLevel) request['featureLevel'] = options.nodeWebGpu.featureLevel;
+  let adapter: AdapterLike | null;
+  try {
+    adapter = await gpu.requestAdapter(request);
+  } catch (error) {
+    return { reason: `requestAdapter() threw: ${(error as Error).message}` };
+  }
+  if (!adapter) return { reason: 'navigator.gpu.requestAdapter() gave no adapter' };
+  const info = adapterInfo(adapter);
+  if (info.isFallbackAdapter && !allowSoftware) {
+    return {
+      reason: `the only adapter is a software one (${info.vendor || info.description || 'fallback'}), slower than wasm; pass { allowSoftwareAdapter: true } or ask for 'webgpu' by name`,
+    };
+  }
+  if (tf.getBackend() === 'webgpu') return { info: { name: 'webgpu', adapter: info } };
+  if (isNode()) {
+    const mod = await importOptional('@tensorflow/tfjs-backend-webgpu');
+    const Backend = mod?.['WebGPUBackend'] as (new (device: unknown, info: unknown) => tf.KernelBackend) | undefined;
+    if (!Backend) return { reason: "the optional package '@tensorflow/tfjs-backend-webgpu' is not installed" };
+    // Register a factory that uses the adapter inspected above (tfjs' own asks for a default
+    // adapter, which Dawn's compatibility-mode adapters do not answer).
+    if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
+    tf.registerBackend('webgpu', async () => new Backend(await adapter.requestDevice(deviceDescriptor(adapter)), adapter.info), 3);
+  } else if (!tf.findBackendFactory('webgpu')) {
+    return { reason: "tfjs-backend-webgpu is not registered: add `import '@tensorflow/tfjs-backend-webgpu'` to the app" };
+  }
+  return (await tf.setBackend('webgpu'))
+    ? { info: { name: 'webgpu', adapter: info } }
+    : { reason: "tf.setBackend('webgpu') failed (tfjs logged why above)" };
+}
+
+/** The device limits tfjs-backend-webgpu relies on: ask for the adapter's own maxima. */
+function deviceDescriptor(adapter: AdapterLike): Record<string, unknown> {
+  const names = [
+    'maxComputeWorkgroupStorageSize',
+    'maxComputeWorkgroupsPerDimension',
+    'maxStorageBufferBindingSize',
+    'maxBufferSize',
+    'maxComputeWorkgroupSizeX',
+    'maxComputeInvocationsPerWorkgroup',
+  ];
+  const requiredLimits: Record<string, number> = {};
+  for (const n of names) if (typeof adapter.limits[n] === 'number') requiredLimits[n] = adapter.limits[n];
+  const requiredFeatures = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
+  return { requiredLimits, requiredFeatures };
+}
+
+async function startPackaged(name: 'wasm' | 'cpu' | 'tensorflow', pkg: string, options: UseBackendOptions): Promise<Attempt> {
+  if (name === 'tensorflow' && !isNode()) return { reason: '@tensorflow/tfjs-node runs in Node only' };
+  let mod: Record<string, unknown> | undefined;
+  if (!tf.findBackendFactory(name)) {
+    mod = await importOptional(pkg);
+    if (!mod || !tf.findBackendFactory(name)) {
+      return { reason: `the optional package '${pkg}' is not installed${isNode() ? '' : ` or not imported (add \`import '${pkg}'\` to the app)`}` };
+    }
+  }
+  if (name === 'wasm' && options.wasmPaths !== undefined) {
+    mod ??= await importOptional(pkg);
+    (mod?.['setWasmPaths'] as ((p: string) => void) | undefined)?.(options.wasmPaths);
+  }
+  if (!(await tf.setBackend(name))) {
+    const hint = name === 'wasm' ? ' (often: the .wasm files were not found; pass wasmPaths)' : '';
+    return { reason: `tf.setBackend('${name}') failed${hint}; tfjs logged why above` };
+  }
+  if (name !== 'wasm') return { info: { name } };
+  const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+  mod ??= await importOptional(pkg);
+  const threads = (mod?.['getThreadsCount'] as (() => number) | undefined)?.() ?? 1;
+  return { info: { name, simd, threads } };
+}
+
+function start(name: BackendName, options: UseBackendOptions, auto: boolean): Promise<Attempt> {
+  switch (name) {
+    case 'webgpu':
+      return startWebGpu(options, options.allowSoftwareAdapter ?? !auto);
+    case 'wasm':
+      return startPackaged('wasm', '@tensorflow/tfjs-backend-wasm', options);
+    case 'cpu':
+      return startPackaged('cpu', '@tensorflow/tfjs-backend-cpu', options);
+    case 'tensorflow':
+      return startPackaged('tensorflow', '@tensorflow/tfjs-node', options);
+  }
+}
+
+/**
+ * Chooses, starts and activates a tfjs backend, and registers the gradient functions that
+ * training needs.
+ *
+ * - `'auto'` (default): WebGPU when `navigator.gpu` gives an adapter that is not a software
+ *   fallback (in Node, `navigator.gpu` comes from the optional `webgpu` package when it is
+ *   installed); then `tensorflow` where the application installed `@tensorflow/tfjs-node`;
+ *   then wasm; then cpu. It never picks SwiftShader or llvmpipe: on a CPU they are slower than wasm.
+ * - a name: that backend, or an Error saying why it cannot start.
+ * - a list: the first that starts, or an Error listing why each failed.
+ *
+ * In Node the backend packages are imported on demand. In a browser bundle, import the
+ * backends you want once (`import '@tensorflow/tfjs-backend-webgpu'`), and `useBackend`
+ * chooses among them. wasm cannot train convolutional models (it lacks
+ * `Conv2DBackpropFilter`); use cpu or webgpu for those.
+ *
+ * @param preference - `'auto'`, a {@link BackendName}, or an ordered list of names.
+ * @param options - see {@link UseBackendOptions}.
+ * @returns what started: `{ name, simd?, threads?, adapter? }`.
+ * @throws Error naming the backend and the reason when the asked backend (or every one in the list) cannot start.
+ * @category Backends
+ * @example
+ * ```ts
+ * const backend = await useBackend();          // 'auto'
+ * console.log(backend.name);                   // 'wasm' on a machine without a GPU
+ * await useBackend(['webgpu', 'cpu']);         // first that starts
+ * ```
+ */
+export async function useBackend(preference: BackendPreference = 'auto', options: UseBackendOptions = {}): Promise<BackendInfo> {
+  const auto = preference === 'auto';
+  let names: readonly BackendName[];
+  if (auto) names = isNode() ? ['webgpu', 'tensorflow', 'wasm', 'cpu'] : ['webgpu', 'wasm', 'cpu'];
+  else if (typeof preference === 'string') names = [preference];
+  else names = preference;
+  if (!Array.isArray(names) || names.length === 0 || names.some((n) => !ALL.includes(n))) {
+    throw new Error(
+      `${FN}: argument 'preference' must be 'auto', one of ${ALL.map((n) => `'${n}'`).join(', ')} or a non-empty list of them, got ${JSON.stringify(preference)}`,
+    );
+  }
+  await ensureGradients();
+  const reasons: string[] = [];
+  for (const name of names) {
+    let attempt: Attempt;
+    try {
+      attempt = await start(name, options, auto);
+    } catch (error) {
+      attempt = { reason: (error as Error).message };
+    }
+    if ('info' in attempt) {
+      await tf.ready();
+      return attempt.info;
+    }
+    reasons.push(`${name}: ${attempt.reason}`);
+  }
+  if (names.length === 1) throw new Error(`${FN}: backend '${names[0]}' cannot start: ${reasons[0]!.slice(names[0]!.length + 2)}`);
+  throw new Error(`${FN}: no backend of [${names.join(', ')}] could start:\n  ${reasons.join('\n  ')}`);
+}

@@ -1,0 +1,42 @@
+// An app that imports one name must get that name, not the whole package: bundling
+// `import { mse } from 'autoencoders'` (or PCA) must leave tfjs-layers out.
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const entry = fileURLToPath(new URL('../../src/index.ts', import.meta.url));
+
+async function bundle(source: string): Promise<{ bytes: number; inputs: string[] }> {
+  const result = await build({
+    stdin: { contents: source, resolveDir: process.cwd(), loader: 'ts' },
+    bundle: true,
+    write: false,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    metafile: true,
+    logLevel: 'silent',
+    alias: { autoencoders: entry },
+  });
+  return { bytes: result.outputFiles[0]!.contents.byteLength, inputs: Object.keys(result.metafile.inputs) };
+}
+
+const cases: Record<string, string> = {
+  '{ useBackend }': "import { useBackend } from 'autoencoders'; console.log(useBackend);",
+};
+
+describe('tree shaking', () => {
+  for (const [names, source] of Object.entries(cases)) {
+    it(`a bundle of import ${names} contains no tfjs-layers code`, async () => {
+      const { bytes, inputs } = await bundle(source);
+      console.log(`bundle of import ${names} from 'autoencoders': ${(bytes / 1024).toFixed(1)} KiB minified (tfjs-core included)`);
+      expect(inputs.some((p) => p.includes('@tensorflow/tfjs-core'))).toBe(true);
+      expect(inputs.filter((p) => p.includes('@tensorflow/tfjs-layers'))).toEqual([]);
+    });
+  }
+
+  it('a bundle of the whole package does contain tfjs-layers (so the check above can fail)', async () => {
+    const { inputs } = await bundle("import * as ae from 'autoencoders'; console.log(ae);");
+    expect(inputs.some((p) => p.includes('@tensorflow/tfjs-layers'))).toBe(true);
+  });
+});
