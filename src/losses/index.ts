@@ -1,0 +1,12 @@
+/**
+ * Training objectives of the four kinds of autoencoder: reconstruction losses, sparsity
+ * penalties and the VAE's negative ELBO. Pure functions on `@tensorflow/tfjs-core` tensors.
+ * @module
+ */
+export { mse, bce, bceWithLogits } from './reconstruction.js';
+export type { ReductionOptions, MseOptions, BceOptions, BceWithLogitsOptions } from './reconstruction.js';
+export { l1Sparsity, klBernoulliSparsity } from './sparsity.js';
+export type { L1SparsityOptions, KlBernoulliSparsityOptions } from './sparsity.js';
+export { gaussianKl, elbo } from './variational.js';
+export type { GaussianKlOptions, ElboLikelihood, ElboOptions, ElboOutput } from './variational.js';
+export type { Reduction, LossResult } from './internal.js';
