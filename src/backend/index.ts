@@ -1,2 +1,3 @@
 export { useBackend, ensureGradients } from './useBackend.js';
 export type { BackendName, BackendPreference, BackendInfo, GpuAdapterInfo, UseBackendOptions } from './useBackend.js';
+export { installFastWasmMatMul } from './wasmMatMul.js';

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { installFastWasmMatMul } from './wasmMatMul.js';
 
 /**
  * The tfjs backends that {@link useBackend} knows how to start.
@@ -43,6 +44,11 @@ export interface UseBackendOptions {
   readonly allowSoftwareAdapter?: boolean;
   /** Where the `.wasm` files of tfjs-backend-wasm are served from (browser bundles); see `setWasmPaths`. */
   readonly wasmPaths?: string;
+  /**
+   * wasm only: re-register the wasm matrix-product kernels so that products with a
+   * transposed operand take the fast path (see {@link installFastWasmMatMul}). Default `true`.
+   */
+  readonly fastWasmMatMul?: boolean;
   /**
    * Node only: how to make a WebGPU adapter with the `webgpu` package. `flags` go to
    * `create(flags)` (e.g. `['backend=opengles']` with `EGL_PLATFORM=surfaceless` in the
@@ -216,6 +222,7 @@ async function startPackaged(name: 'wasm' | 'cpu' | 'tensorflow', pkg: string, o
     return { reason: `tf.setBackend('${name}') failed${hint}; tfjs logged why above` };
   }
   if (name !== 'wasm') return { info: { name } };
+  if (options.fastWasmMatMul !== false) installFastWasmMatMul();
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
   mod ??= await importOptional(pkg);
   const threads = (mod?.['getThreadsCount'] as (() => number) | undefined)?.() ?? 1;
