@@ -50,7 +50,7 @@ describe('installFastWasmMatMul', () => {
   it('keeps the gradients of a dense layer equal to those computed without the patch', () => {
     const x = tf.randomNormal([4, 6], 0, 1, 'float32', 4);
     const w = tf.variable(tf.randomNormal([6, 3], 0, 1, 'float32', 5));
-    const f = () => tf.sum(tf.square(tf.relu(tf.matMul(x, w))));
+    const f = (): tf.Scalar => tf.sum(tf.square(tf.relu(tf.matMul(x, w))));
     const { grads } = tf.variableGrads(f, [w]);
     const g = grads[w.name]!;
     // ∂/∂W Σ relu(XW)² = Xᵀ·(2·relu(XW)), computed here without any transposed product.
