@@ -1,0 +1,10 @@
+/**
+ * Anomaly detection by reconstruction error: per-sample scores for autoencoders, VAEs and PCA,
+ * a contamination threshold, a detector object, and ranking metrics (ROC curve, ROC AUC,
+ * average precision).
+ * @module
+ */
+export { rocCurve, rocAuc, averagePrecision } from './metrics.js';
+export type { RocCurve, BinaryLabelInput } from './metrics.js';
+export { anomalyThreshold } from './threshold.js';
+export type { AnomalyThresholdOptions } from './threshold.js';
