@@ -1,1 +1,24 @@
 export type { Batch, LossContext, LossOutput, TrainableModel } from './contract.js';
+export { Autoencoder } from './autoencoder.js';
+export type {
+  AutoencoderOptions,
+  AutoencoderConfig,
+  AutoencoderOutput,
+  LossFunction,
+  ReconstructionLoss,
+  Sparsity,
+  SparsityConfig,
+} from './autoencoder.js';
+export { VAE, reparameterize } from './vae.js';
+export type { VaeOptions, VaeConfig, VaeOutput, Likelihood, Posterior, SeedOptions, EncodeOptions } from './vae.js';
+export { CVAE } from './cvae.js';
+export type { CvaeOptions, CvaeConfig } from './cvae.js';
+export type { LabelInput, FeatureShape } from './internal.js';
+export { denseAutoencoder, sparseAutoencoder, denoisingAutoencoder, denseVae, denseCvae } from './factories.js';
+export type {
+  DenseAutoencoderOptions,
+  SparseAutoencoderOptions,
+  DenoisingAutoencoderOptions,
+  DenseVaeOptions,
+  DenseCvaeOptions,
+} from './factories.js';

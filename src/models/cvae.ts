@@ -1,0 +1,319 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { type DataInput, assertNumber, typeFail } from '../core/index.js';
+import type { Batch, LossContext, LossOutput, TrainableModel } from './contract.js';
+import {
+  type FeatureShape,
+  type LabelInput,
+  assertAlive,
+  batchShape,
+  checkNetwork,
+  collectVariables,
+  expectShape,
+  inputTensor,
+  oneHotLabels,
+  run1,
+  runAll,
+  seedOrRandom,
+  tidyRecord,
+} from './internal.js';
+import {
+  type EncodeOptions,
+  type Likelihood,
+  type Posterior,
+  type SeedOptions,
+  type VaeOutput,
+  GaussianLatent,
+  checkHeads,
+  checkVaeOptions,
+  reparameterize,
+} from './vae.js';
+
+/**
+ * Options of the {@link CVAE} constructor.
+ *
+ * The label enters the networks as a one-hot `[n, numClasses]` vector `y`, in one of two ways,
+ * chosen by each network's number of inputs:
+ * - one input: `y` is joined to the last axis — the encoder reads `[x, y]` `[n, d + numClasses]`
+ *   (so `x` must be 2-D `[n, d]`), the decoder reads `[z, y]` `[n, latentDim + numClasses]`;
+ * - two inputs: the network gets `[x, y]` (encoder) or `[z, y]` (decoder) as two tensors, the
+ *   second `[n, numClasses]` (for images: merge `y` inside the network as you like).
+ * @category Models
+ */
+export interface CvaeOptions {
+  /** A `tf.LayersModel` giving `[mean, logVar]` `[n, latentDim]` from `x` and `y` (see above). */
+  readonly encoder: tfl.LayersModel;
+  /** A `tf.LayersModel` giving `[n, ...features]` from `z` and `y` (see above). */
+  readonly decoder: tfl.LayersModel;
+  /** Number of classes `K` (labels are integers in `[0, K)`). */
+  readonly numClasses: number;
+  /** Width of the latent space; checked against the encoder when given. */
+  readonly latentDim?: number;
+  /** The decoder likelihood. Default `'bernoulli'`. */
+  readonly likelihood?: Likelihood;
+  /** Weight β of the KL term. Default 1. */
+  readonly beta?: number;
+}
+
+/**
+ * The JSON-able description of a {@link CVAE}.
+ * @category Models
+ */
+export interface CvaeConfig {
+  readonly kind: 'cvae';
+  readonly inputShape: FeatureShape;
+  readonly latentDim: number;
+  readonly numClasses: number;
+  readonly likelihood: Likelihood;
+  readonly beta: number;
+}
+
+/**
+ * A conditional variational autoencoder: a {@link VAE} whose encoder `q(z|x, y)` and decoder
+ * `p(x|z, y)` both see the class label `y` (one-hot). Same loss as the VAE
+ * (`E_q[−log p(x|z,y)] + β·klScale·KL(q(z|x,y) ‖ N(0, I))`, one seeded sample in training, `z = μ`
+ * in evaluation); the batch must carry labels `y`. {@link CVAE.generate} draws new data of chosen classes.
+ *
+ * The model owns its encoder and decoder: {@link CVAE.dispose} disposes them.
+ *
+ * @category Models
+ * @example
+ * ```ts
+ * const cvae = denseCvae({ inputDim: 784, numClasses: 10, hidden: [512], latentDim: 20, seed: 1 });
+ * // ... train with batches { x, y } ...
+ * const sevens = cvae.generate([7, 7, 7], { seed: 2 }); // [3, 784]
+ * ```
+ */
+export class CVAE implements TrainableModel {
+  /** The model kind, for saving. */
+  readonly kind = 'cvae' as const;
+  readonly encoder: tfl.LayersModel;
+  readonly decoder: tfl.LayersModel;
+  /** Feature shape of one input `x` (no batch axis, no label). */
+  readonly inputShape: FeatureShape;
+  readonly latentDim: number;
+  readonly numClasses: number;
+  readonly likelihood: Likelihood;
+  readonly beta: number;
+  readonly #core: GaussianLatent;
+  readonly #encoderPair: boolean;
+  readonly #decoderPair: boolean;
+  #disposed = false;
+
+  /**
+   * @param options - see {@link CvaeOptions}.
+   * @throws TypeError for a non-model network or bad option; Error when the shapes do not fit.
+   */
+  constructor(options: CvaeOptions) {
+    const fn = 'CVAE';
+    if (typeof options !== 'object' || options === null) typeFail(fn, 'options', '{ encoder, decoder, numClasses, ... }', options);
+    const K = options.numClasses;
+    assertNumber(K, fn, 'numClasses', { integer: true, min: 1 });
+    const enc = checkNetwork(options.encoder, fn, 'encoder', { inputs: [1, 2], outputs: [2] });
+    const dec = checkNetwork(options.decoder, fn, 'decoder', { inputs: [1, 2], outputs: [1] });
+    const latentDim = checkHeads(enc.outputs, options.latentDim, fn);
+
+    let inputShape: FeatureShape;
+    if (enc.inputs.length === 2) {
+      expectShape(enc.inputs[1]!, [K], fn, "the encoder's second input (the one-hot label)", 'numClasses');
+      inputShape = enc.inputs[0]!;
+    } else {
+      const s = enc.inputs[0]!;
+      if (s.length !== 1 || s[0] === null || s[0]! <= K) {
+        throw new Error(
+          `${fn}: the encoder's input must have shape [?,d+${K}] (the data joined to the one-hot label of numClasses = ${K}), got ${batchShape(s)}`,
+        );
+      }
+      inputShape = [s[0]! - K];
+    }
+    if (dec.inputs.length === 2) {
+      expectShape(dec.inputs[0]!, [latentDim], fn, "the decoder's first input (z)", 'latentDim');
+      expectShape(dec.inputs[1]!, [K], fn, "the decoder's second input (the one-hot label)", 'numClasses');
+    } else {
+      expectShape(dec.inputs[0]!, [latentDim + K], fn, "the decoder's input", 'latentDim + numClasses: z joined to the one-hot label');
+    }
+    expectShape(dec.outputs[0]!, inputShape, fn, "the decoder's output", 'the shape of the data x');
+    const { likelihood, beta } = checkVaeOptions(options.likelihood ?? 'bernoulli', options.beta ?? 1, fn);
+
+    this.encoder = enc.model;
+    this.decoder = dec.model;
+    this.inputShape = inputShape;
+    this.latentDim = latentDim;
+    this.numClasses = K;
+    this.likelihood = likelihood;
+    this.beta = beta;
+    this.#encoderPair = enc.inputs.length === 2;
+    this.#decoderPair = dec.inputs.length === 2;
+    this.#core = new GaussianLatent(dec.model, likelihood, beta);
+  }
+
+  /** The encoder's and decoder's trainable variables (each once). */
+  get trainableVariables(): readonly tf.Variable[] {
+    assertAlive(this.#disposed, 'CVAE.trainableVariables');
+    return collectVariables([this.encoder, this.decoder]);
+  }
+
+  /**
+   * The parameters of `q(z|x, y)`.
+   * @param x - `[n, ...inputShape]`; not disposed.
+   * @param labels - `n` class indices in `[0, numClasses)`.
+   * @returns `{ mean, logVar }`, `[n, latentDim]` each, owned by the caller.
+   */
+  posterior(x: DataInput, labels: LabelInput): Posterior {
+    const fn = 'CVAE.posterior';
+    assertAlive(this.#disposed, fn);
+    return tidyRecord(() => this.#posterior(x, labels, fn, false, 'x', 'labels'));
+  }
+
+  /**
+   * The code of `(x, y)`: the posterior mean, or with `{ sample: true, seed }` a draw from `q(z|x, y)`.
+   * @returns `[n, latentDim]`, owned by the caller.
+   */
+  encode(x: DataInput, labels: LabelInput, options: EncodeOptions = {}): tf.Tensor2D {
+    const fn = 'CVAE.encode';
+    assertAlive(this.#disposed, fn);
+    const seed = options.sample === true ? seedOrRandom(options.seed, fn, 'options.seed') : 0;
+    return tf.tidy(() => {
+      const { mean, logVar } = this.#posterior(x, labels, fn, false, 'x', 'labels');
+      return options.sample === true ? reparameterize(mean, logVar, { seed }) : mean;
+    });
+  }
+
+  /**
+   * `decoder(z, y)`.
+   * @param z - `[n, latentDim]`; not disposed.
+   * @param labels - `n` class indices.
+   * @returns `[n, ...inputShape]`, owned by the caller.
+   */
+  decode(z: DataInput, labels: LabelInput): tf.Tensor {
+    const fn = 'CVAE.decode';
+    assertAlive(this.#disposed, fn);
+    return tf.tidy(() => {
+      const zt = inputTensor(z, [this.latentDim], fn, 'z', 'latentDim');
+      const y = oneHotLabels(labels, this.numClasses, zt.shape[0], fn, 'labels');
+      return run1(this.decoder, this.#decoderInput(zt, y), false);
+    });
+  }
+
+  /**
+   * The deterministic reconstruction `decoder(μ(x, y), y)`.
+   * @returns `[n, ...inputShape]`, owned by the caller.
+   */
+  reconstruct(x: DataInput, labels: LabelInput): tf.Tensor {
+    const fn = 'CVAE.reconstruct';
+    assertAlive(this.#disposed, fn);
+    return tf.tidy(() => {
+      const { mean, y } = this.#posteriorWithLabels(x, labels, fn, false, 'x', 'labels');
+      return run1(this.decoder, this.#decoderInput(mean, y), false);
+    });
+  }
+
+  /**
+   * One pass with sampling `z = μ + σ·ε` (ε from `seed`).
+   * @returns a {@link VaeOutput}, all owned by the caller.
+   */
+  forward(x: DataInput, labels: LabelInput, options: SeedOptions = {}): VaeOutput {
+    const fn = 'CVAE.forward';
+    assertAlive(this.#disposed, fn);
+    const seed = seedOrRandom(options.seed, fn, 'options.seed');
+    return tidyRecord(() => {
+      const { mean, logVar, y } = this.#posteriorWithLabels(x, labels, fn, false, 'x', 'labels');
+      const z = reparameterize(mean, logVar, { seed });
+      return { reconstruction: run1(this.decoder, this.#decoderInput(z, y), false), mean, logVar, z };
+    });
+  }
+
+  /**
+   * Draws one new sample per label: `z ~ N(0, I)` (from `seed`), returns `decoder(z, y)`.
+   * @param labels - the classes to draw, e.g. `[7, 7, 3]`.
+   * @returns `[labels.length, ...inputShape]`, owned by the caller.
+   */
+  generate(labels: LabelInput, options: SeedOptions = {}): tf.Tensor {
+    const fn = 'CVAE.generate';
+    assertAlive(this.#disposed, fn);
+    const seed = seedOrRandom(options.seed, fn, 'options.seed');
+    return tf.tidy(() => {
+      const y = oneHotLabels(labels, this.numClasses, undefined, fn, 'labels');
+      const z = tf.randomNormal([y.shape[0], this.latentDim], 0, 1, 'float32', seed);
+      return run1(this.decoder, this.#decoderInput(z, y), false);
+    });
+  }
+
+  /**
+   * Draws `n` samples of the classes `0, 1, …, K−1, 0, 1, …` in turn (sample `i` has class `i mod K`).
+   * @returns `[n, ...inputShape]`, owned by the caller.
+   */
+  sample(n: number, options: SeedOptions = {}): tf.Tensor {
+    assertNumber(n, 'CVAE.sample', 'n', { integer: true, min: 1 });
+    return this.generate(
+      Array.from({ length: n }, (_, i) => i % this.numClasses),
+      options,
+    );
+  }
+
+  /**
+   * The training contract: `{ loss, terms: { reconstruction, kl } }` (batch means). `batch.y` is required.
+   * @param batch - `{ x: [n, ...inputShape], y: [n] int32 }`; not disposed.
+   * @param context - `{ training, seed?, klScale? }`.
+   */
+  computeLoss(batch: Batch, context: LossContext): LossOutput {
+    const fn = 'CVAE.computeLoss';
+    assertAlive(this.#disposed, fn);
+    if (typeof batch !== 'object' || batch === null) typeFail(fn, 'batch', '{ x, y }', batch);
+    if (typeof context !== 'object' || context === null) typeFail(fn, 'context', '{ training, seed? }', context);
+    return tidyRecord(() => {
+      const training = context.training === true;
+      const { x, mean, logVar, y } = this.#posteriorWithLabels(batch.x, batch.y, fn, training, 'batch.x', 'batch.y');
+      return this.#core.loss(x, mean, logVar, (z) => this.#decoderInput(z, y), context, fn);
+    });
+  }
+
+  /** The JSON-able description of the model (networks apart). */
+  getConfig(): CvaeConfig {
+    return {
+      kind: this.kind,
+      inputShape: [...this.inputShape],
+      latentDim: this.latentDim,
+      numClasses: this.numClasses,
+      likelihood: this.likelihood,
+      beta: this.beta,
+    };
+  }
+
+  /** Disposes the encoder's and decoder's weights. Idempotent. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.encoder.dispose();
+    this.decoder.dispose();
+  }
+
+  /** True once {@link CVAE.dispose} was called. */
+  get isDisposed(): boolean {
+    return this.#disposed;
+  }
+
+  #decoderInput(z: tf.Tensor, y: tf.Tensor): tf.Tensor | tf.Tensor[] {
+    return this.#decoderPair ? [z, y] : tf.concat([z, y], 1);
+  }
+
+  #posterior(x: unknown, labels: unknown, fn: string, training: boolean, xArg: string, yArg: string): Posterior {
+    const { mean, logVar } = this.#posteriorWithLabels(x, labels, fn, training, xArg, yArg);
+    return { mean, logVar };
+  }
+
+  #posteriorWithLabels(
+    x: unknown,
+    labels: unknown,
+    fn: string,
+    training: boolean,
+    xArg: string,
+    yArg: string,
+  ): { x: tf.Tensor; mean: tf.Tensor2D; logVar: tf.Tensor2D; y: tf.Tensor2D } {
+    const xt = inputTensor(x, this.inputShape, fn, xArg, 'the shape of the data x');
+    const y = oneHotLabels(labels, this.numClasses, xt.shape[0], fn, yArg);
+    const input = this.#encoderPair ? [xt, y] : tf.concat([xt, y], 1);
+    const [mean, logVar] = runAll(this.encoder, input, training) as [tf.Tensor2D, tf.Tensor2D];
+    return { x: xt, mean, logVar, y };
+  }
+}

@@ -1,0 +1,283 @@
+import { assertNumber, assertUnits, deriveSeed, fail, typeFail } from '../core/index.js';
+import type { Activation, WeightInit } from '../nn/index.js';
+import { denseDecoder, denseEncoder, gaussianEncoder } from '../nn/index.js';
+import type { Corruptor } from '../noise/index.js';
+import { Autoencoder, type ReconstructionLoss, type Sparsity } from './autoencoder.js';
+import { CVAE } from './cvae.js';
+import { type Likelihood, VAE } from './vae.js';
+
+/**
+ * Options of {@link denseAutoencoder}: a fully connected `inputDim → hidden… → latentDim → …hidden
+ * reversed → inputDim` autoencoder.
+ * @category Models
+ */
+export interface DenseAutoencoderOptions {
+  /** Width `d` of an input row. */
+  readonly inputDim: number;
+  /** Hidden widths of the encoder (the decoder uses them reversed), e.g. `[256]`. */
+  readonly hidden: readonly number[];
+  /** Width of the code. */
+  readonly latentDim: number;
+  /** Activation of the hidden layers. Default `'relu'`. */
+  readonly activation?: Activation;
+  /** Activation of the code. Default `'linear'`. */
+  readonly latentActivation?: Activation;
+  /** Activation of the output. Default `'sigmoid'` (data in [0, 1]); `'linear'` for unbounded data. */
+  readonly outputActivation?: Activation;
+  /** The reconstruction loss. Default `'mse'`. */
+  readonly loss?: ReconstructionLoss;
+  /** A sparsity penalty on the code. Default: none. */
+  readonly sparsity?: Sparsity;
+  /** A training corruptor (denoising). Default: none. */
+  readonly corruptor?: Corruptor;
+  /** Seed of the initial weights. Default: unseeded. */
+  readonly seed?: number;
+  /** Initial weight distribution (`'glorot'` or PyTorch's `'torch'`). Default `'glorot'`. */
+  readonly init?: WeightInit;
+}
+
+function checkOptions(options: unknown, fn: string): void {
+  if (typeof options !== 'object' || options === null) typeFail(fn, 'options', 'an options object', options);
+  const { inputDim, hidden, latentDim } = options as { inputDim?: unknown; hidden?: unknown; latentDim?: unknown };
+  assertNumber(inputDim, fn, 'inputDim', { integer: true, min: 1 });
+  assertUnits(hidden, fn, 'hidden');
+  assertNumber(latentDim, fn, 'latentDim', { integer: true, min: 1 });
+}
+
+/** Seeds of the encoder and decoder builders derived from one model seed. */
+function networkSeeds(seed: number | undefined): { encoder: { seed?: number }; decoder: { seed?: number } } {
+  if (seed === undefined) return { encoder: {}, decoder: {} };
+  return { encoder: { seed: deriveSeed(seed, 1) }, decoder: { seed: deriveSeed(seed, 2) } };
+}
+
+/**
+ * A fully connected {@link Autoencoder} (built with {@link denseEncoder} and {@link denseDecoder};
+ * the decoder mirrors the encoder). Takes and gives `[n, inputDim]`.
+ *
+ * @param options - see {@link DenseAutoencoderOptions}.
+ * @returns a new model; the caller disposes it.
+ * @category Models
+ * @example
+ * ```ts
+ * // 784-256-64-256-784, sigmoid output, stable cross-entropy
+ * const ae = denseAutoencoder({ inputDim: 784, hidden: [256], latentDim: 64, latentActivation: 'relu', loss: 'bce', seed: 1 });
+ * ```
+ */
+export function denseAutoencoder(options: DenseAutoencoderOptions): Autoencoder {
+  const fn = 'denseAutoencoder';
+  checkOptions(options, fn);
+  const { inputDim, hidden, latentDim, activation = 'relu', latentActivation = 'linear', outputActivation = 'sigmoid', seed, init = 'glorot' } = options;
+  const seeds = networkSeeds(seed);
+  const encoder = denseEncoder({ inputDim, units: hidden, latentDim, activation, latentActivation, init, ...seeds.encoder });
+  let decoder;
+  try {
+    decoder = denseDecoder({ latentDim, units: [...hidden].reverse(), outputDim: inputDim, activation, outputActivation, init, ...seeds.decoder });
+  } catch (error) {
+    encoder.dispose();
+    throw error;
+  }
+  try {
+    return new Autoencoder({
+      encoder,
+      decoder,
+      ...(options.loss === undefined ? {} : { loss: options.loss }),
+      ...(options.sparsity === undefined ? {} : { sparsity: options.sparsity }),
+      ...(options.corruptor === undefined ? {} : { corruptor: options.corruptor }),
+    });
+  } catch (error) {
+    encoder.dispose();
+    decoder.dispose();
+    throw error;
+  }
+}
+
+/**
+ * Options of {@link sparseAutoencoder}: those of {@link denseAutoencoder} with `sparsity` required.
+ * @category Models
+ */
+export interface SparseAutoencoderOptions extends DenseAutoencoderOptions {
+  readonly sparsity: Sparsity;
+}
+
+/**
+ * A sparse fully connected autoencoder: {@link denseAutoencoder} with a penalty on the code
+ * (`{ kind: 'l1', weight }` or `{ kind: 'kl-bernoulli', rho, weight }`). The code activation
+ * defaults to `'sigmoid'` for the KL penalty (which needs codes in (0, 1)) and `'relu'` for L1.
+ *
+ * @param options - see {@link SparseAutoencoderOptions}.
+ * @returns a new model; the caller disposes it.
+ * @throws Error for the KL penalty with a code activation other than `'sigmoid'`.
+ * @category Models
+ * @example
+ * ```ts
+ * const ae = sparseAutoencoder({ inputDim: 784, hidden: [256], latentDim: 64, sparsity: { kind: 'kl-bernoulli', rho: 0.05, weight: 0.1 } });
+ * ```
+ */
+export function sparseAutoencoder(options: SparseAutoencoderOptions): Autoencoder {
+  const fn = 'sparseAutoencoder';
+  checkOptions(options, fn);
+  const { sparsity } = options;
+  if (typeof sparsity !== 'object' || sparsity === null) {
+    fail(fn, 'sparsity', "{ kind: 'l1', weight } or { kind: 'kl-bernoulli', rho?, weight? }", sparsity);
+  }
+  const latentActivation = options.latentActivation ?? (sparsity.kind === 'kl-bernoulli' ? 'sigmoid' : 'relu');
+  if (sparsity.kind === 'kl-bernoulli' && latentActivation !== 'sigmoid') {
+    fail(fn, 'latentActivation', "'sigmoid' with the 'kl-bernoulli' penalty (its codes must lie in (0, 1))", latentActivation);
+  }
+  return denseAutoencoder({ ...options, latentActivation });
+}
+
+/**
+ * Options of {@link denoisingAutoencoder}: those of {@link denseAutoencoder} with `corruptor` required.
+ * @category Models
+ */
+export interface DenoisingAutoencoderOptions extends DenseAutoencoderOptions {
+  readonly corruptor: Corruptor;
+}
+
+/**
+ * A denoising fully connected autoencoder: {@link denseAutoencoder} whose input is corrupted in
+ * training (by a corruptor of the package: `gaussianNoise`, `maskingNoise`, `saltAndPepperNoise`,
+ * or a composition) while the loss is measured against the clean input.
+ *
+ * @param options - see {@link DenoisingAutoencoderOptions}.
+ * @returns a new model; the caller disposes it.
+ * @category Models
+ * @example
+ * ```ts
+ * const dae = denoisingAutoencoder({ inputDim: 784, hidden: [256], latentDim: 64, corruptor: maskingNoise({ rate: 0.3 }) });
+ * ```
+ */
+export function denoisingAutoencoder(options: DenoisingAutoencoderOptions): Autoencoder {
+  const fn = 'denoisingAutoencoder';
+  checkOptions(options, fn);
+  if (options.corruptor === undefined) fail(fn, 'corruptor', 'a corruptor (gaussianNoise, maskingNoise, …)', options.corruptor);
+  return denseAutoencoder(options);
+}
+
+/**
+ * Options of {@link denseVae}.
+ * @category Models
+ */
+export interface DenseVaeOptions {
+  /** Width `d` of an input row. */
+  readonly inputDim: number;
+  /** Hidden widths of the encoder (the decoder uses them reversed), e.g. `[512]`. */
+  readonly hidden: readonly number[];
+  /** Width of the latent space. */
+  readonly latentDim: number;
+  /** The decoder likelihood. Default `'bernoulli'` (sigmoid output); `'gaussian'` gives a linear output. */
+  readonly likelihood?: Likelihood;
+  /** Weight β of the KL term. Default 1. */
+  readonly beta?: number;
+  /** Activation of the hidden layers. Default `'relu'`. */
+  readonly activation?: Activation;
+  /** Bound of the encoder's log-variance, see {@link gaussianEncoder}. Default 10. */
+  readonly logVarLimit?: number;
+  /** Seed of the initial weights. Default: unseeded. */
+  readonly seed?: number;
+  /** Initial weight distribution. Default `'glorot'`. */
+  readonly init?: WeightInit;
+}
+
+function buildVaeNetworks(options: DenseVaeOptions, extraIn: number) {
+  const { inputDim, hidden, latentDim, activation = 'relu', likelihood = 'bernoulli', seed, init = 'glorot' } = options;
+  const seeds = networkSeeds(seed);
+  const encoder = gaussianEncoder({
+    inputDim: inputDim + extraIn,
+    units: hidden,
+    latentDim,
+    activation,
+    init,
+    ...(options.logVarLimit === undefined ? {} : { logVarLimit: options.logVarLimit }),
+    ...seeds.encoder,
+  });
+  try {
+    const decoder = denseDecoder({
+      latentDim: latentDim + extraIn,
+      units: [...hidden].reverse(),
+      outputDim: inputDim,
+      activation,
+      outputActivation: likelihood === 'gaussian' ? 'linear' : 'sigmoid',
+      init,
+      ...seeds.decoder,
+    });
+    return { encoder, decoder };
+  } catch (error) {
+    encoder.dispose();
+    throw error;
+  }
+}
+
+/**
+ * A fully connected {@link VAE}: a {@link gaussianEncoder} `inputDim → hidden… → (μ, log σ²)` and a
+ * {@link denseDecoder} `latentDim → …hidden reversed → inputDim` (sigmoid output for Bernoulli,
+ * linear for Gaussian).
+ *
+ * @param options - see {@link DenseVaeOptions}.
+ * @returns a new model; the caller disposes it.
+ * @category Models
+ * @example
+ * ```ts
+ * const vae = denseVae({ inputDim: 784, hidden: [512], latentDim: 20, seed: 1 });
+ * ```
+ */
+export function denseVae(options: DenseVaeOptions): VAE {
+  const fn = 'denseVae';
+  checkOptions(options, fn);
+  const { encoder, decoder } = buildVaeNetworks(options, 0);
+  try {
+    return new VAE({
+      encoder,
+      decoder,
+      ...(options.likelihood === undefined ? {} : { likelihood: options.likelihood }),
+      ...(options.beta === undefined ? {} : { beta: options.beta }),
+    });
+  } catch (error) {
+    encoder.dispose();
+    decoder.dispose();
+    throw error;
+  }
+}
+
+/**
+ * Options of {@link denseCvae}: those of {@link denseVae} and the number of classes.
+ * @category Models
+ */
+export interface DenseCvaeOptions extends DenseVaeOptions {
+  /** Number of classes `K`. */
+  readonly numClasses: number;
+}
+
+/**
+ * A fully connected {@link CVAE}: the encoder reads `[x, onehot(y)]` (`inputDim + numClasses` wide),
+ * the decoder `[z, onehot(y)]` (`latentDim + numClasses` wide).
+ *
+ * @param options - see {@link DenseCvaeOptions}.
+ * @returns a new model; the caller disposes it.
+ * @category Models
+ * @example
+ * ```ts
+ * const cvae = denseCvae({ inputDim: 784, numClasses: 10, hidden: [512], latentDim: 20, seed: 1 });
+ * ```
+ */
+export function denseCvae(options: DenseCvaeOptions): CVAE {
+  const fn = 'denseCvae';
+  checkOptions(options, fn);
+  const { numClasses } = options;
+  assertNumber(numClasses, fn, 'numClasses', { integer: true, min: 1 });
+  const { encoder, decoder } = buildVaeNetworks(options, numClasses);
+  try {
+    return new CVAE({
+      encoder,
+      decoder,
+      numClasses,
+      ...(options.likelihood === undefined ? {} : { likelihood: options.likelihood }),
+      ...(options.beta === undefined ? {} : { beta: options.beta }),
+    });
+  } catch (error) {
+    encoder.dispose();
+    decoder.dispose();
+    throw error;
+  }
+}

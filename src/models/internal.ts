@@ -1,0 +1,189 @@
+/**
+ * Helpers shared by the models: checking the networks they are given, reaching the logits of a
+ * sigmoid decoder, running networks, checking inputs and labels. Nothing here is public.
+ * @module
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { assertNumber, describe, fail, formatShape, isTensor, randomSeed, toTensor, typeFail } from '../core/index.js';
+
+/** Feature shape (without the batch axis) of a symbolic tensor; `null` = any size. @internal */
+export type FeatureShape = readonly (number | null)[];
+
+/** True when `value` looks like a built `tf.LayersModel`. @internal */
+function isLayersModel(value: unknown): value is tfl.LayersModel {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { apply?: unknown }).apply === 'function' &&
+    typeof (value as { dispose?: unknown }).dispose === 'function' &&
+    Array.isArray((value as { trainableWeights?: unknown }).trainableWeights)
+  );
+}
+
+/**
+ * Checks that `value` is a built `tf.LayersModel` with `inputs` inputs and `outputs` outputs and
+ * returns the feature shapes of its inputs and outputs.
+ * @internal
+ */
+export function checkNetwork(
+  value: unknown,
+  fn: string,
+  arg: string,
+  counts: { inputs: readonly number[]; outputs: readonly number[] },
+): { model: tfl.LayersModel; inputs: FeatureShape[]; outputs: FeatureShape[] } {
+  if (!isLayersModel(value)) typeFail(fn, arg, 'a tf.LayersModel', value);
+  const ins = (value as { inputs?: tfl.SymbolicTensor[] }).inputs;
+  const outs = (value as { outputs?: tfl.SymbolicTensor[] }).outputs;
+  if (!Array.isArray(ins) || !Array.isArray(outs) || ins.length === 0 || outs.length === 0) {
+    throw new Error(`${fn}: argument '${arg}' must be a built tf.LayersModel (give its first layer an inputShape)`);
+  }
+  if (!counts.inputs.includes(ins.length)) {
+    throw new Error(`${fn}: argument '${arg}' must have ${counts.inputs.join(' or ')} input(s), got ${ins.length}`);
+  }
+  if (!counts.outputs.includes(outs.length)) {
+    throw new Error(`${fn}: argument '${arg}' must have ${counts.outputs.join(' or ')} output(s), got ${outs.length}`);
+  }
+  return { model: value, inputs: ins.map((s) => s.shape.slice(1)), outputs: outs.map((s) => s.shape.slice(1)) };
+}
+
+/** True when two feature shapes can describe the same tensors (`null` matches any size). @internal */
+export function shapesMatch(a: FeatureShape, b: FeatureShape): boolean {
+  return a.length === b.length && a.every((s, i) => s === null || b[i] === null || s === b[i]);
+}
+
+/** `[?,…]`: a feature shape printed with its batch axis. @internal */
+export function batchShape(shape: FeatureShape): string {
+  return formatShape([null, ...shape]);
+}
+
+/** Throws unless `actual` matches `expected`, in the words of `what`. @internal */
+export function expectShape(actual: FeatureShape, expected: FeatureShape, fn: string, what: string, reason: string): void {
+  if (!shapesMatch(actual, expected)) {
+    throw new Error(`${fn}: ${what} must have shape ${batchShape(expected)} (${reason}), got ${batchShape(actual)}`);
+  }
+}
+
+/**
+ * When the decoder's output layer is an `Activation('sigmoid')` layer (as the package's decoders
+ * build them), a model over the same layers that stops before it and gives the logits; else null.
+ * It shares the decoder's weights and must never be disposed (the decoder owns the layers).
+ * @internal
+ */
+export function sigmoidLogitsModel(decoder: tfl.LayersModel): tfl.LayersModel | null {
+  const out = decoder.outputs[0];
+  if (out === undefined || decoder.outputs.length !== 1) return null;
+  const layer = out.sourceLayer;
+  if (layer.getClassName() !== 'Activation' || layer.getConfig()['activation'] !== 'sigmoid') return null;
+  const logits = out.inputs[0];
+  if (logits === undefined || out.inputs.length !== 1) return null;
+  return tfl.model({ inputs: decoder.inputs, outputs: logits });
+}
+
+/** Runs a network on one or more inputs and returns its single output. Call inside `tf.tidy`. @internal */
+export function run1(model: tfl.LayersModel, inputs: tf.Tensor | tf.Tensor[], training: boolean): tf.Tensor {
+  const out = model.apply(inputs, { training });
+  return Array.isArray(out) ? (out[0] as tf.Tensor) : (out as tf.Tensor);
+}
+
+/** Runs a network and returns its outputs as a list. Call inside `tf.tidy`. @internal */
+export function runAll(model: tfl.LayersModel, inputs: tf.Tensor | tf.Tensor[], training: boolean): tf.Tensor[] {
+  const out = model.apply(inputs, { training });
+  return (Array.isArray(out) ? out : [out]) as tf.Tensor[];
+}
+
+/**
+ * The trainable variables of some networks, each once (networks may share layers).
+ * @internal
+ */
+export function collectVariables(models: readonly tfl.LayersModel[]): tf.Variable[] {
+  const seen = new Set<number>();
+  const vars: tf.Variable[] = [];
+  for (const m of models) {
+    for (const w of m.trainableWeights) {
+      const v = w.read() as tf.Variable;
+      if (!seen.has(v.id)) {
+        seen.add(v.id);
+        vars.push(v);
+      }
+    }
+  }
+  return vars;
+}
+
+/**
+ * Converts a data input to a float32 tensor of feature shape `shape` (`[n, ...shape]`). Call inside
+ * `tf.tidy` (a converted input is then freed with the scope; a tensor input is never disposed).
+ * @internal
+ */
+export function inputTensor(x: unknown, shape: FeatureShape, fn: string, arg: string, reason: string): tf.Tensor {
+  const t = toTensor(x, fn, arg);
+  if (t.rank !== shape.length + 1 || !shapesMatch(t.shape.slice(1), shape)) {
+    throw new Error(`${fn}: argument '${arg}' must have shape ${batchShape(shape)} (${reason}), got shape ${formatShape(t.shape)}`);
+  }
+  if (t.shape[0] === 0) fail(fn, arg, 'a non-empty batch', t);
+  return t.dtype === 'float32' ? t : tf.cast(t, 'float32');
+}
+
+/** Class labels as the package accepts them: `[n]` integers in `[0, numClasses)`. @category Models */
+export type LabelInput = tf.Tensor1D | readonly number[] | Int32Array;
+
+/**
+ * Checks class labels (integers in `[0, numClasses)`, `n` of them when `n` is given) and returns
+ * their one-hot float32 `[n, numClasses]`. Reads tensor labels back (synchronously) to check them.
+ * Call inside `tf.tidy`.
+ * @internal
+ */
+export function oneHotLabels(labels: unknown, numClasses: number, n: number | undefined, fn: string, arg: string): tf.Tensor2D {
+  let values: ArrayLike<number>;
+  let tensor: tf.Tensor | undefined;
+  if (labels === undefined || labels === null) {
+    throw new Error(`${fn}: argument '${arg}' is required: class labels, integers in [0, ${numClasses})${n === undefined ? '' : `, ${n} of them`}`);
+  }
+  if (isTensor(labels)) {
+    if (labels.isDisposed) throw new Error(`${fn}: argument '${arg}' is a disposed tensor`);
+    if (labels.rank !== 1) fail(fn, arg, 'a 1-D tensor of class indices', labels);
+    values = labels.dataSync() as ArrayLike<number>;
+    tensor = labels;
+  } else if (Array.isArray(labels) || labels instanceof Int32Array) {
+    values = labels as ArrayLike<number>;
+  } else {
+    return typeFail(fn, arg, 'class labels (a tf.Tensor1D, number[] or Int32Array)', labels);
+  }
+  if (n !== undefined && values.length !== n) {
+    throw new Error(`${fn}: argument '${arg}' must hold ${n} labels (one per row of the data), got ${values.length}`);
+  }
+  if (values.length === 0) fail(fn, arg, 'at least one label', labels);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= numClasses) {
+      throw new Error(`${fn}: argument '${arg}' must hold integers in [0, ${numClasses}), found ${describe(v)} at index ${i}`);
+    }
+  }
+  const indices = tensor !== undefined && tensor.dtype === 'int32' ? (tensor as tf.Tensor1D) : tf.tensor1d(Array.from(values), 'int32');
+  return tf.cast(tf.oneHot(indices, numClasses), 'float32') as tf.Tensor2D;
+}
+
+/** Validates an optional seed and returns it, or a fresh one. @internal */
+export function seedOrRandom(seed: unknown, fn: string, arg: string): number {
+  if (seed === undefined) return randomSeed();
+  assertNumber(seed, fn, arg, { integer: true, min: 0 });
+  return seed;
+}
+
+/** Throws when a model was disposed. @internal */
+export function assertAlive(disposed: boolean, fn: string): void {
+  if (disposed) throw new Error(`${fn}: the model was disposed`);
+}
+
+/** Salts of {@link deriveSeed} for the random parts of one loss call. @internal */
+export const SALT = { noise: 1, epsilon: 2 } as const;
+
+/**
+ * `tf.tidy` for a function returning a record of tensors (typed interfaces are not
+ * `TensorContainer`s to TypeScript); every tensor found in the result is kept.
+ * @internal
+ */
+export function tidyRecord<T>(f: () => T): T {
+  return tf.tidy(f as unknown as () => tf.TensorContainer) as unknown as T;
+}

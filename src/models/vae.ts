@@ -1,0 +1,379 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { type DataInput, assertNumber, assertOneOf, deriveSeed, typeFail } from '../core/index.js';
+import { elbo } from '../losses/index.js';
+import type { Batch, LossContext, LossOutput, TrainableModel } from './contract.js';
+import {
+  type FeatureShape,
+  SALT,
+  assertAlive,
+  checkNetwork,
+  collectVariables,
+  expectShape,
+  inputTensor,
+  run1,
+  runAll,
+  seedOrRandom,
+  tidyRecord,
+  sigmoidLogitsModel,
+} from './internal.js';
+
+/**
+ * The decoder's likelihood `p(x|z)`:
+ * - `'bernoulli'`: the decoder gives probabilities in (0, 1) (data in [0, 1]); the negative
+ *   log-likelihood is the binary cross-entropy summed over the features (from the logits when the
+ *   decoder ends in a sigmoid `Activation` layer);
+ * - `'gaussian'`: the decoder gives the mean of a unit-variance Gaussian; the negative
+ *   log-likelihood is `Σ_d ½((x_d − x̂_d)² + log 2π)`.
+ * @category Models
+ */
+export type Likelihood = 'bernoulli' | 'gaussian';
+
+/**
+ * The parameters of the diagonal Gaussian `q(z|x)`, both `[n, latentDim]`, owned by the caller.
+ * @category Models
+ */
+export interface Posterior {
+  readonly mean: tf.Tensor2D;
+  readonly logVar: tf.Tensor2D;
+}
+
+/**
+ * What {@link VAE.forward} returns (all owned by the caller).
+ * @category Models
+ */
+export interface VaeOutput {
+  /** `decoder(z)`: probabilities (Bernoulli) or means (Gaussian), `[n, ...features]`. */
+  readonly reconstruction: tf.Tensor;
+  /** `μ(x)`, `[n, latentDim]`. */
+  readonly mean: tf.Tensor2D;
+  /** `log σ²(x)`, `[n, latentDim]`. */
+  readonly logVar: tf.Tensor2D;
+  /** The sample `z = μ + σ·ε`, `[n, latentDim]`. */
+  readonly z: tf.Tensor2D;
+}
+
+/** Options with a seed. @category Models */
+export interface SeedOptions {
+  /** Seed of the random draw; the same seed gives the same numbers on a backend. Default: fresh. */
+  readonly seed?: number;
+}
+
+/** Options of {@link VAE.encode}. @category Models */
+export interface EncodeOptions extends SeedOptions {
+  /** Draw `z ~ q(z|x)` instead of returning the mean. Default false. */
+  readonly sample?: boolean;
+}
+
+/**
+ * The reparameterisation trick: `z = μ + exp(½·log σ²) ⊙ ε` with `ε ~ N(0, I)` drawn from `seed`,
+ * differentiable in `mean` and `logVar`.
+ *
+ * @param mean - `μ`, `[n, k]`.
+ * @param logVar - `log σ²`, same shape.
+ * @param options - `{ seed }` (default: fresh).
+ * @returns `z`, same shape, owned by the caller. Runs in `tf.tidy`; the inputs are not disposed.
+ * @category Models
+ * @example
+ * ```ts
+ * const z = reparameterize(tf.zeros([2, 3]), tf.zeros([2, 3]), { seed: 7 }); // ~ N(0, I)
+ * ```
+ */
+export function reparameterize<T extends tf.Tensor>(mean: T, logVar: T, options: SeedOptions = {}): T {
+  const fn = 'reparameterize';
+  if (!(mean instanceof tf.Tensor)) typeFail(fn, 'mean', 'a tf.Tensor', mean);
+  if (!(logVar instanceof tf.Tensor)) typeFail(fn, 'logVar', 'a tf.Tensor', logVar);
+  if (mean.shape.join() !== logVar.shape.join()) {
+    throw new Error(`${fn}: arguments 'mean' and 'logVar' must have the same shape, got [${mean.shape.join(',')}] and [${logVar.shape.join(',')}]`);
+  }
+  const seed = seedOrRandom(options.seed, fn, 'options.seed');
+  return tf.tidy(() => {
+    const eps = tf.randomNormal(mean.shape, 0, 1, 'float32', seed);
+    return tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps));
+  }) as T;
+}
+
+/**
+ * The parts of a VAE/CVAE that do not depend on labels: likelihood, β, the loss of a batch.
+ * @internal
+ */
+export class GaussianLatent {
+  readonly logits: tfl.LayersModel | null;
+
+  constructor(
+    readonly decoder: tfl.LayersModel,
+    readonly likelihood: Likelihood,
+    readonly beta: number,
+  ) {
+    this.logits = likelihood === 'bernoulli' ? sigmoidLogitsModel(decoder) : null;
+  }
+
+  /**
+   * `{ loss, terms: { reconstruction, kl } }` from the posterior, the decoder inputs built from z,
+   * and the clean target. Call inside `tf.tidy`.
+   */
+  loss(
+    x: tf.Tensor,
+    mean: tf.Tensor,
+    logVar: tf.Tensor,
+    decoderInputs: (z: tf.Tensor) => tf.Tensor | tf.Tensor[],
+    context: LossContext,
+    fn: string,
+  ): LossOutput {
+    const training = context.training === true;
+    const klScale = context.klScale ?? 1;
+    assertNumber(klScale, fn, 'context.klScale', { min: 0 });
+    const z = training ? reparameterize(mean, logVar, { seed: deriveSeed(seedOrRandom(context.seed, fn, 'context.seed'), SALT.epsilon) }) : mean;
+    const input = decoderInputs(z);
+    const useLogits = this.logits !== null;
+    const { loss, reconstruction, kl } = elbo({
+      target: x,
+      reconstruction: run1(useLogits ? this.logits! : this.decoder, input, training),
+      mean,
+      logVar,
+      likelihood: this.likelihood === 'gaussian' ? 'gaussian' : useLogits ? 'bernoulli-logits' : 'bernoulli',
+      beta: this.beta * klScale,
+    });
+    return { loss: loss as tf.Scalar, terms: { reconstruction: reconstruction as tf.Scalar, kl: kl as tf.Scalar } };
+  }
+}
+
+/** Validates likelihood and β. @internal */
+export function checkVaeOptions(likelihood: unknown, beta: unknown, fn: string): { likelihood: Likelihood; beta: number } {
+  assertOneOf(likelihood, ['bernoulli', 'gaussian'] as const, fn, 'likelihood');
+  assertNumber(beta, fn, 'beta', { min: 0 });
+  return { likelihood, beta };
+}
+
+/** Checks a Gaussian encoder's two heads and returns latentDim. @internal */
+export function checkHeads(outputs: FeatureShape[], latentDim: unknown, fn: string): number {
+  const [m, v] = outputs as [FeatureShape, FeatureShape];
+  if (m.length !== 1 || typeof m[0] !== 'number') {
+    throw new Error(`${fn}: the encoder's first output (the mean) must have shape [?,latentDim], got [?,${m.map(String).join(',')}]`);
+  }
+  expectShape(v, m, fn, "the encoder's second output (the log-variance)", 'the shape of the mean');
+  if (latentDim !== undefined) {
+    assertNumber(latentDim, fn, 'latentDim', { integer: true, min: 1 });
+    if (latentDim !== m[0]) {
+      throw new Error(`${fn}: argument 'latentDim' is ${latentDim} but the encoder's heads give [?,${m[0]}]`);
+    }
+  }
+  return m[0];
+}
+
+/**
+ * Options of the {@link VAE} constructor.
+ * @category Models
+ */
+export interface VaeOptions {
+  /**
+   * Any `tf.LayersModel` with one input `[n, ...features]` and two outputs `[n, latentDim]`: the
+   * mean and the log-variance of `q(z|x)`, e.g. a {@link gaussianEncoder}. Its log-variance should be
+   * bounded (as gaussianEncoder's is) so that `exp` cannot overflow.
+   */
+  readonly encoder: tfl.LayersModel;
+  /** Any single-input, single-output `tf.LayersModel` `[n, latentDim] → [n, ...features]`. */
+  readonly decoder: tfl.LayersModel;
+  /** Width of the latent space; checked against the encoder when given. Default: the encoder's. */
+  readonly latentDim?: number;
+  /** The decoder likelihood, see {@link Likelihood}. Default `'bernoulli'`. */
+  readonly likelihood?: Likelihood;
+  /** Weight β of the KL term (β-VAE). Default 1. */
+  readonly beta?: number;
+}
+
+/**
+ * The JSON-able description of a {@link VAE}.
+ * @category Models
+ */
+export interface VaeConfig {
+  readonly kind: 'vae';
+  readonly inputShape: FeatureShape;
+  readonly latentDim: number;
+  readonly likelihood: Likelihood;
+  readonly beta: number;
+}
+
+/**
+ * A variational autoencoder: the encoder gives `q(z|x) = N(μ(x), diag σ²(x))`, the decoder
+ * `p(x|z)`; training maximises the ELBO, i.e. minimises
+ *
+ * `loss = E_q[−log p(x|z)] + β·klScale·KL(q(z|x) ‖ N(0, I))`,
+ *
+ * the expectation estimated with one sample `z = μ + σ·ε` (ε seeded by `context.seed`) in
+ * training, and at `z = μ` in evaluation (`training: false`: no sampling, deterministic).
+ * `terms` are `reconstruction` (per-sample NLL summed over features) and `kl`, batch means.
+ *
+ * The model owns its encoder and decoder: {@link VAE.dispose} disposes them.
+ *
+ * @category Models
+ * @example
+ * ```ts
+ * const vae = new VAE({
+ *   encoder: gaussianEncoder({ inputDim: 784, units: [512], latentDim: 20, seed: 1 }),
+ *   decoder: denseDecoder({ latentDim: 20, units: [512], outputDim: 784, seed: 2 }),
+ * });
+ * const digits = vae.sample(16, { seed: 3 }); // [16, 784] probabilities
+ * ```
+ */
+export class VAE implements TrainableModel {
+  /** The model kind, for saving. */
+  readonly kind = 'vae' as const;
+  readonly encoder: tfl.LayersModel;
+  readonly decoder: tfl.LayersModel;
+  /** Feature shape of one input (no batch axis). */
+  readonly inputShape: FeatureShape;
+  readonly latentDim: number;
+  readonly likelihood: Likelihood;
+  readonly beta: number;
+  readonly #core: GaussianLatent;
+  #disposed = false;
+
+  /**
+   * @param options - see {@link VaeOptions}.
+   * @throws TypeError for a non-model network or bad option; Error when the shapes do not fit.
+   */
+  constructor(options: VaeOptions) {
+    const fn = 'VAE';
+    if (typeof options !== 'object' || options === null) typeFail(fn, 'options', '{ encoder, decoder, ... }', options);
+    const enc = checkNetwork(options.encoder, fn, 'encoder', { inputs: [1], outputs: [2] });
+    const dec = checkNetwork(options.decoder, fn, 'decoder', { inputs: [1], outputs: [1] });
+    const latentDim = checkHeads(enc.outputs, options.latentDim, fn);
+    const inputShape = enc.inputs[0]!;
+    expectShape(dec.inputs[0]!, [latentDim], fn, "the decoder's input", 'latentDim');
+    expectShape(dec.outputs[0]!, inputShape, fn, "the decoder's output", "the encoder's input shape");
+    const { likelihood, beta } = checkVaeOptions(options.likelihood ?? 'bernoulli', options.beta ?? 1, fn);
+    this.encoder = enc.model;
+    this.decoder = dec.model;
+    this.inputShape = inputShape;
+    this.latentDim = latentDim;
+    this.likelihood = likelihood;
+    this.beta = beta;
+    this.#core = new GaussianLatent(dec.model, likelihood, beta);
+  }
+
+  /** The encoder's and decoder's trainable variables (each once). */
+  get trainableVariables(): readonly tf.Variable[] {
+    assertAlive(this.#disposed, 'VAE.trainableVariables');
+    return collectVariables([this.encoder, this.decoder]);
+  }
+
+  /**
+   * The parameters of `q(z|x)`.
+   * @param x - `[n, ...inputShape]`; not disposed.
+   * @returns `{ mean, logVar }`, `[n, latentDim]` each, owned by the caller.
+   */
+  posterior(x: DataInput): Posterior {
+    const fn = 'VAE.posterior';
+    assertAlive(this.#disposed, fn);
+    return tidyRecord(() => this.#posterior(x, fn, false));
+  }
+
+  /**
+   * The code of `x`: the posterior mean `μ(x)`, or with `{ sample: true, seed }` a draw `z ~ q(z|x)`.
+   * @param x - `[n, ...inputShape]`; not disposed.
+   * @returns `[n, latentDim]`, owned by the caller.
+   */
+  encode(x: DataInput, options: EncodeOptions = {}): tf.Tensor2D {
+    const fn = 'VAE.encode';
+    assertAlive(this.#disposed, fn);
+    const seed = options.sample === true ? seedOrRandom(options.seed, fn, 'options.seed') : 0;
+    return tf.tidy(() => {
+      const { mean, logVar } = this.#posterior(x, fn, false);
+      return options.sample === true ? reparameterize(mean, logVar, { seed }) : mean;
+    });
+  }
+
+  /**
+   * `decoder(z)`: probabilities (Bernoulli) or means (Gaussian).
+   * @param z - `[n, latentDim]`; not disposed.
+   * @returns `[n, ...inputShape]`, owned by the caller.
+   */
+  decode(z: DataInput): tf.Tensor {
+    const fn = 'VAE.decode';
+    assertAlive(this.#disposed, fn);
+    return tf.tidy(() => run1(this.decoder, inputTensor(z, [this.latentDim], fn, 'z', 'latentDim'), false));
+  }
+
+  /**
+   * The deterministic reconstruction `decoder(μ(x))`.
+   * @param x - `[n, ...inputShape]`; not disposed.
+   * @returns `[n, ...inputShape]`, owned by the caller.
+   */
+  reconstruct(x: DataInput): tf.Tensor {
+    const fn = 'VAE.reconstruct';
+    assertAlive(this.#disposed, fn);
+    return tf.tidy(() => run1(this.decoder, this.#posterior(x, fn, false).mean, false));
+  }
+
+  /**
+   * One pass with sampling: `z = μ + σ·ε` (ε from `seed`), `reconstruction = decoder(z)`.
+   * @param x - `[n, ...inputShape]`; not disposed.
+   * @returns a {@link VaeOutput}, all owned by the caller.
+   */
+  forward(x: DataInput, options: SeedOptions = {}): VaeOutput {
+    const fn = 'VAE.forward';
+    assertAlive(this.#disposed, fn);
+    const seed = seedOrRandom(options.seed, fn, 'options.seed');
+    return tidyRecord(() => {
+      const { mean, logVar } = this.#posterior(x, fn, false);
+      const z = reparameterize(mean, logVar, { seed });
+      return { reconstruction: run1(this.decoder, z, false), mean, logVar, z };
+    });
+  }
+
+  /**
+   * Draws `n` new samples: `z ~ N(0, I)` (from `seed`), returns `decoder(z)`.
+   * @param n - how many (positive integer).
+   * @returns `[n, ...inputShape]` probabilities/means, owned by the caller.
+   */
+  sample(n: number, options: SeedOptions = {}): tf.Tensor {
+    const fn = 'VAE.sample';
+    assertAlive(this.#disposed, fn);
+    assertNumber(n, fn, 'n', { integer: true, min: 1 });
+    const seed = seedOrRandom(options.seed, fn, 'options.seed');
+    return tf.tidy(() => run1(this.decoder, tf.randomNormal([n, this.latentDim], 0, 1, 'float32', seed), false));
+  }
+
+  /**
+   * The training contract: `{ loss, terms: { reconstruction, kl } }` (batch means; see the class).
+   * @param batch - `{ x: [n, ...inputShape] }`; not disposed.
+   * @param context - `{ training, seed?, klScale? }`.
+   */
+  computeLoss(batch: Batch, context: LossContext): LossOutput {
+    const fn = 'VAE.computeLoss';
+    assertAlive(this.#disposed, fn);
+    if (typeof batch !== 'object' || batch === null) typeFail(fn, 'batch', '{ x }', batch);
+    if (typeof context !== 'object' || context === null) typeFail(fn, 'context', '{ training, seed? }', context);
+    return tidyRecord(() => {
+      const training = context.training === true;
+      const x = inputTensor(batch.x, this.inputShape, fn, 'batch.x', "the encoder's input shape");
+      const [mean, logVar] = runAll(this.encoder, x, training) as [tf.Tensor, tf.Tensor];
+      return this.#core.loss(x, mean, logVar, (z) => z, context, fn);
+    });
+  }
+
+  /** The JSON-able description of the model (networks apart). */
+  getConfig(): VaeConfig {
+    return { kind: this.kind, inputShape: [...this.inputShape], latentDim: this.latentDim, likelihood: this.likelihood, beta: this.beta };
+  }
+
+  /** Disposes the encoder's and decoder's weights. Idempotent. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.encoder.dispose();
+    this.decoder.dispose();
+  }
+
+  /** True once {@link VAE.dispose} was called. */
+  get isDisposed(): boolean {
+    return this.#disposed;
+  }
+
+  #posterior(x: unknown, fn: string, training: boolean): { mean: tf.Tensor2D; logVar: tf.Tensor2D } {
+    const t = inputTensor(x, this.inputShape, fn, 'x', "the encoder's input shape");
+    const [mean, logVar] = runAll(this.encoder, t, training) as [tf.Tensor2D, tf.Tensor2D];
+    return { mean, logVar };
+  }
+}

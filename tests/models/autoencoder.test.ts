@@ -1,0 +1,189 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { describe, expect, it } from 'vitest';
+import { bce, mse } from '../../src/losses/index.js';
+import { Autoencoder, denseAutoencoder } from '../../src/models/index.js';
+import { denseDecoder, denseEncoder } from '../../src/nn/index.js';
+import { evaluate, fit, manifoldData, meanPredictorMse } from './helpers.js';
+
+function tiny(options: Partial<Parameters<typeof denseAutoencoder>[0]> = {}): Autoencoder {
+  return denseAutoencoder({ inputDim: 8, hidden: [16], latentDim: 2, seed: 1, ...options });
+}
+
+describe('Autoencoder', () => {
+  it('learns to reconstruct data on a 2-D manifold far better than the mean predictor', () => {
+    const x = manifoldData(256, 8, 11);
+    const ae = tiny({ latentActivation: 'linear' });
+    const before = evaluate(ae, { x }).reconstruction!;
+    fit(ae, { x }, { steps: 400, learningRate: 0.01 });
+    const after = evaluate(ae, { x }).reconstruction!;
+    const bar = meanPredictorMse(x);
+    expect(after).toBeLessThan(before);
+    expect(after).toBeLessThan(0.2 * bar);
+    ae.dispose();
+    x.dispose();
+  });
+
+  it('computes the bce loss from the logits, matching bce on the sigmoid output', () => {
+    const x = manifoldData(32, 8, 3);
+    const ae = tiny({ loss: 'bce' });
+    const ours = evaluate(ae, { x }).reconstruction!;
+    const reference = tf.tidy(() => bce(x, ae.reconstruct(x)).dataSync()[0]!);
+    expect(ours).toBeCloseTo(reference, 5);
+    ae.dispose();
+    x.dispose();
+  });
+
+  it('gives finite bce gradients even when the sigmoid output saturates', () => {
+    const x = tf.tensor2d([[1, 0, 1, 0, 1, 0, 1, 0]]);
+    const ae = tiny({ loss: 'bce' });
+    // Push the last bias far out so that sigmoid(logits) is exactly 0 or 1 in float32.
+    const lastDense = ae.decoder.layers.filter((l) => l.getClassName() === 'Dense').at(-1)!;
+    const [kernel] = lastDense.getWeights(); // the layer's own variable: not disposed here
+    const far = tf.tensor1d([-200, 200, -200, 200, -200, 200, -200, 200]);
+    lastDense.setWeights([kernel!, far]);
+    far.dispose();
+    const { value, grads } = tf.variableGrads(() => ae.computeLoss({ x }, { training: true }).loss, ae.trainableVariables as tf.Variable[]);
+    expect(Number.isFinite(value.dataSync()[0]!)).toBe(true);
+    expect(value.dataSync()[0]!).toBeGreaterThan(100);
+    for (const g of Object.values(grads)) expect(g.dataSync().every(Number.isFinite)).toBe(true);
+    tf.dispose([value, grads]);
+    ae.dispose();
+    x.dispose();
+  });
+
+  it('accepts a custom loss function and records it as custom', () => {
+    const x = manifoldData(16, 8, 5);
+    const ae = tiny({ loss: (t, p) => tf.mean(tf.abs(tf.sub(t, p))) as tf.Scalar });
+    const ours = evaluate(ae, { x }).reconstruction!;
+    const reference = tf.tidy(() => tf.mean(tf.abs(tf.sub(x, ae.reconstruct(x)))).dataSync()[0]!);
+    expect(ours).toBeCloseTo(reference, 6);
+    expect(ae.getConfig().loss).toBe('custom');
+    ae.dispose();
+    x.dispose();
+  });
+
+  it('rejects a custom loss that does not return a scalar', () => {
+    const x = manifoldData(4, 8, 5);
+    const ae = tiny({ loss: (t, p) => tf.sub(t, p) as unknown as tf.Scalar });
+    const before = tf.memory().numTensors;
+    expect(() => ae.computeLoss({ x }, { training: false })).toThrow(/custom loss must return a tf.Scalar/);
+    expect(tf.memory().numTensors).toBe(before);
+    ae.dispose();
+    x.dispose();
+  });
+
+  it('encodes, decodes, reconstructs and runs forward with the documented shapes and no leaks', () => {
+    const ae = tiny();
+    const x = manifoldData(5, 8, 2);
+    const before = tf.memory().numTensors;
+    const code = ae.encode(x);
+    const xHat = ae.decode(code);
+    const rec = ae.reconstruct(x);
+    const out = ae.forward(x);
+    expect(code.shape).toEqual([5, 2]);
+    expect(xHat.shape).toEqual([5, 8]);
+    expect(rec.shape).toEqual([5, 8]);
+    expect(Array.from(out.reconstruction.dataSync())).toEqual(Array.from(rec.dataSync()));
+    expect(Array.from(out.code.dataSync())).toEqual(Array.from(code.dataSync()));
+    expect(Array.from(xHat.dataSync())).toEqual(Array.from(rec.dataSync()));
+    tf.dispose([code, xHat, rec, out.code, out.reconstruction]);
+    expect(tf.memory().numTensors).toBe(before);
+    ae.dispose();
+    x.dispose();
+  });
+
+  it('accepts number[][] and { data, shape } inputs and returns a new tensor without leaking', () => {
+    const ae = tiny();
+    const rows = [
+      [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8],
+      [0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1],
+    ];
+    const before = tf.memory().numTensors;
+    const a = ae.reconstruct(rows);
+    const b = ae.reconstruct({ data: Float32Array.from(rows.flat()), shape: [2, 8] });
+    expect(tf.memory().numTensors).toBe(before + 2);
+    expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
+    tf.dispose([a, b]);
+    ae.dispose();
+  });
+
+  it('leaves the tensor count where it started after creating, training and disposing', () => {
+    const x = manifoldData(32, 8, 9);
+    const before = tf.memory().numTensors;
+    const ae = tiny({ sparsity: { kind: 'l1', weight: 0.01 } });
+    fit(ae, { x }, { steps: 3 });
+    const { loss, terms } = ae.computeLoss({ x }, { training: false });
+    tf.dispose([loss, terms]);
+    ae.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+  });
+
+  it('returns loss = reconstruction + sparsity and reports both terms', () => {
+    const x = manifoldData(16, 8, 4);
+    const ae = tiny({ sparsity: { kind: 'l1', weight: 0.5 }, latentActivation: 'relu' });
+    const t = evaluate(ae, { x });
+    expect(Object.keys(t).sort()).toEqual(['loss', 'reconstruction', 'sparsity']);
+    expect(t.loss).toBeCloseTo(t.reconstruction! + t.sparsity!, 6);
+    const plainMse = tf.tidy(() => mse(x, ae.reconstruct(x)).dataSync()[0]!);
+    expect(t.reconstruction).toBeCloseTo(plainMse, 6);
+    ae.dispose();
+    x.dispose();
+  });
+
+  it('checks at construction that the decoder reads the code and gives the input shape', () => {
+    const encoder = denseEncoder({ inputDim: 8, latentDim: 3 });
+    const wrongIn = denseDecoder({ latentDim: 4, outputDim: 8 });
+    const wrongOut = denseDecoder({ latentDim: 3, outputDim: 7 });
+    expect(() => new Autoencoder({ encoder, decoder: wrongIn })).toThrow(
+      "Autoencoder: the decoder's input must have shape [?,3] (the encoder's output shape), got [?,4]",
+    );
+    expect(() => new Autoencoder({ encoder, decoder: wrongOut })).toThrow(
+      "Autoencoder: the decoder's output must have shape [?,8] (the encoder's input shape), got [?,7]",
+    );
+    expect(() => new Autoencoder({ encoder, decoder: {} as tfl.LayersModel })).toThrow(TypeError);
+    const decoder = denseDecoder({ latentDim: 3, outputDim: 8 });
+    expect(() => new Autoencoder({ encoder, decoder, loss: 'l2' as 'mse' })).toThrow(/argument 'loss'/);
+    for (const m of [encoder, wrongIn, wrongOut, decoder]) m.dispose();
+  });
+
+  it('rejects inputs of the wrong width and bad options with errors naming them', () => {
+    const ae = tiny();
+    const before = tf.memory().numTensors;
+    expect(() => ae.encode(tf.zeros([2, 7]))).toThrow("Autoencoder.encode: argument 'x' must have shape [?,8] (the encoder's input shape), got shape [2,7]");
+    expect(() => ae.decode([[1, 2, 3]])).toThrow(/Autoencoder.decode: argument 'z' must have shape \[\?,2\]/);
+    expect(() => ae.computeLoss({ x: tf.zeros([2, 9]) }, { training: true })).toThrow(/batch.x/);
+    expect(tf.memory().numTensors).toBe(before + 2); // the two tf.zeros above
+    expect(() => tiny({ sparsity: { kind: 'l2', weight: 1 } as never })).toThrow(/sparsity.kind/);
+    expect(() => tiny({ sparsity: { kind: 'l1', weight: -1 } })).toThrow(/sparsity.weight/);
+    ae.dispose();
+    expect(() => ae.encode([[0, 0, 0, 0, 0, 0, 0, 0]])).toThrow('Autoencoder.encode: the model was disposed');
+  });
+
+  it('describes itself with a JSON-able config', () => {
+    const ae = tiny({ loss: 'bce', sparsity: { kind: 'kl-bernoulli', weight: 0.1 }, latentActivation: 'sigmoid' });
+    const config = ae.getConfig();
+    expect(JSON.parse(JSON.stringify(config))).toEqual({
+      kind: 'autoencoder',
+      inputShape: [8],
+      codeShape: [2],
+      loss: 'bce',
+      sparsity: { kind: 'kl-bernoulli', rho: 0.05, weight: 0.1 },
+      corruptor: null,
+    });
+    expect(ae.kind).toBe('autoencoder');
+    ae.dispose();
+  });
+
+  it('gives the same weights and losses for the same seed', () => {
+    const x = manifoldData(8, 8, 1);
+    const a = tiny({ seed: 42 });
+    const b = tiny({ seed: 42 });
+    const c = tiny({ seed: 43 });
+    expect(evaluate(a, { x }).loss).toBe(evaluate(b, { x }).loss);
+    expect(evaluate(a, { x }).loss).not.toBe(evaluate(c, { x }).loss);
+    for (const m of [a, b, c]) m.dispose();
+    x.dispose();
+  });
+});
