@@ -8,3 +8,12 @@ export { rocCurve, rocAuc, averagePrecision } from './metrics.js';
 export type { RocCurve, BinaryLabelInput } from './metrics.js';
 export { anomalyThreshold } from './threshold.js';
 export type { AnomalyThresholdOptions } from './threshold.js';
+export { anomalyScores } from './scores.js';
+export type {
+  AnomalyMetric,
+  AnomalyScoreOptions,
+  ScorableModel,
+  ReconstructingModel,
+  VariationalModel,
+  ProjectionModel,
+} from './scores.js';
