@@ -1,0 +1,18 @@
+export { train, NonFiniteLossError } from './train.js';
+export { evaluate } from './evaluate.js';
+export type {
+  BatchInput,
+  BatchLog,
+  EarlyStoppingOptions,
+  EpochLog,
+  EvaluateOptions,
+  EvaluateResult,
+  KlWarmupOptions,
+  LabelInput,
+  LabeledData,
+  LearningRateSchedule,
+  TrainCallbacks,
+  TrainData,
+  TrainHistory,
+  TrainOptions,
+} from './types.js';

@@ -1,0 +1,63 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Batch, LossContext, TrainableModel } from '../models/contract.js';
+import { checkLossOutput } from './output.js';
+import type { TermNames } from './output.js';
+
+/** Everything one optimisation step needs. @internal */
+export interface StepInput {
+  readonly fn: string;
+  readonly model: TrainableModel;
+  /** The trainable variables, in a fixed order (optimizers key their state by position). */
+  readonly variables: tf.Variable[];
+  readonly optimizer: tf.Optimizer;
+  /** Builds the batch; called inside the step's `tf.tidy`. */
+  readonly makeBatch: () => Batch;
+  readonly context: LossContext;
+  readonly clipNorm: number | undefined;
+  readonly termNames: TermNames;
+}
+
+/**
+ * One optimisation step, all on the device and without any read: builds the batch,
+ * computes the loss and its gradients with one `tf.variableGrads`, optionally clips them
+ * to a global norm, applies them with the optimizer, and returns a report vector
+ * `[loss, check, ...terms]` where `check` is the global gradient norm (with `clipNorm`) or
+ * the sum of all gradient entries (without): it is finite exactly when every gradient is
+ * (barring overflow past float32's range). Every intermediate tensor is disposed.
+ * @internal
+ */
+export function trainStep(input: StepInput): tf.Tensor1D {
+  const { fn, model, variables, optimizer, makeBatch, context, clipNorm, termNames } = input;
+  // Terms must outlive the tape's inner tidy, which keeps only the loss: tf.keep them and
+  // dispose them here.
+  const held: { terms: tf.Tensor | undefined } = { terms: undefined };
+  try {
+    return tf.tidy(() => {
+      const batch = makeBatch();
+      const { value, grads } = tf.variableGrads(() => {
+        const out = checkLossOutput(model.computeLoss(batch, context), termNames, fn);
+        if (out.terms.length > 0) held.terms = tf.keep(tf.stack(out.terms));
+        return out.loss;
+      }, variables);
+      const present = variables.map((v) => grads[v.name] ?? null);
+      const gradients = present.filter((g): g is tf.Tensor => g !== null);
+      let check: tf.Scalar;
+      let applied: (tf.Tensor | null)[] = present;
+      if (clipNorm !== undefined) {
+        const norm = tf.sqrt(tf.addN(gradients.map((g) => tf.sum(tf.square(g)))));
+        const factor = tf.div(clipNorm, tf.maximum(norm, clipNorm));
+        applied = present.map((g) => (g === null ? null : tf.mul(g, factor)));
+        check = norm as tf.Scalar;
+      } else {
+        check = tf.addN(gradients.map((g) => tf.sum(g))) as tf.Scalar;
+      }
+      // The array form, in the variables' order, keeps the optimizer's per-variable state aligned
+      // (a null gradient, for a variable the loss does not reach, is skipped by every tfjs optimizer).
+      optimizer.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: applied[i] as tf.Tensor })));
+      const head = tf.stack([value, check]);
+      return (held.terms === undefined ? head : tf.concat([head, held.terms])) as tf.Tensor1D;
+    });
+  } finally {
+    held.terms?.dispose();
+  }
+}
