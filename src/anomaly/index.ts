@@ -17,3 +17,5 @@ export type {
   VariationalModel,
   ProjectionModel,
 } from './scores.js';
+export { AnomalyDetector } from './detector.js';
+export type { AnomalyDetectorOptions } from './detector.js';
