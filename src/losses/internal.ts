@@ -28,17 +28,17 @@ export type Reduction = 'mean' | 'sum' | 'none';
  *
  * @category Losses
  */
-export type LossResult<O, Default extends 'mean' | 'none' = 'mean'> = Default extends 'mean'
-  ? O extends { readonly reduction: 'none' }
-    ? tf.Tensor1D
-    : O extends { readonly reduction?: 'mean' | 'sum' }
-      ? tf.Scalar
-      : tf.Scalar | tf.Tensor1D
-  : O extends { readonly reduction: 'mean' | 'sum' }
-    ? tf.Scalar
-    : O extends { readonly reduction?: 'none' }
+export type LossResult<O, Default extends 'mean' | 'none' = 'mean'> = 'reduction' extends keyof O
+  ? O extends { readonly reduction: infer R }
+    ? [R] extends ['none']
       ? tf.Tensor1D
-      : tf.Scalar | tf.Tensor1D;
+      : [R] extends ['mean' | 'sum']
+        ? tf.Scalar
+        : tf.Scalar | tf.Tensor1D
+    : tf.Scalar | tf.Tensor1D
+  : Default extends 'none'
+    ? tf.Tensor1D
+    : tf.Scalar;
 
 /** @internal */
 export const REDUCTIONS: readonly Reduction[] = ['mean', 'sum', 'none'];

@@ -68,14 +68,16 @@ export interface ElboOptions {
  *
  * @category Losses
  */
-export interface ElboOutput<T extends tf.Tensor = tf.Scalar> {
+// A type alias, not an interface, so that it is a tf.TensorContainer (tf.dispose(out), tf.tidy(() => elbo(...))).
+// eslint-disable-next-line @typescript-eslint/consistent-type-definitions
+export type ElboOutput<T extends tf.Tensor = tf.Scalar> = {
   /** The negative ELBO `reconstruction + beta · kl` — the value to minimise. */
   readonly loss: T;
   /** The negative log-likelihood of `target` under the decoder, summed over features. */
   readonly reconstruction: T;
   /** `KL(q(z|x) ‖ N(0, I))`, see {@link gaussianKl}. */
   readonly kl: T;
-}
+};
 
 const KL_KEYS = ['reduction'] as const;
 const ELBO_KEYS = ['target', 'reconstruction', 'mean', 'logVar', 'likelihood', 'beta', 'reduction', 'epsilon'] as const;
