@@ -12,10 +12,10 @@ function tiny(options: Partial<Parameters<typeof denseAutoencoder>[0]> = {}): Au
 
 describe('Autoencoder', () => {
   it('learns to reconstruct data on a 2-D manifold far better than the mean predictor', () => {
-    const x = manifoldData(256, 8, 11);
+    const x = manifoldData(128, 8, 11);
     const ae = tiny({ latentActivation: 'linear' });
     const before = evaluate(ae, { x }).reconstruction!;
-    fit(ae, { x }, { steps: 400, learningRate: 0.01 });
+    fit(ae, { x }, { steps: 100, learningRate: 0.02 });
     const after = evaluate(ae, { x }).reconstruction!;
     const bar = meanPredictorMse(x);
     expect(after).toBeLessThan(before);
