@@ -1,0 +1,140 @@
+// Shared set-up of the browser end-to-end tests: build the demo page into a temporary folder,
+// serve it on 127.0.0.1 (port 0), and drive Debian's Chromium with playwright-core.
+//
+// Chromium is launched with the flags that give WebGPU on a machine without a GPU: with
+// --enable-unsafe-webgpu it offers a SwiftShader adapter (vendor "google", architecture
+// "swiftshader", isFallbackAdapter: true); without it requestAdapter() gives null.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { buildDemo, type BuildResult } from '../../examples/browser/build.js';
+import { serveStatic, type StaticServer } from '../../examples/browser/server.js';
+import type { Lab } from '../../examples/browser/page/lab.js';
+
+/** Chromium to drive: `CHROMIUM_PATH` when set, else Debian's package. */
+export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+
+/** Where tests write screenshots (git-ignored). */
+export const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
+
+/** The launch flags (Playwright adds its own headless ones). */
+export const CHROMIUM_ARGS: readonly string[] = [
+  '--no-sandbox',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--enable-unsafe-webgpu',
+];
+
+/** A built page, its server and a browser, for one test file. */
+export interface Session {
+  readonly build: BuildResult;
+  readonly server: StaticServer;
+  readonly context: BrowserContext;
+  /** Opens `path` (relative to the server) in a new tab and waits until its body says `data-state="ready"`. */
+  open(path: string): Promise<Page>;
+  /** Messages the pages logged (console errors, uncaught errors), to show when a test fails. */
+  readonly log: string[];
+  close(): Promise<void>;
+}
+
+/** Throws a clear error when Chromium is missing: CI installs it, so the tests must not skip. */
+export function requireChromium(): string {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `The browser tests need Chromium at ${CHROMIUM_PATH}, which does not exist. ` +
+        `Install it (Debian: apt-get install chromium; .ci/run does) or set CHROMIUM_PATH to a Chromium or Chrome binary. ` +
+        `(\`npx playwright install\` is not used: it downloads from outside the npm registry.)`,
+    );
+  }
+  return CHROMIUM_PATH;
+}
+
+/** Builds the demo, serves it and launches Chromium with a fresh profile. */
+export async function openSession(options: { isolated?: boolean } = {}): Promise<Session> {
+  const executablePath = requireChromium();
+  const work = mkdtempSync(join(tmpdir(), 'autoencoders-browser-'));
+  const build = await buildDemo({ outDir: join(work, 'dist'), digits: 3000 });
+  const server = await serveStatic(build.outDir, { port: 0, host: '127.0.0.1', isolated: options.isolated ?? true });
+  let context: BrowserContext;
+  try {
+    context = await chromium.launchPersistentContext(join(work, 'profile'), {
+      executablePath,
+      headless: true,
+      args: [...CHROMIUM_ARGS],
+      viewport: { width: 1000, height: 1100 },
+      deviceScaleFactor: 1,
+    });
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+  const log: string[] = [];
+  context.on('page', (page) => watch(page, log));
+  return {
+    build,
+    server,
+    context,
+    log,
+    async open(path: string): Promise<Page> {
+      const page = await context.newPage();
+      await page.goto(new URL(path, server.url).href);
+      await waitForState(page, ['ready'], log);
+      return page;
+    },
+    async close(): Promise<void> {
+      await context.close();
+      await server.close();
+      rmSync(work, { recursive: true, force: true });
+    },
+  };
+}
+
+function watch(page: Page, log: string[]): void {
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') log.push(`[console.${m.type()}] ${m.text()}`);
+  });
+  page.on('pageerror', (e) => log.push(`[pageerror] ${e.message}`));
+}
+
+/**
+ * Waits until `<body data-state>` is one of `states` (no time limit of its own: the test's
+ * timeout applies). Throws with the page's error text when it says `error`.
+ */
+export async function waitForState(page: Page, states: readonly string[], log: readonly string[] = []): Promise<string> {
+  const handle = await page.waitForFunction(
+    (wanted) => {
+      const s = document.body?.dataset['state'];
+      return s !== undefined && (wanted.includes(s) || s === 'error') ? s : false;
+    },
+    states,
+    { timeout: 0, polling: 100 },
+  );
+  const state = (await handle.jsonValue()) as string;
+  if (state === 'error' && !states.includes('error')) {
+    const text = await page.locator('#error').textContent().catch(() => '');
+    throw new Error(`the page says error: ${text}\n${log.join('\n')}`);
+  }
+  return state;
+}
+
+/** Calls `window.lab[name](...args)` in the page and returns its (JSON) result. */
+export function callLab<K extends keyof Lab>(page: Page, name: K, ...args: Parameters<Lab[K]>): Promise<Awaited<ReturnType<Lab[K]>>> {
+  return page.evaluate(
+    async ([n, a]) => {
+      const lab = (globalThis as unknown as { lab: Record<string, (...x: unknown[]) => unknown> }).lab;
+      return lab[n as string]!(...(a as unknown[]));
+    },
+    [name, args] as const,
+  ) as Promise<Awaited<ReturnType<Lab[K]>>>;
+}
+
+/** Makes the artifacts folder and returns the path of `name` in it. */
+export function artifactPath(name: string): string {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return join(ARTIFACTS, name);
+}
