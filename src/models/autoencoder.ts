@@ -93,12 +93,12 @@ export interface AutoencoderConfig {
  * What {@link Autoencoder.forward} returns: the code and the reconstruction, both owned by the caller.
  * @category Models
  */
-export interface AutoencoderOutput {
+export type AutoencoderOutput = {
   /** `encoder(x)`, `[n, ...code]`. */
   readonly code: tf.Tensor;
   /** `decoder(code)`, `[n, ...features]`. */
   readonly reconstruction: tf.Tensor;
-}
+};
 
 function checkSparsity(value: unknown, fn: string): SparsityConfig | null {
   if (value === undefined) return null;

@@ -33,16 +33,16 @@ export type Likelihood = 'bernoulli' | 'gaussian';
  * The parameters of the diagonal Gaussian `q(z|x)`, both `[n, latentDim]`, owned by the caller.
  * @category Models
  */
-export interface Posterior {
+export type Posterior = {
   readonly mean: tf.Tensor2D;
   readonly logVar: tf.Tensor2D;
-}
+};
 
 /**
  * What {@link VAE.forward} returns (all owned by the caller).
  * @category Models
  */
-export interface VaeOutput {
+export type VaeOutput = {
   /** `decoder(z)`: probabilities (Bernoulli) or means (Gaussian), `[n, ...features]`. */
   readonly reconstruction: tf.Tensor;
   /** `μ(x)`, `[n, latentDim]`. */
@@ -51,7 +51,7 @@ export interface VaeOutput {
   readonly logVar: tf.Tensor2D;
   /** The sample `z = μ + σ·ε`, `[n, latentDim]`. */
   readonly z: tf.Tensor2D;
-}
+};
 
 /** Options with a seed. @category Models */
 export interface SeedOptions {

@@ -96,7 +96,7 @@ describe('CVAE', () => {
     const out = cvae.forward(x, y, { seed: 1 });
     expect(Array.from(out.z.dataSync())).toEqual(Array.from(zs.dataSync()));
     const loss = cvae.computeLoss({ x, y }, { training: true, seed: 1 });
-    tf.dispose([z, zArr, zInt, zs, dec, rec, out, loss]);
+    tf.dispose([z, zArr, zInt, zs, dec, rec, out, loss.loss, loss.terms]);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, y, prototypes]);
     cvae.dispose();

@@ -27,7 +27,7 @@ export function fit(
       }
       const context = { training: true, seed: seed * 100_003 + step, ...(options.klScale === undefined ? {} : { klScale: options.klScale }) };
       const { value, grads } = tf.variableGrads(() => model.computeLoss(batch, context).loss, model.trainableVariables as tf.Variable[]);
-      optimizer.applyGradients(grads);
+      optimizer.applyGradients(grads as Parameters<typeof optimizer.applyGradients>[0]);
       if (step === steps - 1) last = value.dataSync()[0]!;
     });
   }
@@ -49,11 +49,11 @@ export function evaluate(model: TrainableModel, batch: Batch): Record<string, nu
  * Toy data on a 2-D manifold in [0, 1]^d: x = sigmoid(A·u + b), u ~ N(0, I₂), A and b fixed by `seed`.
  */
 export function manifoldData(n: number, d: number, seed: number): tf.Tensor2D {
-  return tf.tidy(() => {
+  return tf.tidy((): tf.Tensor2D => {
     const a = tf.randomNormal([2, d], 0, 2, 'float32', seed);
     const b = tf.randomNormal([d], 0, 0.5, 'float32', seed + 1);
     const u = tf.randomNormal([n, 2], 0, 1, 'float32', seed + 2);
-    return tf.sigmoid(tf.add(tf.matMul(u, a), b));
+    return tf.sigmoid(tf.add(tf.matMul(u, a), b)) as tf.Tensor2D;
   });
 }
 

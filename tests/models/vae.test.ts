@@ -87,7 +87,7 @@ describe('VAE', () => {
     const l3 = vae.computeLoss({ x }, { training: true, seed: 2 });
     expect(values(l1.loss)).toEqual(values(l2.loss));
     expect(values(l1.loss)).not.toEqual(values(l3.loss));
-    tf.dispose([s1, s2, s3, z1, z2, mu, f1, l1, l2, l3]);
+    tf.dispose([s1, s2, s3, z1, z2, mu, f1, ...[l1, l2, l3].flatMap((l) => [l.loss, l.terms])]);
     expect(tf.memory().numTensors).toBe(before);
     vae.dispose();
     x.dispose();
