@@ -94,11 +94,20 @@ export async function openSession(options: { isolated?: boolean } = {}): Promise
   };
 }
 
+/** Console messages of each page, for error reports. */
+const pageLogs = new WeakMap<Page, string[]>();
+
 function watch(page: Page, log: string[]): void {
+  const own: string[] = [];
+  pageLogs.set(page, own);
+  const push = (line: string): void => {
+    log.push(line);
+    own.push(line);
+  };
   page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') log.push(`[console.${m.type()}] ${m.text()}`);
+    if (m.type() === 'error' || m.type() === 'warning') push(`[console.${m.type()}] ${m.text()}`);
   });
-  page.on('pageerror', (e) => log.push(`[pageerror] ${e.message}`));
+  page.on('pageerror', (e) => push(`[pageerror] ${e.message}`));
 }
 
 /**
@@ -122,15 +131,35 @@ export async function waitForState(page: Page, states: readonly string[], log: r
   return state;
 }
 
-/** Calls `window.lab[name](...args)` in the page and returns its (JSON) result. */
-export function callLab<K extends keyof Lab>(page: Page, name: K, ...args: Parameters<Lab[K]>): Promise<Awaited<ReturnType<Lab[K]>>> {
-  return page.evaluate(
-    async ([n, a]) => {
-      const lab = (globalThis as unknown as { lab: Record<string, (...x: unknown[]) => unknown> }).lab;
-      return lab[n as string]!(...(a as unknown[]));
-    },
-    [name, args] as const,
-  ) as Promise<Awaited<ReturnType<Lab[K]>>>;
+/** The distinct console warnings and errors a page logged from message `from` on, first lines only, at most `max`. */
+export function pageMessages(page: Page, from = 0, max = 12): string[] {
+  const seen = new Set<string>();
+  for (const line of (pageLogs.get(page) ?? []).slice(from)) seen.add(line.split('\n')[0]!.slice(0, 400));
+  return [...seen].slice(0, max);
+}
+
+/**
+ * Calls `window.lab[name](...args)` in the page and returns its (JSON) result. When the call
+ * throws, the error says which call failed and what the page logged during the call (WebGPU
+ * validation errors, for one, reach only the console).
+ */
+export async function callLab<K extends keyof Lab>(page: Page, name: K, ...args: Parameters<Lab[K]>): Promise<Awaited<ReturnType<Lab[K]>>> {
+  const from = pageLogs.get(page)?.length ?? 0;
+  try {
+    return (await page.evaluate(
+      async ([n, a]) => {
+        const lab = (globalThis as unknown as { lab: Record<string, (...x: unknown[]) => unknown> }).lab;
+        return lab[n as string]!(...(a as unknown[]));
+      },
+      [name, args] as const,
+    )) as Awaited<ReturnType<Lab[K]>>;
+  } catch (error) {
+    const messages = pageMessages(page, from);
+    const context = messages.length > 0 ? `\nThe page logged:\n  ${messages.join('\n  ')}` : '';
+    throw new Error(`lab.${String(name)}(${args.map((a) => JSON.stringify(a)).join(', ')}) failed in the page: ${(error as Error).message}${context}`, {
+      cause: error,
+    });
+  }
 }
 
 /** Makes the artifacts folder and returns the path of `name` in it. */
