@@ -1,0 +1,95 @@
+/**
+ * Input reading and output shaping for PCA: every method accepts a tensor, a `number[][]` or
+ * `{ data, shape }` and answers in the same kind.
+ * @internal
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { assertFiniteHost, describe, fail, isTensor, toHostMatrix, typeFail } from '../core/index.js';
+
+/** Which kind of input a method received (it answers in the same kind). @internal */
+export type InputKind = 'tensor' | 'array' | 'float64' | 'float32';
+
+/** A float64 row-major copy of a 2-D input, and its kind. @internal */
+export interface HostInput {
+  readonly data: Float64Array;
+  readonly n: number;
+  readonly d: number;
+  readonly kind: InputKind;
+}
+
+/** The kind of a 2-D input, without reading it. @internal */
+export function inputKind(x: unknown): InputKind {
+  if (isTensor(x)) return 'tensor';
+  if (Array.isArray(x)) return 'array';
+  if (typeof x === 'object' && x !== null && 'data' in x) {
+    const data = (x as { data: unknown }).data;
+    if (data instanceof Float64Array) return 'float64';
+    if (data instanceof Float32Array) return 'float32';
+  }
+  return typeFail('PCA', 'x', 'a tf.Tensor2D, number[][] or { data: Float32Array | Float64Array, shape: [n, d] }', x);
+}
+
+/**
+ * `number[][]` straight to float64 (the core helper goes through float32, which would cost the
+ * exact solver its float64 accuracy on such input).
+ */
+function rowsToFloat64(rows: readonly unknown[], fn: string, arg: string): HostInput {
+  if (rows.length === 0) fail(fn, arg, 'a non-empty number[][]', rows);
+  const first = rows[0];
+  if (!Array.isArray(first)) typeFail(fn, arg, 'a tf.Tensor2D, number[][] or { data, shape }', rows);
+  const n = rows.length;
+  const d = first.length;
+  const data = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const row = rows[i];
+    if (!Array.isArray(row) || row.length !== d) {
+      throw new Error(`${fn}: argument '${arg}' must be a rectangular number[][]: row 0 has ${d} values, row ${i} is ${describe(row)}`);
+    }
+    for (let j = 0; j < d; j++) {
+      const v: unknown = row[j];
+      if (typeof v !== 'number') typeFail(fn, `${arg}[${i}][${j}]`, 'a number', v);
+      data[i * d + j] = v;
+    }
+  }
+  return { data, n, d, kind: 'array' };
+}
+
+/**
+ * Reads any 2-D input into float64 (tensors are read synchronously and not disposed), and
+ * rejects NaN/±Infinity and empty dimensions with an error naming the place.
+ * @internal
+ */
+export function readInput(x: unknown, fn: string, arg = 'x'): HostInput {
+  const kind = inputKind(x);
+  let host: HostInput;
+  if (kind === 'array') {
+    host = rowsToFloat64(x as readonly unknown[], fn, arg);
+  } else {
+    const m = toHostMatrix(x, fn, arg);
+    host = { data: m.data, n: m.rows, d: m.cols, kind };
+  }
+  if (host.d === 0) fail(fn, arg, 'a matrix with at least one feature (column)', x);
+  if (host.n === 0) fail(fn, arg, 'a matrix with at least one sample (row)', x);
+  assertFiniteHost(host.data, host.d, fn, arg);
+  return host;
+}
+
+/** Result of a method for a given input kind (see the method docs). @internal */
+export type MatrixOutput = tf.Tensor2D | number[][] | { data: Float64Array | Float32Array; shape: [number, number] };
+
+/** Shapes a float64 `n × c` result for the input kind. @internal */
+export function toOutput(kind: InputKind, data: Float64Array, n: number, c: number): MatrixOutput {
+  switch (kind) {
+    case 'tensor':
+      return tf.tensor2d(Float32Array.from(data), [n, c]);
+    case 'array': {
+      const rows: number[][] = new Array<number[]>(n);
+      for (let i = 0; i < n; i++) rows[i] = Array.from(data.subarray(i * c, i * c + c));
+      return rows;
+    }
+    case 'float64':
+      return { data, shape: [n, c] };
+    case 'float32':
+      return { data: Float32Array.from(data), shape: [n, c] };
+  }
+}

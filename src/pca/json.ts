@@ -1,0 +1,227 @@
+/**
+ * The PCA document format and its validation. `fromJSON` input is untrusted: everything is
+ * checked (format, version, types, lengths against declared shapes, a size limit) and copied
+ * into fresh objects key by key, so that keys such as `__proto__` cannot reach a prototype.
+ * @internal
+ */
+import { describe } from '../core/index.js';
+import type { FittedSolver, FittedState } from './solvers.js';
+
+/** The `format` field of a PCA document. */
+export const PCA_FORMAT = 'autoencoders/pca';
+/** The `version` field this release writes and reads. */
+export const PCA_FORMAT_VERSION = 1;
+/** Largest `nComponents × nFeatures` a document may declare (64 Mi numbers, 512 MiB as float64). */
+export const PCA_MAX_COMPONENT_VALUES = 2 ** 26;
+/** Largest JSON string `fromJSON` parses (in UTF-16 code units). */
+export const PCA_MAX_JSON_LENGTH = 2 ** 30;
+
+/**
+ * The options part of a {@link PCAJSON} document (`null` where the option was left to its
+ * default-by-shape).
+ * @category PCA
+ */
+export interface PCAOptionsJSON {
+  nComponents: number | null;
+  solver: 'auto' | 'full' | 'randomized' | 'incremental';
+  whiten: boolean;
+  seed: number;
+  nOversamples: number;
+  nIter: number | 'auto';
+  batchSize: number | null;
+}
+
+/**
+ * The fitted part of a {@link PCAJSON} document. `components` is flat, row-major
+ * (`nComponents × nFeatures`).
+ * @category PCA
+ */
+export interface PCAStateJSON {
+  solver: FittedSolver;
+  nFeatures: number;
+  nComponents: number;
+  nSamplesSeen: number;
+  mean: number[];
+  components: number[];
+  explainedVariance: number[];
+  explainedVarianceRatio: number[];
+  singularValues: number[];
+  noiseVariance: number;
+  sumSquares: number;
+}
+
+/**
+ * A PCA as a plain JSON-safe object: written by `PCA.toJSON()`, read by `PCA.fromJSON()`.
+ * `state` is `null` for a model that was never fitted.
+ * @category PCA
+ */
+export interface PCAJSON {
+  format: typeof PCA_FORMAT;
+  version: typeof PCA_FORMAT_VERSION;
+  options: PCAOptionsJSON;
+  state: PCAStateJSON | null;
+}
+
+const FN = 'PCA.fromJSON';
+
+function bad(path: string, expected: string, got: unknown): never {
+  throw new Error(`${FN}: field '${path}' must be ${expected}, got ${describe(got)}`);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function own(obj: Record<string, unknown>, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
+}
+
+function onlyKeys(obj: Record<string, unknown>, allowed: readonly string[], path: string): void {
+  for (const key of Object.keys(obj)) {
+    if (!allowed.includes(key)) {
+      throw new Error(`${FN}: unknown field '${path === '' ? key : `${path}.${key}`}' (expected only ${allowed.join(', ')})`);
+    }
+  }
+}
+
+function finite(v: unknown, path: string, min = -Infinity): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min) {
+    bad(path, min === -Infinity ? 'a finite number' : `a finite number >= ${min}`, v);
+  }
+  return v;
+}
+
+function integer(v: unknown, path: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) bad(path, `an integer in [${min}, ${max}]`, v);
+  return v;
+}
+
+function numbers(v: unknown, path: string, length: number, min = -Infinity): Float64Array {
+  if (!Array.isArray(v)) bad(path, `an array of ${length} numbers`, v);
+  if (v.length !== length) bad(path, `an array of ${length} numbers (its declared shape)`, v);
+  const out = new Float64Array(length);
+  for (let i = 0; i < length; i++) {
+    const x: unknown = v[i];
+    if (typeof x !== 'number' || !Number.isFinite(x) || x < min) {
+      bad(`${path}[${i}]`, min === -Infinity ? 'a finite number' : `a finite number >= ${min}`, x);
+    }
+    out[i] = x;
+  }
+  return out;
+}
+
+/** Validated options, as plain values (the constructor checks them once more). @internal */
+export function parseOptions(v: unknown): PCAOptionsJSON {
+  if (!isRecord(v)) bad('options', 'an object', v);
+  const keys = ['nComponents', 'solver', 'whiten', 'seed', 'nOversamples', 'nIter', 'batchSize'] as const;
+  onlyKeys(v, keys, 'options');
+  const nComponents = own(v, 'nComponents');
+  if (nComponents !== null && (typeof nComponents !== 'number' || !Number.isFinite(nComponents))) {
+    bad('options.nComponents', 'a number or null', nComponents);
+  }
+  const solver = own(v, 'solver');
+  if (solver !== 'auto' && solver !== 'full' && solver !== 'randomized' && solver !== 'incremental') {
+    bad('options.solver', "one of 'auto', 'full', 'randomized', 'incremental'", solver);
+  }
+  const whiten = own(v, 'whiten');
+  if (typeof whiten !== 'boolean') bad('options.whiten', 'a boolean', whiten);
+  const seed = finite(own(v, 'seed'), 'options.seed');
+  const nOversamples = integer(own(v, 'nOversamples'), 'options.nOversamples', 0, 1e6);
+  const nIterRaw = own(v, 'nIter');
+  const nIter = nIterRaw === 'auto' ? 'auto' : integer(nIterRaw, 'options.nIter', 0, 1000);
+  const batchRaw = own(v, 'batchSize');
+  const batchSize = batchRaw === null ? null : integer(batchRaw, 'options.batchSize', 1);
+  return { nComponents: nComponents as number | null, solver, whiten, seed, nOversamples, nIter, batchSize };
+}
+
+/** Validated fitted state (fresh typed arrays), or null. @internal */
+export function parseState(v: unknown): FittedState | null {
+  if (v === null) return null;
+  if (!isRecord(v)) bad('state', 'an object or null', v);
+  const keys = [
+    'solver', 'nFeatures', 'nComponents', 'nSamplesSeen', 'mean', 'components', 'explainedVariance',
+    'explainedVarianceRatio', 'singularValues', 'noiseVariance', 'sumSquares',
+  ] as const;
+  onlyKeys(v, keys, 'state');
+  const solver = own(v, 'solver');
+  if (solver !== 'full' && solver !== 'randomized' && solver !== 'incremental') {
+    bad('state.solver', "one of 'full', 'randomized', 'incremental'", solver);
+  }
+  const d = integer(own(v, 'nFeatures'), 'state.nFeatures', 1, PCA_MAX_COMPONENT_VALUES);
+  const k = integer(own(v, 'nComponents'), 'state.nComponents', 1, d);
+  if (k * d > PCA_MAX_COMPONENT_VALUES) {
+    throw new Error(`${FN}: the document declares ${k} × ${d} component values, more than the limit of ${PCA_MAX_COMPONENT_VALUES}`);
+  }
+  const nSamplesSeen = integer(own(v, 'nSamplesSeen'), 'state.nSamplesSeen', 2);
+  if (k > nSamplesSeen) bad('state.nComponents', `at most nSamplesSeen (${nSamplesSeen})`, k);
+  const mean = numbers(own(v, 'mean'), 'state.mean', d);
+  const components = numbers(own(v, 'components'), 'state.components', k * d);
+  for (let i = 0; i < k; i++) {
+    let s = 0;
+    for (let j = 0; j < d; j++) s += components[i * d + j]! * components[i * d + j]!;
+    if (Math.abs(Math.sqrt(s) - 1) > 1e-6) {
+      throw new Error(`${FN}: field 'state.components' row ${i} must have unit length, has length ${Math.sqrt(s)}`);
+    }
+  }
+  const explainedVariance = numbers(own(v, 'explainedVariance'), 'state.explainedVariance', k, 0);
+  const explainedVarianceRatio = numbers(own(v, 'explainedVarianceRatio'), 'state.explainedVarianceRatio', k, 0);
+  for (let i = 0; i < k; i++) {
+    if (explainedVarianceRatio[i]! > 1 + 1e-9) bad(`state.explainedVarianceRatio[${i}]`, 'a number in [0, 1]', explainedVarianceRatio[i]);
+  }
+  const singularValues = numbers(own(v, 'singularValues'), 'state.singularValues', k, 0);
+  const noiseVariance = finite(own(v, 'noiseVariance'), 'state.noiseVariance', 0);
+  const sumSquares = finite(own(v, 'sumSquares'), 'state.sumSquares', 0);
+  return {
+    solver, nFeatures: d, nComponents: k, nSamplesSeen, mean, components, explainedVariance,
+    explainedVarianceRatio, singularValues, noiseVariance, sumSquares,
+  };
+}
+
+/** Parses (if a string) and checks the envelope of a document. @internal */
+export function parseDocument(json: unknown): { options: PCAOptionsJSON; state: FittedState | null } {
+  let doc: unknown = json;
+  if (typeof json === 'string') {
+    if (json.length > PCA_MAX_JSON_LENGTH) {
+      throw new Error(`${FN}: the JSON string is ${json.length} characters long, more than the limit of ${PCA_MAX_JSON_LENGTH}`);
+    }
+    try {
+      doc = JSON.parse(json);
+    } catch (e) {
+      throw new Error(`${FN}: the string is not valid JSON (${(e as Error).message})`);
+    }
+  }
+  if (!isRecord(doc)) {
+    throw new Error(`${FN}: argument 'json' must be a PCA document (an object or its JSON string), got ${describe(doc)}`);
+  }
+  const format = own(doc, 'format');
+  if (format !== PCA_FORMAT) bad('format', `'${PCA_FORMAT}' (this is not a PCA document)`, format);
+  const version = own(doc, 'version');
+  if (version !== PCA_FORMAT_VERSION) bad('version', `${PCA_FORMAT_VERSION} (the version this release reads)`, version);
+  onlyKeys(doc, ['format', 'version', 'options', 'state'], '');
+  return { options: parseOptions(own(doc, 'options')), state: parseState(own(doc, 'state')) };
+}
+
+/** The document of a model. @internal */
+export function toDocument(options: PCAOptionsJSON, state: FittedState | null): PCAJSON {
+  return {
+    format: PCA_FORMAT,
+    version: PCA_FORMAT_VERSION,
+    options: { ...options },
+    state:
+      state === null
+        ? null
+        : {
+            solver: state.solver,
+            nFeatures: state.nFeatures,
+            nComponents: state.nComponents,
+            nSamplesSeen: state.nSamplesSeen,
+            mean: Array.from(state.mean),
+            components: Array.from(state.components),
+            explainedVariance: Array.from(state.explainedVariance),
+            explainedVarianceRatio: Array.from(state.explainedVarianceRatio),
+            singularValues: Array.from(state.singularValues),
+            noiseVariance: state.noiseVariance,
+            sumSquares: state.sumSquares,
+          },
+  };
+}

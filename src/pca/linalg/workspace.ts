@@ -1,0 +1,178 @@
+import { ntModule, ntProductJs, type NtKernel } from './wasm.js';
+
+/**
+ * A matrix stored in a {@link Workspace}: `rows × cols` values, row-major with `stride` (even)
+ * elements per row, padded with zero rows up to `rowsPad` (a multiple of 4). `off` is the
+ * element offset of entry (0, 0) in the heap.
+ * @internal
+ */
+export interface Panel {
+  readonly off: number;
+  readonly rows: number;
+  readonly cols: number;
+  readonly rowsPad: number;
+  readonly stride: number;
+}
+
+/** Inner-dimension block (elements) for the products: keeps the 4 rows of A in L1/L2. */
+const K_BLOCK = 256;
+/** Rows of B per pass, so that a block of B stays in L2 while the rows of A stream by. */
+const J_BLOCK = 32;
+/** Largest heap we ask WebAssembly for (wasm32 memories stop at 4 GiB). */
+const MAX_WASM_BYTES = 2 ** 31;
+
+const ceil4 = (v: number): number => (v + 3) & ~3;
+const ceil2 = (v: number): number => (v + 1) & ~1;
+
+/** Whether the workspace runs the WebAssembly kernel or the JavaScript one. @internal */
+export type KernelKind = 'wasm' | 'js';
+
+let forcedKernel: KernelKind | null = null;
+
+/**
+ * Forces the kernel used by new workspaces (`null` = pick the fastest available). For tests and
+ * benchmarks that compare both.
+ * @internal
+ */
+export function setKernelForTesting(kind: KernelKind | null): void {
+  forcedKernel = kind;
+}
+
+/**
+ * One float64 heap holding several padded matrices, and the product `C += A·Bᵀ` on them. The
+ * heap is a WebAssembly memory when WebAssembly SIMD is available (the product then runs the
+ * SIMD kernel), else a plain `Float64Array`. A workspace lives for one computation: once it is
+ * unreachable its memory is garbage-collected (wasm memories cannot shrink, so we never keep
+ * one).
+ * @internal
+ */
+export class Workspace {
+  readonly heap: Float64Array;
+  readonly kind: KernelKind;
+  readonly panels: readonly Panel[];
+  private readonly kernel: NtKernel | null;
+
+  private constructor(heap: Float64Array, kind: KernelKind, kernel: NtKernel | null, panels: Panel[]) {
+    this.heap = heap;
+    this.kind = kind;
+    this.kernel = kernel;
+    this.panels = panels;
+  }
+
+  /** Allocates zeroed panels of the given `[rows, cols]` sizes. */
+  static create(sizes: readonly (readonly [number, number])[]): Workspace {
+    const panels: Panel[] = [];
+    let total = 0;
+    for (const [rows, cols] of sizes) {
+      const stride = ceil2(Math.max(cols, 1));
+      const rowsPad = ceil4(Math.max(rows, 1));
+      panels.push({ off: total, rows, cols, rowsPad, stride });
+      total += rowsPad * stride;
+    }
+    const bytes = Math.max(total, 2) * 8;
+    const module = forcedKernel === 'js' ? null : ntModule();
+    if (module !== null && bytes <= MAX_WASM_BYTES) {
+      try {
+        const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
+        const instance = new WebAssembly.Instance(module, { env: { mem: memory } });
+        const nt = instance.exports['nt'] as NtKernel;
+        return new Workspace(new Float64Array(memory.buffer, 0, total), 'wasm', nt, panels);
+      } catch {
+        // Out of memory for a wasm heap: fall through to the JavaScript kernel.
+      }
+    }
+    return new Workspace(new Float64Array(Math.max(total, 2)), 'js', null, panels);
+  }
+
+  /** Panel `i` (throws on a bad index: a programming error). */
+  panel(i: number): Panel {
+    const p = this.panels[i];
+    if (p === undefined) throw new Error(`Workspace: no panel ${i}`);
+    return p;
+  }
+
+  /** Sets every stored value of `p` (padding included) to zero. */
+  clear(p: Panel): void {
+    this.heap.fill(0, p.off, p.off + p.rowsPad * p.stride);
+  }
+
+  /**
+   * `C[0:a.rows, 0:b.rows] += A[:, a0:a0+len] · B[:, b0:b0+len]ᵀ`. With `upper`, `a` and `b`
+   * must be the same panel and only the entries with column ≥ row are guaranteed (some entries
+   * below the diagonal are computed too; callers mirror the upper triangle). Columns
+   * `len` rounded up to even are read: the padding column must be zero.
+   */
+  nt(a: Panel, b: Panel, c: Panel, len: number, upper = false, a0 = 0, b0 = 0): void {
+    const r1 = a.rowsPad;
+    const r2All = ceil2(b.rows);
+    if (c.rowsPad < r1 || c.stride < r2All) throw new Error('Workspace.nt: output panel too small');
+    const lenEven = ceil2(len);
+    for (let t0 = 0; t0 < lenEven; t0 += K_BLOCK) {
+      const tl = Math.min(K_BLOCK, lenEven - t0);
+      for (let j0 = 0; j0 < r2All; j0 += J_BLOCK) {
+        const jl = Math.min(J_BLOCK, r2All - j0);
+        // With `upper`, rows below this block of columns are not needed.
+        const rows = upper ? Math.min(r1, ceil4(j0 + jl)) : r1;
+        const pa = a.off + a0 + t0;
+        const pb = b.off + (b0 + t0) + j0 * b.stride;
+        const pc = c.off + j0;
+        if (this.kernel !== null) {
+          this.kernel(pa * 8, a.stride, pb * 8, b.stride, pc * 8, c.stride, rows, jl, tl, 0);
+        } else {
+          ntProductJs(this.heap, pa, a.stride, pb, b.stride, pc, c.stride, rows, jl, tl, false);
+        }
+      }
+    }
+  }
+
+  /** Copies `rows × cols` row-major values from `src` into panel `p` (padding untouched). */
+  write(p: Panel, src: ArrayLike<number>, rows = p.rows, cols = p.cols): void {
+    const h = this.heap;
+    for (let r = 0; r < rows; r++) {
+      const o = p.off + r * p.stride;
+      const s = r * cols;
+      for (let c = 0; c < cols; c++) h[o + c] = src[s + c]!;
+    }
+  }
+
+  /** Reads panel `p` into a dense row-major `rows × cols` Float64Array. */
+  read(p: Panel, rows = p.rows, cols = p.cols): Float64Array {
+    const out = new Float64Array(rows * cols);
+    const h = this.heap;
+    for (let r = 0; r < rows; r++) {
+      const o = p.off + r * p.stride;
+      out.set(h.subarray(o, o + cols), r * cols);
+    }
+    return out;
+  }
+}
+
+/**
+ * `A·Bᵀ` for dense row-major `A` (`r1 × len`) and `B` (`r2 × len`): a new `r1 × r2` Float64Array.
+ * With `symmetric` (`B` omitted), computes `A·Aᵀ` from its upper triangle and mirrors it.
+ * @internal
+ */
+export function productNT(a: Float64Array, r1: number, len: number, b: Float64Array | null, r2: number): Float64Array {
+  if (b === null) {
+    const ws = Workspace.create([[r1, len], [r1, r1]]);
+    const pa = ws.panel(0), pc = ws.panel(1);
+    ws.write(pa, a);
+    ws.nt(pa, pa, pc, len, true);
+    const out = ws.read(pc);
+    mirrorUpper(out, r1);
+    return out;
+  }
+  const ws = Workspace.create([[r1, len], [r2, len], [r1, r2]]);
+  const pa = ws.panel(0), pb = ws.panel(1), pc = ws.panel(2);
+  ws.write(pa, a);
+  ws.write(pb, b);
+  ws.nt(pa, pb, pc, len);
+  return ws.read(pc);
+}
+
+/** Copies the upper triangle of a square row-major matrix onto its lower triangle. @internal */
+export function mirrorUpper(s: Float64Array, m: number): void {
+  for (let i = 0; i < m; i++) {
+    for (let j = i + 1; j < m; j++) s[j * m + i] = s[i * m + j]!;
+  }
+}
