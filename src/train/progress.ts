@@ -32,12 +32,11 @@ export interface ProgressTarget {
   readonly loadBar: () => Promise<typeof CliProgress | undefined>;
 }
 
-// A computed specifier, so that bundlers leave this import alone.
-const CLI_PROGRESS = ['cli', 'progress'].join('-');
-
 async function loadCliProgress(): Promise<typeof CliProgress | undefined> {
+  // A computed specifier (built here, not at module scope), so that bundlers leave this import alone.
+  const specifier = ['cli', 'progress'].join('-');
   try {
-    const mod = (await import(/* webpackIgnore: true */ /* @vite-ignore */ CLI_PROGRESS)) as Partial<typeof CliProgress> & {
+    const mod = (await import(/* webpackIgnore: true */ /* @vite-ignore */ specifier)) as Partial<typeof CliProgress> & {
       default?: typeof CliProgress;
     };
     if (typeof mod.SingleBar === 'function') return mod as typeof CliProgress;

@@ -354,7 +354,8 @@ class TrainingRun {
       throw new NonFiniteLossError(
         `${this.fn}: ${what} at epoch ${step.epoch}, batch ${step.batch} (counting from 0); ` +
           'training stopped and the weights were set back to their values before that batch. ' +
-          'Try a lower learning rate or options.clipNorm, and check the data for NaN or Infinity.',
+          'Try a lower learning rate or options.clipNorm, and check the data for NaN or Infinity.' +
+          (this.ownsOptimizer ? '' : ' The optimizer you passed may now hold non-finite state: use a new one to train again.'),
         step.epoch,
         step.batch,
         this.history(),

@@ -32,8 +32,10 @@ export interface TestModelOptions {
 
 export interface TestModel extends TrainableModel {
   readonly calls: CallRecord[];
-  /** Weights as plain arrays (a synchronous read; tests only). */
+  /** Weights as plain arrays (a synchronous read; tests only; not on WebGPU in Node). */
   weights(): number[][];
+  /** Weights as plain arrays, read asynchronously (works on every backend). */
+  weightsAsync(): Promise<number[][]>;
   dispose(): void;
 }
 
@@ -81,6 +83,7 @@ export function linearAutoencoder(options: TestModelOptions): TestModel {
       return { loss, terms: { reconstruction, weightPenalty } };
     },
     weights: () => [Array.from(w1.dataSync()), Array.from(w2.dataSync())],
+    weightsAsync: async () => [Array.from(await w1.data()), Array.from(await w2.data())],
     dispose: () => {
       w1.dispose();
       w2.dispose();
