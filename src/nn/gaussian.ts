@@ -2,7 +2,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { assertNumber, assertUnits, fail, formatShape } from '../core/index.js';
 import { type Activation, type InitOptions, checkActivation, checkInit, checkPositiveInt, seededDense } from './common.js';
 
-/** Default bound `L` of the log-variance head: `log σ² ∈ (−L, L)`. @category Networks */
+/** Default bound `L` of the log-variance head: `log σ² ∈ [−L, L]`. @category Networks */
 export const DEFAULT_LOG_VAR_LIMIT = 10;
 
 /**
@@ -27,8 +27,9 @@ export interface GaussianEncoderOptions extends InitOptions {
   readonly activation?: Activation;
   /**
    * Bound `L` of the log-variance: the head gives `log σ² = L · tanh(r / L)` for the raw output `r`,
-   * which is `≈ r` for `|r| ≪ L` and stays inside `(−L, L)`, so that `exp(log σ²)` cannot overflow
-   * (σ stays within `(e^{−L/2}, e^{L/2})`) while the gradient never vanishes. Default 10.
+   * which is `≈ r` for `|r| ≪ L` and stays within `[−L, L]` (the ends are reached only where float32
+   * rounds tanh to ±1), so that `exp(log σ²)` cannot overflow (σ stays within `[e^{−L/2}, e^{L/2}]`),
+   * while the gradient does not vanish until the raw output is many times `L`. Default 10.
    */
   readonly logVarLimit?: number;
 }
@@ -36,7 +37,7 @@ export interface GaussianEncoderOptions extends InitOptions {
 /**
  * An encoder with two heads for a diagonal Gaussian `q(z|x) = N(μ, diag σ²)`: the mean `μ` and the
  * log-variance `log σ²`, each a dense layer on the body's features, the log-variance softly clamped
- * to `(−L, L)` (see {@link GaussianEncoderOptions.logVarLimit}).
+ * to `[−L, L]` (see {@link GaussianEncoderOptions.logVarLimit}).
  *
  * Takes `[n, inputDim]` (or the body's input), gives `[mean, logVar]`, both `[n, latentDim]`.
  * The caller owns the model (a {@link VAE} takes it over).
