@@ -3,7 +3,8 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { bce, mse } from '../../src/losses/index.js';
 import { Autoencoder, denseAutoencoder } from '../../src/models/index.js';
-import { denseDecoder, denseEncoder } from '../../src/nn/index.js';
+import { convDecoder, convEncoder, denseDecoder, denseEncoder, gaussianEncoder } from '../../src/nn/index.js';
+import { VAE } from '../../src/models/index.js';
 import { evaluate, fit, manifoldData, meanPredictorMse } from './helpers.js';
 
 function tiny(options: Partial<Parameters<typeof denseAutoencoder>[0]> = {}): Autoencoder {
@@ -185,5 +186,43 @@ describe('Autoencoder', () => {
     expect(evaluate(a, { x }).loss).not.toBe(evaluate(c, { x }).loss);
     for (const m of [a, b, c]) m.dispose();
     x.dispose();
+  });
+
+  it('composes with convolutional networks on images: [n, h, w, c] in and out, and learns', () => {
+    const before = tf.memory().numTensors;
+    const images = tf.tidy(() => {
+      // Bright squares at random places on 8×8 images.
+      const rows = Array.from({ length: 16 }, (_, i) => {
+        const r = i % 5;
+        const c = (i * 3) % 5;
+        return Array.from({ length: 64 }, (_, p) => (Math.floor(p / 8) - r < 3 && Math.floor(p / 8) >= r && (p % 8) - c < 3 && p % 8 >= c ? 1 : 0));
+      });
+      return tf.tensor4d(rows.flat(), [16, 8, 8, 1]);
+    });
+    const ae = new Autoencoder({
+      encoder: convEncoder({ inputShape: [8, 8, 1], filters: [4, 8], latentDim: 6, seed: 1 }),
+      decoder: convDecoder({ latentDim: 6, outputShape: [8, 8, 1], filters: [8, 4], seed: 2 }),
+      loss: 'bce',
+    });
+    expect(ae.inputShape).toEqual([8, 8, 1]);
+    const start = evaluate(ae, { x: images }).loss!;
+    fit(ae, { x: images }, { steps: 25, learningRate: 0.02 });
+    expect(evaluate(ae, { x: images }).loss).toBeLessThan(0.8 * start);
+    const rec = ae.reconstruct(images);
+    expect(rec.shape).toEqual([16, 8, 8, 1]);
+    expect(() => ae.encode(tf.zeros([1, 8, 8]))).toThrow(/must have shape \[\?,8,8,1\]/);
+    rec.dispose();
+    ae.dispose();
+    images.dispose();
+    // A VAE over a convolutional body works the same way.
+    const vae = new VAE({
+      encoder: gaussianEncoder({ body: convEncoder({ inputShape: [8, 8, 1], filters: [4], latentDim: 6 }), latentDim: 2 }),
+      decoder: convDecoder({ latentDim: 2, outputShape: [8, 8, 1], filters: [4] }),
+    });
+    const s = vae.sample(3, { seed: 1 });
+    expect(s.shape).toEqual([3, 8, 8, 1]);
+    s.dispose();
+    vae.dispose();
+    expect(tf.memory().numTensors).toBe(before + 1); // the tf.zeros in the error check
   });
 });
