@@ -238,6 +238,9 @@ export class PCA {
     if (spec.kind === 'fraction') fail('PCA.fit', 'options.nComponents', "an integer with solver 'incremental'", spec.fraction);
     const batch = this.#options.batchSize ?? 5 * d;
     const minBatch = spec.kind === 'count' ? spec.k : 0;
+    if (batch < Math.max(2, minBatch)) {
+      throw new Error(`PCA.fit: option 'batchSize' (${batch}) must be at least max(2, nComponents) = ${Math.max(2, minBatch)}`);
+    }
     // Batches of `batch` rows; a last batch shorter than nComponents joins the one before.
     const bounds: number[] = [0];
     let start = 0;
