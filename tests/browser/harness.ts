@@ -66,7 +66,7 @@ export async function openSession(options: { isolated?: boolean } = {}): Promise
       executablePath,
       headless: true,
       args: [...CHROMIUM_ARGS],
-      viewport: { width: 1000, height: 1100 },
+      viewport: { width: 1200, height: 1000 },
       deviceScaleFactor: 1,
     });
   } catch (error) {

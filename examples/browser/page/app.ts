@@ -3,7 +3,8 @@
 // to IndexedDB and load it back.
 //
 // The page reports what it is doing on <body>: data-state (starting, ready, switching, training,
-// trained, stopped, error), data-backend, data-io (saved, loaded) and data-pca (fitted), so that
+// saving, loading, fitting, trained, stopped, error), data-run (training runs started), data-batches and data-epochs (of
+// the run), data-backend, data-io (saved, loaded) and data-pca (fitted), so that
 // the end-to-end tests can wait for a state instead of for a time.
 import * as tf from '@tensorflow/tfjs-core';
 import { describeBackend, probeAdapter, startBackend, type AdapterProbe } from './backend.js';
@@ -65,7 +66,8 @@ if (!ctx) throw new Error('the digits canvas has no 2D context');
 clearGrid(ctx, LAYOUT);
 Object.assign(canvas.dataset, { columns: String(LAYOUT.columns), scale: String(LAYOUT.scale), gap: String(LAYOUT.gap), rows: 'originals,model,pca' });
 
-type State = 'starting' | 'ready' | 'switching' | 'training' | 'trained' | 'stopped' | 'error';
+type State = 'starting' | 'ready' | 'switching' | 'training' | 'saving' | 'loading' | 'fitting' | 'trained' | 'stopped' | 'error';
+const BUSY: readonly State[] = ['starting', 'switching', 'training', 'saving', 'loading', 'fitting', 'error'];
 
 let digits: Digits | undefined;
 let backend: BackendInfo | undefined;
@@ -78,7 +80,7 @@ let test: { start: number; count: number; x: Float32Array } | undefined;
 
 function setState(state: State): void {
   body.dataset['state'] = state;
-  const busy = state === 'starting' || state === 'switching' || state === 'training' || state === 'error';
+  const busy = BUSY.includes(state);
   const hasModel = model !== undefined && !busy;
   ui.train.disabled = busy || digits === undefined;
   ui.stop.disabled = state !== 'training';
@@ -186,6 +188,9 @@ async function onTrain(event: Event): Promise<void> {
   body.dataset['io'] = '';
   ui.ioStatus.textContent = '';
   controller = new AbortController();
+  body.dataset['run'] = String(Number(body.dataset['run'] ?? '0') + 1);
+  body.dataset['batches'] = '0';
+  body.dataset['epochs'] = '0';
   setState('training');
   const { samples, epochs, batchSize, hidden, latent, learningRate } = options;
   model =
@@ -261,12 +266,13 @@ async function onSwitch(): Promise<void> {
 async function onSave(): Promise<void> {
   if (!model) return;
   const m = model;
-  setState('training');
+  const previous = body.dataset['state'] as State;
+  setState('saving');
   try {
     await saveToIndexedDb(m, MODEL_URL);
     body.dataset['io'] = 'saved';
     ui.ioStatus.textContent = `saved to ${MODEL_URL}`;
-    setState('trained');
+    setState(previous);
   } catch (error) {
     showError('saving failed', error);
   }
@@ -275,7 +281,7 @@ async function onSave(): Promise<void> {
 async function onLoad(): Promise<void> {
   if (!test) return;
   const before = model ? await reconstructTest(model) : undefined;
-  setState('training');
+  setState('loading');
   try {
     const loaded = await loadFromIndexedDb(MODEL_URL);
     model?.dispose();
@@ -309,7 +315,7 @@ async function onPca(): Promise<void> {
   const previous = body.dataset['state'] as State;
   try {
     const { samples, latent } = readForm();
-    setState('training');
+    setState('fitting');
     ui.ioStatus.textContent = `fitting PCA with ${latent} components on ${samples} digits…`;
     pca = await fitPca(toUnit(digits, 0, samples), samples, latent, test.x, test.count);
     drawRow(ctx!, LAYOUT, ROWS.pca, rows(pca.reconstruction, SHOWN));

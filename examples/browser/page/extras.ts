@@ -1,5 +1,6 @@
-// Parts of the demo that use areas of the package still being written (src/io, src/pca).
-import type { Autoencoder, VAE } from './lib.js';
+// Saving and loading the demo's model, and its PCA baseline.
+import { PCA, type Autoencoder, type VAE } from './lib.js';
+import { PIXELS } from './digits.js';
 
 /** A model the demo trains, saves and loads. */
 export type DemoModel = Autoencoder | VAE;
@@ -20,6 +21,21 @@ export async function loadFromIndexedDb(_url: string): Promise<DemoModel> {
   throw new Error('loadModel is not available yet in this build of the package');
 }
 
-export async function fitPca(_x: Float32Array, _n: number, _k: number, _test: Float32Array, _testCount: number): Promise<PcaFit> {
-  throw new Error('PCA is not available yet in this build of the package');
+/**
+ * Fits a `k`-component PCA on `n` digits (`n × 784`, row-major) and reconstructs `testCount`
+ * held-out digits with it: `inverseTransform(transform(test))`. PCA runs on the host in float64
+ * (its products in a WebAssembly SIMD kernel), whatever the tfjs backend.
+ */
+export async function fitPca(x: Float32Array, n: number, k: number, test: Float32Array, testCount: number): Promise<PcaFit> {
+  // Fitting is synchronous: let the page paint its "fitting…" status first (a hidden tab gets
+  // no animation frames, hence the timer).
+  await new Promise<void>((resolve) => {
+    requestAnimationFrame(() => setTimeout(resolve, 0));
+    setTimeout(resolve, 100);
+  });
+  const pca = new PCA({ nComponents: k }).fit({ data: x, shape: [n, PIXELS] });
+  const codes = pca.transform({ data: test, shape: [testCount, PIXELS] });
+  const reconstruction = pca.inverseTransform(codes).data;
+  const explained = pca.explainedVarianceRatio.reduce((a, b) => a + b, 0);
+  return { reconstruction, explained };
 }

@@ -6,3 +6,4 @@ export type { BackendInfo, BackendName, BackendPreference } from '../../../src/i
 export { denseAutoencoder, denseVae, Autoencoder, VAE } from '../../../src/models/index.js';
 export { train, evaluate } from '../../../src/train/index.js';
 export type { BatchLog, EpochLog, TrainHistory } from '../../../src/train/index.js';
+export { PCA } from '../../../src/pca/index.js';
