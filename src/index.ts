@@ -12,5 +12,126 @@ export type { BackendName, BackendPreference, BackendInfo, GpuAdapterInfo, UseBa
 // Data
 export type { DataInput, MatrixInput } from './core/index.js';
 
-// Models: the contract between a model and the trainer
-export type { Batch, LossContext, LossOutput, TrainableModel } from './models/index.js';
+// Losses
+export { mse, bce, bceWithLogits, l1Sparsity, klBernoulliSparsity, gaussianKl, elbo } from './losses/index.js';
+export type {
+  Reduction,
+  LossResult,
+  ReductionOptions,
+  MseOptions,
+  BceOptions,
+  BceWithLogitsOptions,
+  L1SparsityOptions,
+  KlBernoulliSparsityOptions,
+  GaussianKlOptions,
+  ElboLikelihood,
+  ElboOptions,
+  ElboOutput,
+} from './losses/index.js';
+
+// Noise
+export { gaussianNoise, maskingNoise, saltAndPepperNoise, composeCorruptors, corruptorFromConfig } from './noise/index.js';
+export type {
+  Corruptor,
+  CorruptOptions,
+  CorruptorConfig,
+  GaussianNoiseConfig,
+  MaskingNoiseConfig,
+  SaltAndPepperNoiseConfig,
+  ComposeCorruptorsConfig,
+  GaussianNoiseOptions,
+  MaskingNoiseOptions,
+  SaltAndPepperNoiseOptions,
+} from './noise/index.js';
+
+// PCA
+export { PCA } from './pca/index.js';
+export type { PCAOptions, PCASolver, PCAInput, PCAOutput, PCAScores, PCAMatrix, PCAJSON, PCAOptionsJSON, PCAStateJSON } from './pca/index.js';
+
+// Networks
+export { denseEncoder, denseDecoder, convEncoder, convDecoder, gaussianEncoder, DEFAULT_LOG_VAR_LIMIT } from './nn/index.js';
+export type {
+  DenseEncoderOptions,
+  DenseDecoderOptions,
+  ConvEncoderOptions,
+  ConvDecoderOptions,
+  GaussianEncoderOptions,
+  Activation,
+  WeightInit,
+  InitOptions,
+} from './nn/index.js';
+
+// Models
+export {
+  Autoencoder,
+  VAE,
+  CVAE,
+  reparameterize,
+  denseAutoencoder,
+  sparseAutoencoder,
+  denoisingAutoencoder,
+  denseVae,
+  denseCvae,
+} from './models/index.js';
+export type {
+  Batch,
+  LossContext,
+  LossOutput,
+  TrainableModel,
+  AutoencoderOptions,
+  AutoencoderConfig,
+  AutoencoderOutput,
+  LossFunction,
+  ReconstructionLoss,
+  Sparsity,
+  SparsityConfig,
+  VaeOptions,
+  VaeConfig,
+  VaeOutput,
+  Likelihood,
+  Posterior,
+  SeedOptions,
+  EncodeOptions,
+  CvaeOptions,
+  CvaeConfig,
+  LabelInput,
+  FeatureShape,
+  DenseAutoencoderOptions,
+  SparseAutoencoderOptions,
+  DenoisingAutoencoderOptions,
+  DenseVaeOptions,
+  DenseCvaeOptions,
+} from './models/index.js';
+
+// Training
+export { train, evaluate, NonFiniteLossError } from './train/index.js';
+export type {
+  BatchInput,
+  BatchLog,
+  EarlyStoppingOptions,
+  EpochLog,
+  EvaluateOptions,
+  EvaluateResult,
+  KlWarmupOptions,
+  LabeledData,
+  LearningRateSchedule,
+  TrainCallbacks,
+  TrainData,
+  TrainHistory,
+  TrainOptions,
+} from './train/index.js';
+
+// Anomaly detection
+export { rocCurve, rocAuc, averagePrecision, anomalyThreshold, anomalyScores, AnomalyDetector } from './anomaly/index.js';
+export type {
+  RocCurve,
+  BinaryLabelInput,
+  AnomalyThresholdOptions,
+  AnomalyMetric,
+  AnomalyScoreOptions,
+  ScorableModel,
+  ReconstructingModel,
+  VariationalModel,
+  ProjectionModel,
+  AnomalyDetectorOptions,
+} from './anomaly/index.js';
