@@ -39,10 +39,11 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port
 
 const started = performance.now();
 const built = await buildDemo({ digits, minify: values.minify, ...(values.out === undefined ? {} : { outDir: values.out }) });
-const bytes = (name: string): string => `${((built.files[name] ?? 0) / 1024).toFixed(0)} KiB`;
+const kib = (n: number): string => `${(n / 1024).toFixed(0)} KiB`;
+const js = Object.entries(built.files).reduce((sum, [name, n]) => (name.endsWith('.js') ? sum + n : sum), 0);
 console.log(
   `built ${relative(process.cwd(), built.outDir) || '.'} in ${((performance.now() - started) / 1000).toFixed(1)} s: ` +
-    `app.js ${bytes('app.js')}, lab.js ${bytes('lab.js')}, mnist.bin ${bytes('mnist.bin')} (${digits} digits)`,
+    `${kib(js)} of JavaScript, mnist.bin ${kib(built.files['mnist.bin'] ?? 0)} (${digits} digits), tfjs-wasm/*.wasm`,
 );
 if (values['build-only']) process.exit(0);
 

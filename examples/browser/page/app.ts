@@ -233,7 +233,7 @@ async function onTrain(event: Event): Promise<void> {
     const last = history.epochs.at(-1);
     ui.progressText.textContent = history.aborted
       ? `stopped after ${history.epochs.length} of ${epochs} epochs (${done} batches) in ${seconds.toFixed(1)} s`
-      : `${epochs} epochs on ${backend?.name ?? '?'} in ${seconds.toFixed(1)} s · final loss ${last?.loss.toFixed(4) ?? '?'}`;
+      : `${epochs} epoch${epochs === 1 ? '' : 's'} on ${backend?.name ?? '?'} in ${seconds.toFixed(1)} s · final loss ${last?.loss.toFixed(4) ?? '?'}`;
     await drawModelRow();
     setState(history.aborted ? 'stopped' : 'trained');
   } catch (error) {
