@@ -45,29 +45,67 @@ export interface BceOptions extends ReductionOptions {
 const REDUCTION_KEYS = ['reduction'] as const;
 const BCE_KEYS = ['reduction', 'epsilon'] as const;
 
+/** A float32 0/1 mask of `a === b` (true where a clip left its input unchanged). @internal */
+function unclipped(clipped: tf.Tensor, input: tf.Tensor): tf.Tensor {
+  return tf.cast(tf.equal(clipped, input), 'float32');
+}
+
 /**
  * Element-wise binary cross-entropy of probabilities clipped to [ε, 1-ε]:
  * `-(t·log(p̃) + (1-t)·log(1-p̃))`. `1 - p` is clipped on its own (it is exact in float32 for
  * p >= 0.5), so the bound `1 - ε`, which float32 cannot hold for ε = 1e-7, never enters a log.
+ *
+ * Its gradient is written out (tf.customGrad): with `a = clip(p)`, `b = clip(1 - p)`,
+ * `∂/∂p = (1-t)/b·[b unclipped] - t/a·[a unclipped]` and `∂/∂t = log b - log a` — the same
+ * values as differentiating the clips, in 13 kernels instead of about 48.
  * Call inside `tf.tidy`; inputs float32 and of the same shape.
  * @internal
  */
 export function bceElements(target: tf.Tensor, probabilities: tf.Tensor, epsilon: number): tf.Tensor {
-  const logP = tf.log(tf.clipByValue(probabilities, epsilon, 1 - epsilon));
-  const logQ = tf.log(tf.clipByValue(tf.sub(1, probabilities), epsilon, 1 - epsilon));
-  // -(t·logP + (1-t)·logQ) = t·(logQ - logP) - logQ
-  return tf.sub(tf.mul(target, tf.sub(logQ, logP)), logQ);
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [t, p, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    const q = tf.sub(1, p);
+    const a = tf.clipByValue(p, epsilon, 1 - epsilon);
+    const b = tf.clipByValue(q, epsilon, 1 - epsilon);
+    const logA = tf.log(a);
+    const logB = tf.log(b);
+    const logRatio = tf.sub(logB, logA);
+    save([t, p, q, a, b, logRatio]);
+    // -(t·logA + (1-t)·logB) = t·(logB - logA) - logB
+    return {
+      value: tf.sub(tf.mul(t, logRatio), logB),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [ts, ps, qs, as, bs, ratio] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+        const fromB = tf.mul(tf.div(tf.sub(1, ts), bs), unclipped(bs, qs));
+        const fromA = tf.mul(tf.div(ts, as), unclipped(as, ps));
+        return [tf.mul(dy, ratio), tf.mul(dy, tf.sub(fromB, fromA))];
+      },
+    };
+  });
+  return op(target, probabilities);
 }
 
 /**
  * Element-wise binary cross-entropy of logits in its stable form
- * `max(l, 0) - l·t + log(1 + e^-|l|)` (its gradient is `sigmoid(l) - t`, finite for any l).
+ * `max(l, 0) - l·t + log(1 + e^-|l|)`, finite for any l. Its gradient is written out
+ * (tf.customGrad): `∂/∂l = sigmoid(l) - t`, `∂/∂t = -l` (5 kernels instead of about 33).
  * Call inside `tf.tidy`; inputs float32 and of the same shape.
  * @internal
  */
 export function bceWithLogitsElements(target: tf.Tensor, logits: tf.Tensor): tf.Tensor {
-  const softplusTail = tf.log1p(tf.exp(tf.neg(tf.abs(logits))));
-  return tf.add(tf.sub(tf.relu(logits), tf.mul(logits, target)), softplusTail);
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [t, l, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    save([t, l]);
+    const softplusTail = tf.log1p(tf.exp(tf.neg(tf.abs(l))));
+    return {
+      value: tf.add(tf.sub(tf.relu(l), tf.mul(l, t)), softplusTail),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [ts, ls] = saved as [tf.Tensor, tf.Tensor];
+        return [tf.mul(dy, tf.neg(ls)), tf.mul(dy, tf.sub(tf.sigmoid(ls), ts))];
+      },
+    };
+  });
+  return op(target, logits);
 }
 
 /**

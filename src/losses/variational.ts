@@ -64,12 +64,11 @@ export interface ElboOptions {
 
 /**
  * What {@link elbo} returns. Each entry is a `tf.Scalar` (batch mean or sum) or, with
- * `reduction: 'none'`, a `tf.Tensor1D` `[batch]`. The caller owns and disposes all three.
+ * `reduction: 'none'`, a `tf.Tensor1D` `[batch]`. The caller owns and disposes all three
+ * (`tf.dispose(out)` works: this is a type alias, hence a `tf.TensorContainer`).
  *
  * @category Losses
  */
-// A type alias, not an interface, so that it is a tf.TensorContainer (tf.dispose(out), tf.tidy(() => elbo(...))).
-// eslint-disable-next-line @typescript-eslint/consistent-type-definitions
 export type ElboOutput<T extends tf.Tensor = tf.Scalar> = {
   /** The negative ELBO `reconstruction + beta · kl` — the value to minimise. */
   readonly loss: T;
