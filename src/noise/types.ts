@@ -21,6 +21,7 @@ export interface CorruptOptions {
  * @category Noise
  */
 export interface GaussianNoiseConfig {
+  /** Which corruptor this describes. */
   readonly kind: 'gaussian';
   /** Standard deviation of the additive noise, finite and >= 0. */
   readonly stddev: number;
@@ -33,6 +34,7 @@ export interface GaussianNoiseConfig {
  * @category Noise
  */
 export interface MaskingNoiseConfig {
+  /** Which corruptor this describes. */
   readonly kind: 'masking';
   /** Fraction of each sample's features set to 0, in [0, 1]. */
   readonly rate: number;
@@ -43,6 +45,7 @@ export interface MaskingNoiseConfig {
  * @category Noise
  */
 export interface SaltAndPepperNoiseConfig {
+  /** Which corruptor this describes. */
   readonly kind: 'salt-and-pepper';
   /** Fraction of each sample's features replaced, in [0, 1]. */
   readonly rate: number;
@@ -57,6 +60,7 @@ export interface SaltAndPepperNoiseConfig {
  * @category Noise
  */
 export interface ComposeCorruptorsConfig {
+  /** Which corruptor this describes. */
   readonly kind: 'compose';
   /** The corruptors applied in order, first to last. */
   readonly corruptors: readonly CorruptorConfig[];
@@ -80,6 +84,7 @@ export type CorruptorConfig = GaussianNoiseConfig | MaskingNoiseConfig | SaltAnd
  * @category Noise
  */
 export type Corruptor<C extends CorruptorConfig = CorruptorConfig> = ((x: tf.Tensor, options?: CorruptOptions) => tf.Tensor) & {
+  /** The frozen, JSON-ready description of this corruptor (see {@link corruptorFromConfig}). */
   readonly config: C;
 };
 
