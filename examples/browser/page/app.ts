@@ -67,7 +67,8 @@ clearGrid(ctx, LAYOUT);
 Object.assign(canvas.dataset, { columns: String(LAYOUT.columns), scale: String(LAYOUT.scale), gap: String(LAYOUT.gap), rows: 'originals,model,pca' });
 
 type State = 'starting' | 'ready' | 'switching' | 'training' | 'saving' | 'loading' | 'fitting' | 'trained' | 'stopped' | 'error';
-const BUSY: readonly State[] = ['starting', 'switching', 'training', 'saving', 'loading', 'fitting', 'error'];
+/** States in which the page is doing something (buttons that would interfere are disabled). */
+const BUSY: readonly State[] = ['starting', 'switching', 'training', 'saving', 'loading', 'fitting'];
 
 let digits: Digits | undefined;
 let backend: BackendInfo | undefined;
@@ -81,15 +82,22 @@ let test: { start: number; count: number; x: Float32Array } | undefined;
 function setState(state: State): void {
   body.dataset['state'] = state;
   const busy = BUSY.includes(state);
-  const hasModel = model !== undefined && !busy;
+  // Starting an action clears the last error; an error leaves the page usable.
+  if (busy) ui.error.textContent = '';
   ui.train.disabled = busy || digits === undefined;
   ui.stop.disabled = state !== 'training';
-  ui.switchBackend.disabled = busy && state !== 'error';
-  ui.save.disabled = !hasModel;
-  ui.load.disabled = busy;
+  ui.switchBackend.disabled = busy;
+  ui.save.disabled = busy || model === undefined;
+  ui.load.disabled = busy || digits === undefined;
   ui.pca.disabled = busy || digits === undefined;
 }
 
+/** The state to return to after an action: 'trained' with a model, else 'ready'. */
+function idle(): State {
+  return model === undefined ? 'ready' : 'trained';
+}
+
+/** Shows an error and sets data-state="error" (the buttons stay usable). */
 function showError(where: string, error: unknown): void {
   const message = error instanceof Error ? `${error.message}${error.stack ? `\n${error.stack}` : ''}` : String(error);
   ui.error.textContent = `${where}: ${message}`;
@@ -182,7 +190,13 @@ async function start(preference: BackendPreference): Promise<void> {
 async function onTrain(event: Event): Promise<void> {
   event.preventDefault();
   if (!digits || !test) return;
-  const options = readForm();
+  let options: ReturnType<typeof readForm>;
+  try {
+    options = readForm();
+  } catch (error) {
+    showError('cannot train', error);
+    return;
+  }
   model?.dispose();
   model = undefined;
   body.dataset['io'] = '';
@@ -258,7 +272,12 @@ async function onSwitch(): Promise<void> {
     await start(choice);
   } catch (error) {
     ui.backendError.textContent = (error as Error).message;
-    if (previous) await start(previous);
+    try {
+      if (previous) await start(previous);
+    } catch (again) {
+      showError(`switching back to ${previous} failed`, again);
+      return;
+    }
   }
   setState('ready');
 }
@@ -266,13 +285,12 @@ async function onSwitch(): Promise<void> {
 async function onSave(): Promise<void> {
   if (!model) return;
   const m = model;
-  const previous = body.dataset['state'] as State;
   setState('saving');
   try {
     await saveToIndexedDb(m, MODEL_URL);
     body.dataset['io'] = 'saved';
     ui.ioStatus.textContent = `saved to ${MODEL_URL}`;
-    setState(previous);
+    setState(idle());
   } catch (error) {
     showError('saving failed', error);
   }
@@ -312,7 +330,6 @@ async function reconstructTest(m: DemoModel): Promise<Float32Array> {
 
 async function onPca(): Promise<void> {
   if (!digits || !test) return;
-  const previous = body.dataset['state'] as State;
   try {
     const { samples, latent } = readForm();
     setState('fitting');
@@ -324,7 +341,7 @@ async function onPca(): Promise<void> {
     showErrors();
     body.dataset['pca'] = 'fitted';
     ui.ioStatus.textContent = `PCA: ${latent} components explain ${(100 * pca.explained).toFixed(1)}% of the variance`;
-    setState(previous === 'error' ? 'ready' : previous);
+    setState(idle());
   } catch (error) {
     showError('PCA failed', error);
   }

@@ -96,9 +96,9 @@ async function trainTinyChecked(kind: TinyKind, options: TinyOptions = {}): Prom
   return { ...run, leakedTensors: tf.memory().numTensors - before };
 }
 
-/** Trains the tiny autoencoder, saves it to `url` and returns its reconstruction of {@link tinyData}. */
-async function trainAndSave(url: string): Promise<{ backend: string; reconstruction: number[] }> {
-  const model = buildTiny('ae', 11);
+/** Trains a tiny model, saves it to `url` and returns its reconstruction of {@link tinyData}. */
+async function trainAndSave(url: string, kind: TinyKind = 'ae'): Promise<{ backend: string; reconstruction: number[] }> {
+  const model = buildTiny(kind, 11);
   const x = tf.tensor2d(tinyData(), [TINY.n, TINY.d]);
   try {
     await train(model, x, { epochs: 2, batchSize: 16, learningRate: 0.01, seed: 11 });
