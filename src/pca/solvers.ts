@@ -5,7 +5,7 @@
  */
 import { createRng, deriveSeed } from '../core/index.js';
 import { symmetricEigen, type EigenvectorMethod } from './linalg/eigen.js';
-import { centeredGram } from './linalg/gram.js';
+import { centeredGram, columnStats, type CenteredGram } from './linalg/gram.js';
 import { gaussianMatrix, orthonormalizeRows } from './linalg/orth.js';
 import { mirrorUpper, productNT, Workspace } from './linalg/workspace.js';
 
@@ -34,25 +34,6 @@ export type ComponentsSpec =
   | { readonly kind: 'all' }
   | { readonly kind: 'count'; readonly k: number }
   | { readonly kind: 'fraction'; readonly fraction: number };
-
-/** Column means; a column whose values are all equal gets exactly that value (so it centres to 0). */
-export function columnMeans(x: Float64Array, n: number, d: number): Float64Array {
-  const sum = new Float64Array(d);
-  const lo = new Float64Array(d).fill(Infinity);
-  const hi = new Float64Array(d).fill(-Infinity);
-  for (let r = 0; r < n; r++) {
-    const o = r * d;
-    for (let j = 0; j < d; j++) {
-      const v = x[o + j]!;
-      sum[j] = sum[j]! + v;
-      if (v < lo[j]!) lo[j] = v;
-      if (v > hi[j]!) hi[j] = v;
-    }
-  }
-  const mean = new Float64Array(d);
-  for (let j = 0; j < d; j++) mean[j] = lo[j] === hi[j] ? lo[j]! : sum[j]! / n;
-  return mean;
-}
 
 /** Σ_r ‖x_r − mean‖². */
 export function centeredSumSquares(x: Float64Array, n: number, d: number, mean: Float64Array): number {
@@ -203,19 +184,28 @@ export interface FullOptions {
  * @internal
  */
 export function fitFull(x: Float64Array, n: number, d: number, spec: ComponentsSpec, opts: FullOptions = {}): FittedState {
-  const mean = columnMeans(x, n, d);
+  const m = Math.min(n, d);
+  const stats = columnStats(x, n, d);
+  const mean = stats.mean;
   const sumSquares = centeredSumSquares(x, n, d, mean);
-  const { gram, m, byFeatures } = centeredGram(x, n, d, mean);
-  const { values, vectors, k } = symmetricEigen(
-    gram,
-    m,
-    (vals) => {
-      clampNoise(vals, m);
-      return chooseCount(spec, vals, sumSquares, m);
-    },
-    opts.eigenvectors ?? 'auto',
-  );
-  const components = byFeatures ? vectors : componentsFromSampleSpace(x, n, d, mean, vectors, values, k, m);
+  const g = centeredGram(x, n, d, stats);
+  // All m squared singular values, descending: those of the Gram matrix, then zeros for the
+  // constant columns it left out.
+  const values = new Float64Array(m);
+  let k = 0;
+  let vectors: Float64Array = new Float64Array(0);
+  const chooseK = (vals: Float64Array): number => {
+    values.set(vals.subarray(0, Math.min(vals.length, m)));
+    clampNoise(values, m);
+    k = chooseCount(spec, values, sumSquares, m);
+    return Math.min(k, g.m);
+  };
+  if (g.m > 0) {
+    vectors = symmetricEigen(g.gram, g.m, chooseK, opts.eigenvectors ?? 'auto').vectors;
+  } else {
+    chooseK(new Float64Array(0));
+  }
+  const components = gramComponents(x, n, d, mean, g, vectors, values, k, m);
   flipSigns(components, k, d);
   let rest = 0;
   for (let i = k; i < m; i++) rest += values[i]!;
@@ -230,6 +220,31 @@ export function fitFull(x: Float64Array, n: number, d: number, spec: ComponentsS
     noiseVariance: k < m ? rest / (m - k) / (n - 1) : 0,
     sumSquares,
   };
+}
+
+/**
+ * `k` components from eigenvectors of a {@link CenteredGram} (`min(k, g.m)` rows of length
+ * `g.m`): scattered back to all `d` features (`byFeatures`), or mapped from sample space;
+ * components beyond them or of zero variance are completed to an orthonormal set.
+ */
+function gramComponents(
+  x: Float64Array, n: number, d: number, mean: Float64Array, g: CenteredGram, vectors: Float64Array, s2: Float64Array, k: number, m: number,
+): Float64Array {
+  if (!g.byFeatures) return componentsFromSampleSpace(x, n, d, mean, vectors, s2, k, m);
+  const features = g.features!;
+  const kv = Math.min(k, g.m);
+  const out = new Float64Array(k * d);
+  const missing: boolean[] = [];
+  for (let i = 0; i < k; i++) {
+    if (i < kv) {
+      for (let t = 0; t < g.m; t++) out[i * d + features[t]!] = vectors[i * g.m + t]!;
+      missing.push(!(normalizeRow(out, i * d, d) > 0));
+    } else {
+      missing.push(true);
+    }
+  }
+  if (missing.some(Boolean)) completeBasis(out, k, d, missing);
+  return out;
 }
 
 /** Options of the randomized solver. @internal */
@@ -294,7 +309,8 @@ function rangeFinderOnGram(s: Float64Array, m: number, k: number, l: number, q: 
  */
 export function fitRandomized(x: Float64Array, n: number, d: number, k: number, opts: RandomizedOptions): FittedState {
   const m = Math.min(n, d);
-  const mean = columnMeans(x, n, d);
+  const stats = columnStats(x, n, d);
+  const mean = stats.mean;
   const sumSquares = centeredSumSquares(x, n, d, mean);
   const l = Math.min(m, k + opts.nOversamples);
   const q = opts.nIter === 'auto' ? (k < 0.1 * m ? 7 : 4) : opts.nIter;
@@ -305,11 +321,16 @@ export function fitRandomized(x: Float64Array, n: number, d: number, k: number, 
   let s2: Float64Array;
   let components: Float64Array;
   if (strategy === 'gram') {
-    const { gram, byFeatures } = centeredGram(x, n, d, mean);
-    const { values, vectors } = rangeFinderOnGram(gram, m, k, l, q, rng);
-    s2 = values;
-    components = byFeatures ? vectors : componentsFromSampleSpace(x, n, d, mean, vectors, values, k, m);
-    if (byFeatures) for (let i = 0; i < k; i++) normalizeRow(components, i * d, d);
+    const g = centeredGram(x, n, d, stats);
+    const kv = Math.min(k, g.m);
+    s2 = new Float64Array(k);
+    let vectors: Float64Array = new Float64Array(0);
+    if (kv > 0) {
+      const r = rangeFinderOnGram(g.gram, g.m, kv, Math.min(l, g.m), q, rng);
+      s2.set(r.values);
+      vectors = r.vectors;
+    }
+    components = gramComponents(x, n, d, mean, g, vectors, s2, k, m);
   } else {
     ({ s2, components } = randomizedDirect(x, n, d, mean, k, l, q, rng));
   }

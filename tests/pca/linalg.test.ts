@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/index.js';
 import { symmetricEigen } from '../../src/pca/linalg/eigen.js';
-import { centeredGram } from '../../src/pca/linalg/gram.js';
+import { centeredGram, columnStats } from '../../src/pca/linalg/gram.js';
 import { gaussianMatrix, orthonormalizeRows } from '../../src/pca/linalg/orth.js';
 import { ntModule } from '../../src/pca/linalg/wasm.js';
 import { productNT, setKernelForTesting } from '../../src/pca/linalg/workspace.js';
@@ -64,25 +64,38 @@ describe('the product kernel', () => {
     });
   }
 
-  it('gives the centred Gram matrix on the smaller side, across chunk boundaries', () => {
+  it('gives the centred Gram matrix on the smaller side, leaving out constant columns, across chunk boundaries', () => {
     const rng = createRng(5);
-    for (const [n, d] of [[2101, 5], [6, 2103]] as const) {
+    for (const [n, d] of [[2101, 9], [6, 2103]] as const) {
+      // Dense columns with an offset, one constant column, and (tall case) sparse columns whose
+      // rare non-zeros sit far from zero.
       const x = gaussianMatrix(n, d, rng).map((v) => v + 3);
-      const mean = new Float64Array(d);
-      for (let r = 0; r < n; r++) for (let j = 0; j < d; j++) mean[j] = mean[j]! + x[r * d + j]! / n;
-      const xc = x.map((v, i) => v - mean[i % d]!);
-      const { gram, m, byFeatures } = centeredGram(x, n, d, mean);
-      expect(byFeatures).toBe(d <= n);
-      expect(m).toBe(Math.min(n, d));
-      let want: Float64Array;
-      if (byFeatures) {
-        const t = new Float64Array(d * n);
-        for (let r = 0; r < n; r++) for (let j = 0; j < d; j++) t[j * n + r] = xc[r * d + j]!;
-        want = naiveNT(t, d, n, t, d);
-      } else {
-        want = naiveNT(xc, n, d, xc, n);
+      for (let r = 0; r < n; r++) {
+        x[r * d + 4] = 7;
+        if (d === 9) for (let j = 5; j < 9; j++) x[r * d + j] = rng() < 0.01 ? 100 + rng() : 0;
       }
-      expect(maxAbsDiff(gram, want)).toBeLessThan(1e-9);
+      const stats = columnStats(x, n, d);
+      expect(Array.from(stats.constant).indexOf(1)).toBe(4);
+      const mean = stats.mean;
+      const xc = x.map((v, i) => v - mean[i % d]!);
+      const keep = Array.from({ length: d }, (_, j) => j).filter((j) => j !== 4);
+      for (const sparse of [true, false]) {
+        const { gram, m, byFeatures, features } = centeredGram(x, n, d, stats, sparse);
+        expect(byFeatures).toBe(d <= n);
+        let want: Float64Array;
+        if (byFeatures) {
+          expect(Array.from(features!)).toEqual(keep);
+          expect(m).toBe(d - 1);
+          const t = new Float64Array(m * n);
+          for (let r = 0; r < n; r++) keep.forEach((j, a) => (t[a * n + r] = xc[r * d + j]!));
+          want = naiveNT(t, m, n, t, m);
+        } else {
+          expect(m).toBe(n);
+          want = naiveNT(xc, n, d, xc, n);
+        }
+        const scale = Math.max(...want.map(Math.abs));
+        expect(maxAbsDiff(gram, want)).toBeLessThan(1e-12 * scale);
+      }
     }
   });
 });

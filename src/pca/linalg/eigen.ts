@@ -30,60 +30,108 @@ export interface Tridiagonal {
  * triangle is read; `s` is overwritten). Step k chooses `H_k = I − β v vᵀ` acting on indices
  * k+1…m−1 that zeroes row k beyond its first off-diagonal entry, and updates the trailing block
  * as `A ← A − v wᵀ − w vᵀ` with `p = β A v`, `w = p − (β pᵀv / 2) v` (upper triangle only).
- * Cost ≈ (4/3) m³ flops.
+ * The update of step k is fused with the product `p = β A v` of step k+1 (whose `v` is known as
+ * soon as row k+1 is updated), so the trailing block is read once per step. Cost ≈ (4/3) m³ flops.
  * @internal
  */
 export function tridiagonalize(s: Float64Array, m: number): Tridiagonal {
   const diag = new Float64Array(m);
   const off = new Float64Array(m);
   const beta = new Float64Array(m);
-  const p = new Float64Array(m);
-  for (let k = 0; k < m - 2; k++) {
+  let p = new Float64Array(m);
+  let next = new Float64Array(m);
+  let pReady = false;
+  // Householder vector of row k (its entries k+1.. become v); sets diag[k], off[k], beta[k].
+  const reflect = (k: number): void => {
     const rk = k * m;
-    // x = s[k][k+1..m)
     let tail = 0;
     for (let j = k + 2; j < m; j++) tail += s[rk + j]! * s[rk + j]!;
     const x0 = s[rk + k + 1]!;
-    const alpha2 = x0 * x0 + tail;
     diag[k] = s[rk + k]!;
     if (tail === 0) {
       // Nothing below the first off-diagonal entry: H_k = I.
       off[k] = x0;
       beta[k] = 0;
+      return;
+    }
+    const alpha = Math.sqrt(x0 * x0 + tail);
+    const sign = x0 >= 0 ? 1 : -1;
+    s[rk + k + 1] = x0 + sign * alpha;
+    beta[k] = 1 / (alpha * (alpha + Math.abs(x0)));
+    off[k] = -sign * alpha;
+  };
+  if (m > 2) reflect(0);
+  for (let k = 0; k < m - 2; k++) {
+    const rk = k * m;
+    const b = beta[k]!;
+    if (b === 0) {
+      pReady = false;
+      if (k + 1 < m - 2) reflect(k + 1);
       continue;
     }
-    const alpha = Math.sqrt(alpha2);
-    const sign = x0 >= 0 ? 1 : -1;
-    const v0 = x0 + sign * alpha;
-    s[rk + k + 1] = v0;
-    const b = 1 / (alpha * (alpha + Math.abs(x0)));
-    beta[k] = b;
-    off[k] = -sign * alpha;
-    // p = β A v over the trailing block (upper triangle stored): one pass over its rows.
-    p.fill(0, k + 1, m);
-    for (let i = k + 1; i < m; i++) {
-      const ri = i * m;
-      const vi = s[rk + i]!;
-      let acc = s[ri + i]! * vi;
-      for (let j = i + 1; j < m; j++) {
-        const a = s[ri + j]!;
-        acc += a * s[rk + j]!;
-        p[j] = p[j]! + a * vi;
+    if (!pReady) {
+      // p = β A v over the trailing block: one pass over its rows (upper triangle).
+      p.fill(0, k + 1, m);
+      for (let i = k + 1; i < m; i++) {
+        const ri = i * m;
+        const vi = s[rk + i]!;
+        let acc = s[ri + i]! * vi;
+        for (let j = i + 1; j < m; j++) {
+          const a = s[ri + j]!;
+          acc += a * s[rk + j]!;
+          p[j] = p[j]! + a * vi;
+        }
+        p[i] = p[i]! + acc;
       }
-      p[i] = p[i]! + acc;
+      for (let j = k + 1; j < m; j++) p[j] = p[j]! * b;
     }
     let pv = 0;
-    for (let j = k + 1; j < m; j++) {
-      p[j] = p[j]! * b;
-      pv += p[j]! * s[rk + j]!;
-    }
+    for (let j = k + 1; j < m; j++) pv += p[j]! * s[rk + j]!;
     const half = (b * pv) / 2;
     for (let j = k + 1; j < m; j++) p[j] = p[j]! - half * s[rk + j]!; // p is now w
-    for (let i = k + 1; i < m; i++) {
+    // Row k+1 first: it defines the next reflector.
+    {
+      const i = k + 1;
       const ri = i * m;
       const vi = s[rk + i]!;
       const wi = p[i]!;
       for (let j = i; j < m; j++) s[ri + j] = s[ri + j]! - vi * p[j]! - wi * s[rk + j]!;
+    }
+    let bNext = 0;
+    if (k + 1 < m - 2) {
+      reflect(k + 1);
+      bNext = beta[k + 1]!;
+    }
+    const rn = (k + 1) * m;
+    if (bNext !== 0) next.fill(0, k + 2, m);
+    for (let i = k + 2; i < m; i++) {
+      const ri = i * m;
+      const vi = s[rk + i]!;
+      const wi = p[i]!;
+      if (bNext === 0) {
+        for (let j = i; j < m; j++) s[ri + j] = s[ri + j]! - vi * p[j]! - wi * s[rk + j]!;
+        continue;
+      }
+      const ui = s[rn + i]!;
+      const aii = s[ri + i]! - vi * p[i]! - wi * s[rk + i]!;
+      s[ri + i] = aii;
+      let acc = aii * ui;
+      for (let j = i + 1; j < m; j++) {
+        const a = s[ri + j]! - vi * p[j]! - wi * s[rk + j]!;
+        s[ri + j] = a;
+        acc += a * s[rn + j]!;
+        next[j] = next[j]! + a * ui;
+      }
+      next[i] = next[i]! + acc;
+    }
+    if (bNext !== 0) {
+      for (let j = k + 2; j < m; j++) next[j] = next[j]! * bNext;
+      const t = p;
+      p = next;
+      next = t;
+      pReady = true;
+    } else {
+      pReady = false;
     }
   }
   if (m >= 2) {

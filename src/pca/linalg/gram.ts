@@ -1,52 +1,222 @@
-import { mirrorUpper, Workspace } from './workspace.js';
+import { kernelKind, mirrorUpper, Workspace } from './workspace.js';
 
 /** Samples (or features) copied into the workspace per pass of the Gram product. */
 const CHUNK = 2048;
 
+/** Per-column statistics of `X` (`n × d`, row-major). @internal */
+export interface ColumnStats {
+  /** Column means; a constant column gets exactly its value (so it centres to 0). */
+  readonly mean: Float64Array;
+  /** 1 where every value of the column is the same. */
+  readonly constant: Uint8Array;
+  /** Number of non-zero values in each column. */
+  readonly nonZeros: Int32Array;
+}
+
+/** One pass over `X` for {@link ColumnStats}. @internal */
+export function columnStats(x: Float64Array, n: number, d: number): ColumnStats {
+  const sum = new Float64Array(d);
+  const first = x.subarray(0, d);
+  const differs = new Uint8Array(d);
+  const nonZeros = new Int32Array(d);
+  for (let r = 0; r < n; r++) {
+    const o = r * d;
+    for (let j = 0; j < d; j++) {
+      const v = x[o + j]!;
+      sum[j] = sum[j]! + v;
+      if (v !== 0) nonZeros[j] = nonZeros[j]! + 1;
+      if (v !== first[j]) differs[j] = 1;
+    }
+  }
+  const mean = new Float64Array(d);
+  const constant = new Uint8Array(d);
+  for (let j = 0; j < d; j++) {
+    if (differs[j] === 0) {
+      constant[j] = 1;
+      mean[j] = first[j]!;
+    } else {
+      mean[j] = sum[j]! / n;
+    }
+  }
+  return { mean, constant, nonZeros };
+}
+
 /**
- * The Gram matrix of the centred data `Xc = X − 1·μᵀ` (`X` is `n × d`, row-major) on its
- * smaller side: `XcᵀXc` (`d × d`, `byFeatures`) when `d ≤ n`, else `XcXcᵀ` (`n × n`). Centring
- * happens while the data is copied, chunk by chunk, into the kernel's workspace, so the memory
- * used is `m² + m·CHUNK` floats whatever `n` is.
+ * The Gram matrix of the centred data. `byFeatures` (when `d ≤ n`): `XcᵀXc` restricted to the
+ * non-constant columns listed in `features` (a constant column centres to zero, so its row and
+ * column of the full matrix are exactly zero), `m = features.length`. Otherwise `XcXcᵀ`
+ * (`n × n`, `features` null).
  * @internal
  */
-export function centeredGram(
-  x: Float64Array,
-  n: number,
-  d: number,
-  mean: Float64Array,
-): { gram: Float64Array; m: number; byFeatures: boolean } {
-  const byFeatures = d <= n;
-  const m = byFeatures ? d : n;
-  const total = byFeatures ? n : d;
-  const chunk = Math.min(CHUNK, total + (total & 1));
+export interface CenteredGram {
+  readonly gram: Float64Array;
+  readonly m: number;
+  readonly byFeatures: boolean;
+  readonly features: Int32Array | null;
+}
+
+/** How much faster (multiply-adds per second) the product kernel runs than a JavaScript axpy loop. */
+const KERNEL_SPEEDUP = { wasm: 4, js: 1.5 } as const;
+
+/**
+ * The Gram matrix of the centred data `Xc = X − 1·μᵀ` on its smaller side (see
+ * {@link CenteredGram}). Centring happens while the data is copied, chunk by chunk, into the
+ * product kernel's workspace, so the extra memory is `m² + m·CHUNK` floats whatever `n` is.
+ *
+ * Sparse columns (many exact zeros, as in images or counts) are not sent through the dense
+ * kernel: for such a column i, `(XcᵀXc)ᵢⱼ = Σ_{r: xᵣᵢ≠0} xᵣᵢ·xcᵣⱼ − μᵢ·Σᵣ xcᵣⱼ` (exact algebra,
+ * no cancellation), which costs `nnzᵢ·m` multiply-adds instead of `n·m`. A column goes this way
+ * when that is cheaper, judged from its non-zero count and the kernel's speed (`sparse = false`
+ * sends every column through the kernel).
+ * @internal
+ */
+export function centeredGram(x: Float64Array, n: number, d: number, stats: ColumnStats, sparse = true): CenteredGram {
+  const { mean, constant } = stats;
+  const kept: number[] = [];
+  for (let j = 0; j < d; j++) if (constant[j] === 0) kept.push(j);
+  if (d > n) return sampleGram(x, n, d, mean, Int32Array.from(kept));
+  const m = kept.length;
+  const features = Int32Array.from(kept);
+  if (m === 0) return { gram: new Float64Array(0), m, byFeatures: true, features };
+  // Split the kept columns into dense (kernel) and sparse (row-wise) ones, sparsest first.
+  const speedup = KERNEL_SPEEDUP[kernelKind()];
+  const order = Array.from({ length: m }, (_, p) => p).sort(
+    (a, b) => stats.nonZeros[features[a]!]! - stats.nonZeros[features[b]!]! || a - b,
+  );
+  let nDense = m;
+  const sparsePos: number[] = [];
+  for (const p of order) {
+    const nnz = stats.nonZeros[features[p]!]!;
+    if (sparse && nnz * m * speedup < n * (nDense - 1)) {
+      sparsePos.push(p);
+      nDense--;
+    } else {
+      break;
+    }
+  }
+  const isSparse = new Uint8Array(m);
+  for (const p of sparsePos) isSparse[p] = 1;
+  const densePos: number[] = [];
+  for (let p = 0; p < m; p++) if (isSparse[p] === 0) densePos.push(p);
+
+  const gram = new Float64Array(m * m);
+  if (densePos.length > 0) {
+    const denseCols = Int32Array.from(densePos, (p) => features[p]!);
+    const dd = featureGram(x, n, d, mean, denseCols);
+    const md = denseCols.length;
+    for (let a = 0; a < md; a++) {
+      const pa = densePos[a]!;
+      for (let b = 0; b < md; b++) gram[pa * m + densePos[b]!] = dd[a * md + b]!;
+    }
+  }
+  if (sparsePos.length > 0) sparseRows(x, n, d, mean, features, sparsePos, gram);
+  return { gram, m, byFeatures: true, features };
+}
+
+/** `XcᵀXc` over the columns `cols` by the product kernel (full symmetric `c × c` result). */
+function featureGram(x: Float64Array, n: number, d: number, mean: Float64Array, cols: Int32Array): Float64Array {
+  const m = cols.length;
+  const chunk = Math.min(CHUNK, n + (n & 1));
   const ws = Workspace.create([[m, chunk], [m, m]]);
+  const pm = ws.panel(0), pc = ws.panel(1);
+  const h = ws.heap;
+  const stride = pm.stride;
+  const mu = Float64Array.from(cols, (j) => mean[j]!);
+  for (let t0 = 0; t0 < n; t0 += chunk) {
+    const len = Math.min(chunk, n - t0);
+    // Panel row a holds feature cols[a] of samples t0..t0+len (centred).
+    for (let t = 0; t < len; t++) {
+      const src = (t0 + t) * d;
+      let dst = pm.off + t;
+      for (let a = 0; a < m; a++, dst += stride) h[dst] = x[src + cols[a]!]! - mu[a]!;
+    }
+    if (len & 1) for (let a = 0; a < m; a++) h[pm.off + a * stride + len] = 0;
+    ws.nt(pm, pm, pc, len, true);
+  }
+  const gram = ws.read(pc);
+  mirrorUpper(gram, m);
+  return gram;
+}
+
+/**
+ * Rows (and, by symmetry, columns) of the Gram matrix for the sparse features at positions
+ * `sparsePos` of `features`, written into `gram` (`m × m`, m = features.length).
+ */
+function sparseRows(
+  x: Float64Array, n: number, d: number, mean: Float64Array, features: Int32Array, sparsePos: readonly number[], gram: Float64Array,
+): void {
+  const m = features.length;
+  const s = sparsePos.length;
+  const rows = new Float64Array(s * m);
+  const colSum = new Float64Array(m);
+  const xc = new Float64Array(m);
+  const sparseCols = Int32Array.from(sparsePos, (p) => features[p]!);
+  const mu = Float64Array.from(features, (j) => mean[j]!);
+  for (let r = 0; r < n; r++) {
+    const o = r * d;
+    let built = false;
+    for (let a = 0; a < s; a++) {
+      const v = x[o + sparseCols[a]!]!;
+      if (v === 0) continue;
+      if (!built) {
+        for (let t = 0; t < m; t++) xc[t] = x[o + features[t]!]! - mu[t]!;
+        built = true;
+      }
+      const ra = a * m;
+      for (let t = 0; t < m; t++) rows[ra + t] = rows[ra + t]! + v * xc[t]!;
+    }
+    if (!built) for (let t = 0; t < m; t++) xc[t] = x[o + features[t]!]! - mu[t]!;
+    for (let t = 0; t < m; t++) colSum[t] = colSum[t]! + xc[t]!;
+  }
+  const sparseIndex = new Int32Array(m).fill(-1);
+  sparsePos.forEach((p, a) => {
+    sparseIndex[p] = a;
+  });
+  for (let a = 0; a < s; a++) {
+    const p = sparsePos[a]!;
+    const muA = mean[sparseCols[a]!]!;
+    const ra = a * m;
+    for (let t = 0; t < m; t++) {
+      const v = rows[ra + t]! - muA * colSum[t]!;
+      const b = sparseIndex[t]!;
+      if (b >= 0 && t !== p) {
+        // Both features sparse: each row gives this entry; average the two (symmetric result).
+        if (t < p) continue;
+        const other = rows[b * m + p]! - mean[features[t]!]! * colSum[p]!;
+        const avg = (v + other) / 2;
+        gram[p * m + t] = avg;
+        gram[t * m + p] = avg;
+      } else {
+        gram[p * m + t] = v;
+        gram[t * m + p] = v;
+      }
+    }
+  }
+}
+
+/** `XcXcᵀ` (`n × n`) over the columns `cols` (constant columns add nothing). */
+function sampleGram(x: Float64Array, n: number, d: number, mean: Float64Array, cols: Int32Array): CenteredGram {
+  const total = cols.length;
+  const chunk = Math.max(2, Math.min(CHUNK, total + (total & 1)));
+  const ws = Workspace.create([[n, chunk], [n, n]]);
   const pm = ws.panel(0), pc = ws.panel(1);
   const h = ws.heap;
   const stride = pm.stride;
   for (let t0 = 0; t0 < total; t0 += chunk) {
     const len = Math.min(chunk, total - t0);
-    if (byFeatures) {
-      // Panel row j holds feature j of samples t0..t0+len (centred).
+    // Panel row r holds features cols[t0..t0+len) of sample r (centred).
+    for (let r = 0; r < n; r++) {
+      const src = r * d;
+      const dst = pm.off + r * stride;
       for (let t = 0; t < len; t++) {
-        const src = (t0 + t) * d;
-        let dst = pm.off + t;
-        for (let j = 0; j < d; j++, dst += stride) h[dst] = x[src + j]! - mean[j]!;
+        const j = cols[t0 + t]!;
+        h[dst + t] = x[src + j]! - mean[j]!;
       }
-    } else {
-      // Panel row r holds features t0..t0+len of sample r (centred).
-      for (let r = 0; r < n; r++) {
-        const src = r * d + t0;
-        const dst = pm.off + r * stride;
-        for (let t = 0; t < len; t++) h[dst + t] = x[src + t]! - mean[t0 + t]!;
-      }
-    }
-    if (len & 1) {
-      for (let r = 0; r < m; r++) h[pm.off + r * stride + len] = 0;
+      if (len & 1) h[dst + len] = 0;
     }
     ws.nt(pm, pm, pc, len, true);
   }
   const gram = ws.read(pc);
-  mirrorUpper(gram, m);
-  return { gram, m, byFeatures };
+  mirrorUpper(gram, n);
+  return { gram, m: n, byFeatures: false, features: null };
 }

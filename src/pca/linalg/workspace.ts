@@ -38,6 +38,12 @@ export function setKernelForTesting(kind: KernelKind | null): void {
   forcedKernel = kind;
 }
 
+/** The kernel new workspaces will run (forced, or WebAssembly when it is available). @internal */
+export function kernelKind(): KernelKind {
+  if (forcedKernel !== null) return forcedKernel;
+  return ntModule() === null ? 'js' : 'wasm';
+}
+
 /**
  * One float64 heap holding several padded matrices, and the product `C += A·Bᵀ` on them. The
  * heap is a WebAssembly memory when WebAssembly SIMD is available (the product then runs the

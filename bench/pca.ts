@@ -1,0 +1,276 @@
+/**
+ * PCA benchmark: fit k = 50 components on the 8,000 × 784 MNIST train split with each of our
+ * solvers, side by side in the same run with scikit-learn (full and randomized PCA,
+ * IncrementalPCA; when /usr/bin/python3 has it) and ml-pca (SVD and covarianceMatrix methods).
+ * Also times the one large product (the 784 × 784 covariance) four ways, to show why PCA uses its
+ * own float64 WebAssembly kernel rather than the tfjs backends.
+ *
+ *   npx tsx bench/pca.ts [--reps=3] [--skip-ml-pca] [--ml-pca-rows=2000] [--skip-backends] [--json=bench/out/pca.json]
+ *
+ * ml-pca takes about a minute per method on the whole split: `--ml-pca-rows=N` runs it (and,
+ * for its ratio, our full solver again) on the first N rows of every digit instead; the table says
+ * which. Timings are wall-clock medians of `--reps` fits (ml-pca and the backends: one run).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { PCA as MlPCA } from 'ml-pca';
+import { PCA } from '../src/pca/index.js';
+import { centeredGram, columnStats } from '../src/pca/linalg/gram.js';
+import { setKernelForTesting } from '../src/pca/linalg/workspace.js';
+import { loadMnistSplit, MNIST_PIXELS } from './mnist-data.js';
+
+const args = new Map(
+  process.argv.slice(2).map((a) => {
+    const [key, value] = a.replace(/^--/, '').split('=');
+    return [key!, value ?? 'true'] as const;
+  }),
+);
+const reps = Number(args.get('reps') ?? 3);
+const skipMlPca = args.has('skip-ml-pca');
+const mlPcaRows = args.has('ml-pca-rows') ? Number(args.get('ml-pca-rows')) : null;
+const skipBackends = args.has('skip-backends');
+const jsonPath = args.get('json') ?? 'bench/out/pca.json';
+const K = 50;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function time<T>(f: () => T): { seconds: number; value: T } {
+  const t0 = performance.now();
+  const value = f();
+  return { seconds: (performance.now() - t0) / 1000, value };
+}
+
+function timeReps<T>(f: () => T, n = reps): { seconds: number; all: number[]; value: T } {
+  const all: number[] = [];
+  let value: T | undefined;
+  for (let i = 0; i < n; i++) {
+    const r = time(f);
+    all.push(r.seconds);
+    value = r.value;
+  }
+  return { seconds: median(all), all, value: value as T };
+}
+
+interface SklearnRun {
+  sklearn: string;
+  numpy: string;
+  threads: string;
+  results: Record<string, { times: number[]; explainedVariance: number[] }>;
+}
+
+const SKLEARN_SCRIPT = `
+import json, sys, time
+import numpy as np, sklearn
+from sklearn.decomposition import PCA, IncrementalPCA
+path, n, d, k, reps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+X = np.fromfile(path, dtype=np.float64).reshape(n, d)
+makers = {
+    'full': lambda: PCA(n_components=k, svd_solver='full'),
+    'randomized': lambda: PCA(n_components=k, svd_solver='randomized', random_state=0),
+    'incremental': lambda: IncrementalPCA(n_components=k),
+}
+out = {}
+for name, make in makers.items():
+    times = []
+    for _ in range(reps):
+        m = make()
+        t0 = time.perf_counter()
+        m.fit(X)
+        times.append(time.perf_counter() - t0)
+    out[name] = {'times': times, 'explainedVariance': m.explained_variance_.tolist()}
+import os
+print(json.dumps({'sklearn': sklearn.__version__, 'numpy': np.__version__,
+                  'threads': os.environ.get('OPENBLAS_NUM_THREADS', 'default'), 'results': out}))
+`;
+
+function runSklearn(x: Float64Array, n: number, d: number, threads: string | null): SklearnRun | null {
+  const dir = mkdtempSync(join(tmpdir(), 'pca-bench-'));
+  try {
+    const dataPath = join(dir, 'x.f64');
+    const scriptPath = join(dir, 'bench.py');
+    writeFileSync(dataPath, Buffer.from(x.buffer, x.byteOffset, x.byteLength));
+    writeFileSync(scriptPath, SKLEARN_SCRIPT);
+    const env: NodeJS.ProcessEnv = { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' };
+    if (threads !== null) Object.assign(env, { OPENBLAS_NUM_THREADS: threads, OMP_NUM_THREADS: threads, MKL_NUM_THREADS: threads });
+    const r = spawnSync('/usr/bin/python3', [scriptPath, dataPath, String(n), String(d), String(K), String(reps)], {
+      env,
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    });
+    if (r.status !== 0) {
+      console.log(`scikit-learn run failed or unavailable (${r.error?.message ?? r.stderr.trim().split('\n').pop()})`);
+      return null;
+    }
+    return JSON.parse(r.stdout) as SklearnRun;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function maxRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let w = 0;
+  for (let i = 0; i < Math.min(a.length, b.length); i++) w = Math.max(w, Math.abs(a[i]! - b[i]!) / Math.abs(b[i]!));
+  return w;
+}
+
+function cpuModel(): string {
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('model name'));
+    if (line !== undefined) return line.split(':')[1]!.trim();
+  } catch {
+    // not Linux
+  }
+  return cpus()[0]?.model ?? 'unknown';
+}
+
+const { train } = loadMnistSplit();
+const n = train.n;
+const d = MNIST_PIXELS;
+const input = { data: train.x, shape: [n, d] as [number, number] };
+const x64 = Float64Array.from(train.x);
+
+console.log(`PCA benchmark: k = ${K} on MNIST train ${n} × ${d}, median of ${reps}`);
+console.log(`CPU: ${cpuModel()} (${cpus().length} logical cores), Node ${process.version}`);
+
+// Ours. The first fit also warms up the JIT and compiles the kernel.
+new PCA({ nComponents: K, solver: 'full' }).fit(input);
+const ours: Record<string, { seconds: number; all: number[]; model: PCA }> = {};
+for (const solver of ['full', 'randomized', 'incremental'] as const) {
+  const r = timeReps(() => new PCA({ nComponents: K, solver, seed: 0 }).fit(input));
+  ours[solver] = { seconds: r.seconds, all: r.all, model: r.value };
+  console.log(`ours ${solver.padEnd(12)} ${r.seconds.toFixed(3)} s   (runs: ${r.all.map((s) => s.toFixed(3)).join(', ')})`);
+}
+setKernelForTesting('js');
+const oursJs = timeReps(() => new PCA({ nComponents: K, solver: 'full' }).fit(input), 1);
+setKernelForTesting(null);
+console.log(`ours full, JS kernel ${oursJs.seconds.toFixed(3)} s   (WebAssembly SIMD switched off)`);
+
+const sk = runSklearn(x64, n, d, null);
+const sk1 = sk === null ? null : runSklearn(x64, n, d, '1');
+
+// ml-pca, on all rows or a subset (then our full solver is timed on the same subset).
+let mlRows = n;
+let mlInput = x64;
+if (mlPcaRows !== null && mlPcaRows < n) {
+  mlRows = mlPcaRows;
+  mlInput = x64.subarray(0, mlRows * d);
+}
+const ml: Record<string, number> = {};
+let oursOnMlRows = ours['full']!.seconds;
+if (!skipMlPca) {
+  const rows = Array.from({ length: mlRows }, (_, i) => Array.from(mlInput.subarray(i * d, (i + 1) * d)));
+  for (const method of ['SVD', 'covarianceMatrix'] as const) {
+    const r = time(() => new MlPCA(rows, { method }));
+    ml[method] = r.seconds;
+    console.log(`ml-pca ${method.padEnd(16)} ${r.seconds.toFixed(2)} s on ${mlRows} rows`);
+  }
+  if (mlRows !== n) {
+    oursOnMlRows = timeReps(() => new PCA({ nComponents: K, solver: 'full' }).fit({ data: mlInput, shape: [mlRows, d] })).seconds;
+  }
+}
+
+// The covariance product alone, four ways.
+const products: Record<string, number> = {};
+{
+  const stats = columnStats(x64, n, d);
+  centeredGram(x64, n, d, stats, false);
+  products['ours float64, WebAssembly SIMD'] = timeReps(() => centeredGram(x64, n, d, stats, false)).seconds;
+  products['ours float64, WebAssembly SIMD, sparse columns apart'] = timeReps(() => centeredGram(x64, n, d, stats)).seconds;
+  setKernelForTesting('js');
+  products['ours float64, plain JS'] = timeReps(() => centeredGram(x64, n, d, stats, false), 1).seconds;
+  setKernelForTesting(null);
+  if (!skipBackends) {
+    for (const backend of ['wasm', 'cpu']) {
+      await tf.setBackend(backend);
+      await tf.ready();
+      const xc = tf.tidy(() => {
+        const t = tf.tensor2d(train.x, [n, d]);
+        return tf.sub(t, tf.mean(t, 0));
+      });
+      const r = time(() => {
+        const c = tf.matMul(xc, xc, true, false);
+        c.dataSync();
+        c.dispose();
+      });
+      xc.dispose();
+      products[`tfjs ${backend} backend, float32`] = r.seconds;
+    }
+  }
+  for (const [label, s] of Object.entries(products)) console.log(`covariance XcᵀXc ${label.padEnd(52)} ${s.toFixed(3)} s`);
+}
+
+// The comparison table.
+const rowsOut: { label: string; seconds: number; note?: string }[] = [];
+for (const s of ['full', 'randomized', 'incremental'] as const) rowsOut.push({ label: `ours ${s}`, seconds: ours[s]!.seconds });
+if (sk !== null) for (const s of ['full', 'randomized', 'incremental']) rowsOut.push({ label: `scikit-learn ${s}`, seconds: median(sk.results[s]!.times) });
+if (sk1 !== null) for (const s of ['full', 'randomized']) rowsOut.push({ label: `scikit-learn ${s}, 1 BLAS thread`, seconds: median(sk1.results[s]!.times) });
+for (const [m, s] of Object.entries(ml)) rowsOut.push({ label: `ml-pca ${m}`, seconds: s, note: mlRows === n ? '' : `on ${mlRows} rows` });
+
+console.log('\nfit seconds (k = 50)');
+for (const r of rowsOut) console.log(`  ${r.label.padEnd(36)} ${r.seconds.toFixed(3).padStart(8)} ${r.note ?? ''}`);
+
+const ratios: Record<string, number> = {};
+if (sk !== null) {
+  ratios['ours randomized / scikit-learn randomized'] = ours['randomized']!.seconds / median(sk.results['randomized']!.times);
+  ratios['ours full / scikit-learn full'] = ours['full']!.seconds / median(sk.results['full']!.times);
+  ratios['ours incremental / scikit-learn incremental'] = ours['incremental']!.seconds / median(sk.results['incremental']!.times);
+}
+if (sk1 !== null) {
+  ratios['ours randomized / scikit-learn randomized (1 thread)'] = ours['randomized']!.seconds / median(sk1.results['randomized']!.times);
+  ratios['ours full / scikit-learn full (1 thread)'] = ours['full']!.seconds / median(sk1.results['full']!.times);
+}
+for (const [m, s] of Object.entries(ml)) {
+  ratios[`ml-pca ${m} / ours full${mlRows === n ? '' : ` (${mlRows} rows)`}`] = s / oursOnMlRows;
+  if (mlRows === n) ratios[`ml-pca ${m} / ours randomized`] = s / ours['randomized']!.seconds;
+}
+console.log('\nratios (time / time; below 1 = ours faster for ours/… rows)');
+for (const [label, v] of Object.entries(ratios)) console.log(`  ${label.padEnd(56)} ${v.toFixed(2)}`);
+
+// Accuracy of each solver against scikit-learn's full solver.
+const accuracy: Record<string, number> = {};
+if (sk !== null) {
+  const ref = sk.results['full']!.explainedVariance;
+  for (const s of ['full', 'randomized', 'incremental'] as const) {
+    accuracy[`ours ${s}`] = maxRel(ours[s]!.model.explainedVariance, ref);
+  }
+  accuracy['scikit-learn randomized'] = maxRel(sk.results['randomized']!.explainedVariance, ref);
+  accuracy['scikit-learn incremental'] = maxRel(sk.results['incremental']!.explainedVariance, ref);
+  console.log('\nmax relative difference of the 50 explained variances from scikit-learn full');
+  for (const [label, v] of Object.entries(accuracy)) console.log(`  ${label.padEnd(28)} ${v.toExponential(1)}`);
+}
+
+mkdirSync(dirname(jsonPath), { recursive: true });
+writeFileSync(
+  jsonPath,
+  JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      cpu: cpuModel(),
+      cores: cpus().length,
+      node: process.version,
+      tfjs: tf.version_core,
+      sklearn: sk === null ? null : { version: sk.sklearn, numpy: sk.numpy },
+      data: { n, d, k: K },
+      reps,
+      ours: Object.fromEntries(Object.entries(ours).map(([s, r]) => [s, r.all])),
+      oursFullJsKernel: oursJs.seconds,
+      sklearn2threads: sk?.results ? Object.fromEntries(Object.entries(sk.results).map(([s, r]) => [s, r.times])) : null,
+      sklearn1thread: sk1?.results ? Object.fromEntries(Object.entries(sk1.results).map(([s, r]) => [s, r.times])) : null,
+      mlPca: { rows: mlRows, seconds: ml, oursFullOnSameRows: oursOnMlRows },
+      products,
+      ratios,
+      accuracy,
+    },
+    null,
+    2,
+  ),
+);
+console.log(`\nwrote ${jsonPath}`);
