@@ -421,12 +421,8 @@ function randomizedDirect(
 export function incrementalStep(
   prev: FittedState | null, x: Float64Array, b: number, d: number, k: number,
 ): FittedState {
-  const batchMean = new Float64Array(d);
-  for (let r = 0; r < b; r++) {
-    const o = r * d;
-    for (let j = 0; j < d; j++) batchMean[j] = batchMean[j]! + x[o + j]!;
-  }
-  for (let j = 0; j < d; j++) batchMean[j] = batchMean[j]! / b;
+  const batchStats = columnStats(x, b, d);
+  const batchMean = batchStats.mean;
   const batchSS = centeredSumSquares(x, b, d, batchMean);
   const nPrev = prev?.nSamplesSeen ?? 0;
   const nTotal = nPrev + b;
@@ -447,43 +443,66 @@ export function incrementalStep(
   }
   const kPrev = prev?.nComponents ?? 0;
   const r = prev === null ? b : kPrev + b + 1;
-  const stack = new Float64Array(r * d);
-  let row = 0;
-  if (prev !== null) {
-    for (let i = 0; i < kPrev; i++, row++) {
-      const s = prev.singularValues[i]!;
-      for (let j = 0; j < d; j++) stack[row * d + j] = s * prev.components[i * d + j]!;
-    }
-  }
-  for (let t = 0; t < b; t++, row++) {
-    for (let j = 0; j < d; j++) stack[row * d + j] = x[t * d + j]! - batchMean[j]!;
-  }
-  if (prev !== null) {
-    for (let j = 0; j < d; j++) stack[row * d + j] = correction * (prev.mean[j]! - batchMean[j]!);
-  }
-  // SVD of the stack (r × d) through the Gram matrix of its smaller side.
   const m = Math.min(r, d);
+  // Low-rank rows of the stack: the previous components scaled by their singular values, and
+  // the mean correction.
+  const lowRank = new Float64Array((prev === null ? 0 : kPrev + 1) * d);
+  if (prev !== null) {
+    for (let i = 0; i < kPrev; i++) {
+      const s = prev.singularValues[i]!;
+      for (let j = 0; j < d; j++) lowRank[i * d + j] = s * prev.components[i * d + j]!;
+    }
+    for (let j = 0; j < d; j++) lowRank[kPrev * d + j] = correction * (prev.mean[j]! - batchMean[j]!);
+  }
+  const nLow = prev === null ? 0 : kPrev + 1;
   let s2: Float64Array;
   let components: Float64Array;
-  if (r <= d) {
-    const g = productNT(stack, r, d, null, r);
-    const eig = symmetricEigen(g, r, (vals) => {
-      clampNoise(vals, m);
-      return k;
-    });
-    s2 = eig.values;
-    const zeroMean = new Float64Array(d);
-    components = componentsFromSampleSpace(stack, r, d, zeroMean, eig.vectors, s2, k, m);
-  } else {
-    const t = new Float64Array(d * r);
-    for (let i = 0; i < r; i++) for (let j = 0; j < d; j++) t[j * r + i] = stack[i * d + j]!;
-    const c = productNT(t, d, r, null, d);
-    const eig = symmetricEigen(c, d, (vals) => {
-      clampNoise(vals, m);
-      return k;
-    });
+  const chooseK = (vals: Float64Array): number => {
+    clampNoise(vals, m);
+    return k;
+  };
+  if (b >= d) {
+    // SVD of the stack through StᵀSt = (B − μ_B)ᵀ(B − μ_B) + LᵀL (d × d): the first term by the
+    // Gram kernel (constant and sparse columns handled there), L the low-rank rows.
+    const g = centeredGram(x, b, d, batchStats);
+    const c = new Float64Array(d * d);
+    const features = g.features!;
+    for (let a = 0; a < g.m; a++) {
+      const ra = features[a]! * d;
+      for (let t = 0; t < g.m; t++) c[ra + features[t]!] = g.gram[a * g.m + t]!;
+    }
+    if (nLow > 0) {
+      const lt = new Float64Array(d * nLow);
+      for (let i = 0; i < nLow; i++) for (let j = 0; j < d; j++) lt[j * nLow + i] = lowRank[i * d + j]!;
+      const ll = productNT(lt, d, nLow, null, d);
+      for (let i = 0; i < d * d; i++) c[i] = c[i]! + ll[i]!;
+    }
+    const eig = symmetricEigen(c, d, chooseK);
     s2 = eig.values;
     components = eig.vectors;
+  } else {
+    // Fewer rows than features: the stack itself (r × d), then its Gram matrix on the smaller side.
+    const stack = new Float64Array(r * d);
+    if (prev !== null) {
+      stack.set(lowRank.subarray(0, kPrev * d), 0);
+      stack.set(lowRank.subarray(kPrev * d), (r - 1) * d);
+    }
+    const o = prev === null ? 0 : kPrev * d;
+    for (let t = 0; t < b; t++) {
+      for (let j = 0; j < d; j++) stack[o + t * d + j] = x[t * d + j]! - batchMean[j]!;
+    }
+    if (r <= d) {
+      const g = productNT(stack, r, d, null, r);
+      const eig = symmetricEigen(g, r, chooseK);
+      s2 = eig.values;
+      components = componentsFromSampleSpace(stack, r, d, new Float64Array(d), eig.vectors, s2, k, m);
+    } else {
+      const t = new Float64Array(d * r);
+      for (let i = 0; i < r; i++) for (let j = 0; j < d; j++) t[j * r + i] = stack[i * d + j]!;
+      const eig = symmetricEigen(productNT(t, d, r, null, d), d, chooseK);
+      s2 = eig.values;
+      components = eig.vectors;
+    }
   }
   flipSigns(components, k, d);
   let rest = 0;

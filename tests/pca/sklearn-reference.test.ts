@@ -114,4 +114,12 @@ describe(`PCA against scikit-learn ${fixture.sklearn}`, () => {
   it('agrees with IncrementalPCA.partial_fit to 1e-3 (batches of 30, 25, 47 rows)', () => {
     expectMatches(byName('incremental-partial'), 1e-3);
   });
+
+  it('agrees with IncrementalPCA.partial_fit to 1e-3 on batches narrower than the features', () => {
+    expectMatches(byName('incremental-partial-wide'), 1e-3);
+  });
+
+  it('agrees with IncrementalPCA.partial_fit to 1e-3 on batches smaller than the features', () => {
+    expectMatches(byName('incremental-partial-small-batches'), 1e-3);
+  });
 });
