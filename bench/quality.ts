@@ -14,7 +14,7 @@
  * PyTorch side on this machine.
  *
  * Run: `npx tsx bench/quality.ts [w1|w2|all] [--seed N] [--init glorot|torch] [--backend wasm|cpu|webgpu]`
- * (default: all, seed 0, init torch, backend wasm).
+ * (default: all, seed 0, init glorot, backend wasm).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../src/backend/index.js';
@@ -35,7 +35,7 @@ function argValue(name: string, fallback: string): string {
 
 const which = process.argv[2] !== undefined && !process.argv[2].startsWith('--') ? process.argv[2] : 'all';
 const seed = Number(argValue('seed', '0'));
-const init = argValue('init', 'torch') as WeightInit;
+const init = argValue('init', 'glorot') as WeightInit;
 const backend = argValue('backend', 'wasm') as 'wasm' | 'cpu' | 'webgpu';
 
 function verdict(value: number, target: number): string {

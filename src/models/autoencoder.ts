@@ -261,7 +261,8 @@ export class Autoencoder implements TrainableModel {
     const fn = 'Autoencoder.computeLoss';
     assertAlive(this.#disposed, fn);
     if (typeof batch !== 'object' || batch === null) typeFail(fn, 'batch', '{ x }', batch);
-    const training = context?.training === true;
+    if (typeof context !== 'object' || context === null) typeFail(fn, 'context', '{ training, seed? }', context);
+    const training = context.training === true;
     const seed = training && this.corruptor !== null ? seedOrRandom(context.seed, fn, 'context.seed') : 0;
     return tidyRecord(() => {
       const x = inputTensor(batch.x, this.inputShape, fn, 'batch.x', "the encoder's input shape");

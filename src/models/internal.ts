@@ -125,43 +125,73 @@ export function inputTensor(x: unknown, shape: FeatureShape, fn: string, arg: st
   return t.dtype === 'float32' ? t : tf.cast(t, 'float32');
 }
 
-/** Class labels as the package accepts them: `[n]` integers in `[0, numClasses)`. @category Models */
+/**
+ * Class labels as the package accepts them: `n` integer class indices in `[0, numClasses)`, as a
+ * `number[]`, an `Int32Array` or a rank-1 tensor (int32; a float tensor is truncated to int32).
+ * @category Models
+ */
 export type LabelInput = tf.Tensor1D | readonly number[] | Int32Array;
 
-/**
- * Checks class labels (integers in `[0, numClasses)`, `n` of them when `n` is given) and returns
- * their one-hot float32 `[n, numClasses]`. Reads tensor labels back (synchronously) to check them.
- * Call inside `tf.tidy`.
- * @internal
- */
-export function oneHotLabels(labels: unknown, numClasses: number, n: number | undefined, fn: string, arg: string): tf.Tensor2D {
-  let values: ArrayLike<number>;
-  let tensor: tf.Tensor | undefined;
-  if (labels === undefined || labels === null) {
-    throw new Error(`${fn}: argument '${arg}' is required: class labels, integers in [0, ${numClasses})${n === undefined ? '' : `, ${n} of them`}`);
-  }
-  if (isTensor(labels)) {
-    if (labels.isDisposed) throw new Error(`${fn}: argument '${arg}' is a disposed tensor`);
-    if (labels.rank !== 1) fail(fn, arg, 'a 1-D tensor of class indices', labels);
-    values = labels.dataSync() as ArrayLike<number>;
-    tensor = labels;
-  } else if (Array.isArray(labels) || labels instanceof Int32Array) {
-    values = labels as ArrayLike<number>;
-  } else {
-    return typeFail(fn, arg, 'class labels (a tf.Tensor1D, number[] or Int32Array)', labels);
-  }
-  if (n !== undefined && values.length !== n) {
-    throw new Error(`${fn}: argument '${arg}' must hold ${n} labels (one per row of the data), got ${values.length}`);
-  }
-  if (values.length === 0) fail(fn, arg, 'at least one label', labels);
+/** Backends whose tensors live in CPU memory, where reading labels back is cheap and allowed. */
+const HOST_BACKENDS = new Set(['cpu', 'wasm', 'tensorflow']);
+
+function checkLabelValues(values: ArrayLike<unknown>, numClasses: number, fn: string, arg: string): void {
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= numClasses) {
       throw new Error(`${fn}: argument '${arg}' must hold integers in [0, ${numClasses}), found ${describe(v)} at index ${i}`);
     }
   }
-  const indices = tensor !== undefined && tensor.dtype === 'int32' ? (tensor as tf.Tensor1D) : tf.tensor1d(Array.from(values), 'int32');
-  return tf.cast(tf.oneHot(indices, numClasses), 'float32') as tf.Tensor2D;
+}
+
+/**
+ * Checks class labels and returns their one-hot float32 `[n, numClasses]` (`n` of them when `n` is
+ * given). Arrays are checked value by value. Tensor labels are read back to be checked only on the
+ * backends whose memory is the CPU's (cpu, wasm, tensorflow); on GPU backends a synchronous read
+ * would stall the device (and throws on WebGPU in Node), so there a label outside `[0, numClasses)`
+ * gives a row of NaN instead — a NaN loss, which the trainer stops on. `readBack` overrides the
+ * choice (for tests). Call inside `tf.tidy`.
+ * @internal
+ */
+export function oneHotLabels(
+  labels: unknown,
+  numClasses: number,
+  n: number | undefined,
+  fn: string,
+  arg: string,
+  readBack: boolean = HOST_BACKENDS.has(tf.getBackend()),
+): tf.Tensor2D {
+  const expected = `class labels, integers in [0, ${numClasses})${n === undefined ? '' : `, ${n} of them`}`;
+  if (labels === undefined || labels === null) throw new Error(`${fn}: argument '${arg}' is required: ${expected}`);
+  if (isTensor(labels)) {
+    if (labels.isDisposed) throw new Error(`${fn}: argument '${arg}' is a disposed tensor`);
+    if (labels.rank !== 1) fail(fn, arg, `a 1-D tensor of ${expected}`, labels);
+    if (labels.dtype !== 'int32' && labels.dtype !== 'float32') fail(fn, arg, `an int32 tensor of ${expected}`, labels);
+    const count = labels.shape[0]!;
+    if (n !== undefined && count !== n) {
+      throw new Error(`${fn}: argument '${arg}' must hold ${n} labels (one per row of the data), got ${count}`);
+    }
+    if (count === 0) fail(fn, arg, 'at least one label', labels);
+    const indices = (labels.dtype === 'int32' ? labels : tf.cast(labels, 'int32')) as tf.Tensor1D;
+    const oneHot = tf.cast(tf.oneHot(indices, numClasses), 'float32') as tf.Tensor2D;
+    if (readBack) {
+      checkLabelValues(labels.dataSync(), numClasses, fn, arg);
+      return oneHot;
+    }
+    const asFloat = tf.cast(indices, 'float32');
+    const valid = tf.logicalAnd(tf.greaterEqual(asFloat, 0), tf.less(asFloat, numClasses));
+    return tf.where(tf.expandDims(valid, 1), oneHot, tf.fill([count, numClasses], NaN)) as tf.Tensor2D;
+  }
+  if (!Array.isArray(labels) && !(labels instanceof Int32Array)) {
+    return typeFail(fn, arg, 'class labels (a tf.Tensor1D, number[] or Int32Array)', labels);
+  }
+  const values = labels as ArrayLike<unknown>;
+  if (n !== undefined && values.length !== n) {
+    throw new Error(`${fn}: argument '${arg}' must hold ${n} labels (one per row of the data), got ${values.length}`);
+  }
+  if (values.length === 0) fail(fn, arg, 'at least one label', labels);
+  checkLabelValues(values, numClasses, fn, arg);
+  return tf.cast(tf.oneHot(tf.tensor1d(Array.from(values as ArrayLike<number>), 'int32'), numClasses), 'float32') as tf.Tensor2D;
 }
 
 /** Validates an optional seed and returns it, or a fresh one. @internal */

@@ -3,6 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { gaussianKl } from '../../src/losses/index.js';
 import { CVAE, denseCvae } from '../../src/models/index.js';
+import { oneHotLabels } from '../../src/models/internal.js';
 import { denseDecoder, gaussianEncoder } from '../../src/nn/index.js';
 import { evaluate, fit } from './helpers.js';
 
@@ -170,5 +171,19 @@ describe('CVAE', () => {
     cvae.dispose();
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, y, prototypes]);
+  });
+
+  it('does not read tensor labels back where that would stall a GPU: an out-of-range label gives a row of NaN', () => {
+    const before = tf.memory().numTensors;
+    const good = tf.tensor1d([0, 2, 1], 'int32');
+    const bad = tf.tensor1d([0, 3, -1], 'int32');
+    const ok = tf.tidy(() => oneHotLabels(good, 3, 3, 'test', 'y', false));
+    const poisoned = tf.tidy(() => oneHotLabels(bad, 3, 3, 'test', 'y', false));
+    expect(Array.from(ok.dataSync())).toEqual([1, 0, 0, 0, 0, 1, 0, 1, 0]);
+    expect(Array.from(poisoned.dataSync()).map((v) => (Number.isNaN(v) ? 'NaN' : v))).toEqual([1, 0, 0, 'NaN', 'NaN', 'NaN', 'NaN', 'NaN', 'NaN']);
+    // On the cpu backend the same labels are read back and rejected.
+    expect(() => tf.tidy(() => oneHotLabels(bad, 3, 3, 'test', 'y'))).toThrow("test: argument 'y' must hold integers in [0, 3), found the number 3 at index 1");
+    tf.dispose([good, bad, ok, poisoned]);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
