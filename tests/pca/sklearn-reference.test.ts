@@ -107,19 +107,21 @@ describe(`PCA against scikit-learn ${fixture.sklearn}`, () => {
     });
   }
 
-  it('agrees with IncrementalPCA.fit to 1e-3 (batches of 50 rows)', () => {
-    expectMatches(byName('incremental-fit'), 1e-3);
+  // The issue asks 1e-3 for the incremental solver; it runs scikit-learn's algorithm on the same
+  // batches, so we hold it to 1e-6.
+  it('agrees with IncrementalPCA.fit to 1e-6 (batches of 50 rows)', () => {
+    expectMatches(byName('incremental-fit'), 1e-6);
   });
 
-  it('agrees with IncrementalPCA.partial_fit to 1e-3 (batches of 30, 25, 47 rows)', () => {
-    expectMatches(byName('incremental-partial'), 1e-3);
+  it('agrees with IncrementalPCA.partial_fit to 1e-6 (batches of 30, 25, 47 rows)', () => {
+    expectMatches(byName('incremental-partial'), 1e-6);
   });
 
-  it('agrees with IncrementalPCA.partial_fit to 1e-3 on batches narrower than the features', () => {
-    expectMatches(byName('incremental-partial-wide'), 1e-3);
+  it('agrees with IncrementalPCA.partial_fit to 1e-6 on batches narrower than the features', () => {
+    expectMatches(byName('incremental-partial-wide'), 1e-6);
   });
 
-  it('agrees with IncrementalPCA.partial_fit to 1e-3 on batches smaller than the features', () => {
-    expectMatches(byName('incremental-partial-small-batches'), 1e-3);
+  it('agrees with IncrementalPCA.partial_fit to 1e-6 on batches smaller than the features', () => {
+    expectMatches(byName('incremental-partial-small-batches'), 1e-6);
   });
 });
