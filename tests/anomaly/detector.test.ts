@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AnomalyDetector, anomalyScores, anomalyThreshold, rocAuc } from '../../src/anomaly/index.js';
 import { createRng } from '../../src/core/index.js';
 import { denseAutoencoder } from '../../src/models/index.js';
+import { PCA } from '../../src/pca/index.js';
 
 const D = 6;
 
@@ -19,6 +20,18 @@ function curve(n: number, seed: number): number[][] {
 function uniform(n: number, seed: number): number[][] {
   const rng = createRng(seed);
   return Array.from({ length: n }, () => Array.from({ length: D }, () => rng()));
+}
+
+/** Normal samples for PCA: a 2-D plane through the cube's centre, with a little noise. */
+function plane(n: number, seed: number): number[][] {
+  const rng = createRng(seed);
+  const a = [1, 1, 0, 0, 1, -1].map((v) => v / 2);
+  const b = [0, 1, -1, 1, 0, 1].map((v) => v / 2);
+  return Array.from({ length: n }, () => {
+    const u = rng() - 0.5;
+    const v = rng() - 0.5;
+    return a.map((ai, j) => 0.5 + ai * u + b[j]! * v + 0.01 * (rng() - 0.5));
+  });
 }
 
 function tinyAe(seed = 1) {
@@ -93,6 +106,17 @@ describe('AnomalyDetector', () => {
     // Scores (mean of squares): 1, 2, 4.5; the median is 2.
     expect(detector.threshold).toBe(2);
     expect(Array.from(await detector.predict(x))).toEqual([0, 0, 1]);
+  });
+
+  it('fits a PCA of the package on the background and flags points off its plane', async () => {
+    const pca = new PCA({ nComponents: 2 });
+    const detector = await new AnomalyDetector(pca, { contamination: 0.05 }).fit(plane(300, 21));
+    expect(pca.isFitted).toBe(true);
+    const flagsNormal = await detector.predict(plane(200, 22));
+    const flagsOdd = await detector.predict(uniform(200, 23));
+    const rate = (f: Uint8Array) => f.reduce((s, v) => s + v, 0) / f.length;
+    expect(rate(flagsNormal)).toBeLessThan(0.15);
+    expect(rate(flagsOdd)).toBeGreaterThan(0.9);
   });
 
   it('leaves no tensor behind in fit, score and predict', async () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { anomalyScores } from '../../src/anomaly/index.js';
 import type { VariationalModel } from '../../src/anomaly/index.js';
 import { denseAutoencoder, denseVae } from '../../src/models/index.js';
+import { PCA } from '../../src/pca/index.js';
 
 /** Deterministic data in [0, 1], `n × d`, row-major. */
 function rows(n: number, d: number, seed = 1): number[][] {
@@ -115,6 +116,26 @@ describe('anomalyScores', () => {
       [1, 1],
     ];
     expect(Array.from(await anomalyScores(zero, x, { batchSize: 1 }))).toEqual([12.5, 1]);
+  });
+
+  it('scores a fitted PCA by its squared reconstruction error per feature, computed on the host in float64', async () => {
+    const train = rows(40, 5, 6);
+    const pca = new PCA({ nComponents: 2 }).fit(train);
+    const test = rows(13, 5, 7);
+    const sums = pca.reconstructionError(test); // Float64Array: Σ_j (x_ij − x̂_ij)², in float64
+    const scores = await anomalyScores(pca, test, { batchSize: 5 });
+    expectAllClose(scores, Array.from(sums, (v) => v / 5), 6);
+  });
+
+  it('flattens images [n, h, w, 1] for a PCA fitted on [n, h·w] rows', async () => {
+    const flat = rows(30, 4, 8);
+    const pca = new PCA({ nComponents: 1 }).fit(flat);
+    const images = tf.tensor4d(flat.flat(), [30, 2, 2, 1]);
+    const before = tf.memory().numTensors;
+    const scores = await anomalyScores(pca, images, { batchSize: 7 });
+    expect(tf.memory().numTensors).toBe(before);
+    expectAllClose(scores, Array.from(pca.reconstructionError(flat), (v) => v / 4), 6);
+    images.dispose();
   });
 
   it('accepts images [n, h, w, c] and { data, shape } inputs', async () => {
