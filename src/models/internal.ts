@@ -7,7 +7,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { assertNumber, describe, fail, formatShape, isTensor, randomSeed, toTensor, typeFail } from '../core/index.js';
 
-/** Feature shape (without the batch axis) of a symbolic tensor; `null` = any size. @internal */
+/**
+ * The shape of one sample, without the batch axis, as networks declare it: `null` means any size.
+ * @category Models
+ * @example
+ * ```ts
+ * const shape: FeatureShape = [28, 28, 1];
+ * ```
+ */
 export type FeatureShape = readonly (number | null)[];
 
 /** True when `value` looks like a built `tf.LayersModel`. @internal */
