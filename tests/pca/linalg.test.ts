@@ -1,8 +1,9 @@
 // The float64 linear algebra under PCA, checked against naive loops and against matrices
 // built with known eigenvalues (S = Qᵀ diag(λ) Q for a random orthogonal Q).
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/index.js';
-import { symmetricEigen } from '../../src/pca/linalg/eigen.js';
+import { qlImplicit, symmetricEigen } from '../../src/pca/linalg/eigen.js';
 import { centeredGram, columnStats } from '../../src/pca/linalg/gram.js';
 import { gaussianMatrix, orthonormalizeRows } from '../../src/pca/linalg/orth.js';
 import { ntModule } from '../../src/pca/linalg/wasm.js';
@@ -128,6 +129,22 @@ describe('the symmetric eigensolver', () => {
       });
     }
   }
+
+  it('deflates a cluster of numerically zero eigenvalues (regression: MNIST with constant pixels)', () => {
+    // tests/fixtures/pca-tridiagonal-mnist.json (from pca-tridiagonal-mnist.ts): QL with a purely
+    // relative deflation test looped on it. Checked by the invariants Σλ = tr T, Σλ² = ‖T‖²_F.
+    const path = new URL('../fixtures/pca-tridiagonal-mnist.json', import.meta.url);
+    const t = JSON.parse(readFileSync(path, 'utf8')) as { diag: number[]; off: number[] };
+    const d = Float64Array.from(t.diag);
+    const e = Float64Array.from(t.off);
+    const m = d.length;
+    const trace = t.diag.reduce((s, v) => s + v, 0);
+    const frob2 = t.diag.reduce((s, v) => s + v * v, 0) + 2 * t.off.reduce((s, v) => s + v * v, 0);
+    qlImplicit(d, e, m, null);
+    expect(Math.abs(d.reduce((s, v) => s + v, 0) - trace)).toBeLessThan(1e-10 * trace);
+    expect(Math.abs(d.reduce((s, v) => s + v * v, 0) - frob2)).toBeLessThan(1e-10 * frob2);
+    expect(d.filter((v) => Math.abs(v) < 1e-8 * trace).length).toBeGreaterThanOrEqual(117);
+  });
 
   it('handles 1×1 and 2×2 matrices', () => {
     expect(Array.from(symmetricEigen(Float64Array.of(4), 1, () => 1).values)).toEqual([4]);

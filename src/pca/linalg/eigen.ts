@@ -174,13 +174,23 @@ export function backTransform(t: Tridiagonal, v: Float64Array, o: number): void 
  * @internal
  */
 export function qlImplicit(d: Float64Array, e: Float64Array, m: number, z: Float64Array | null): void {
+  // An off-diagonal entry is negligible when it is small next to its diagonal neighbours, or
+  // below the rounding level of the whole matrix (ε‖T‖): without the second test, a cluster of
+  // (numerically) zero eigenvalues — constant features — would never deflate, because every
+  // sweep leaves rounding noise of order ε‖T‖ next to them.
+  let norm = 0;
+  for (let i = 0; i < m; i++) {
+    norm = Math.max(norm, Math.abs(d[i]!) + Math.abs(e[i]!) + (i > 0 ? Math.abs(e[i - 1]!) : 0));
+  }
+  const floor = 4 * EPS * norm;
   for (let l = 0; l < m; l++) {
     let iter = 0;
     for (;;) {
       let n = l;
       while (n < m - 1) {
         const dd = Math.abs(d[n]!) + Math.abs(d[n + 1]!);
-        if (Math.abs(e[n]!) <= EPS * dd) break;
+        const en = Math.abs(e[n]!);
+        if (en <= EPS * dd || en <= floor) break;
         n++;
       }
       if (n === l) break;
