@@ -29,7 +29,8 @@ export type LossFunction = (target: tf.Tensor, prediction: tf.Tensor) => tf.Scal
  * The reconstruction loss `L(X, X̂)` of an {@link Autoencoder}:
  * - `'mse'`: mean over all elements of `(x − x̂)²`;
  * - `'bce'`: mean over all elements of the binary cross-entropy (data in [0, 1]); computed from
- *   the logits (stable, exact gradients) when the decoder ends in a sigmoid `Activation` layer;
+ *   the logits (stable, exact gradients) when the decoder ends in a sigmoid `Activation` layer (as
+ *   the package's decoders do), otherwise from the decoder output clipped to `[1e-7, 1 − 1e-7]`;
  * - a {@link LossFunction}.
  * @category Models
  */

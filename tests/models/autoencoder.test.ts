@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { bce, mse } from '../../src/losses/index.js';
 import { Autoencoder, denseAutoencoder } from '../../src/models/index.js';
@@ -224,5 +224,24 @@ describe('Autoencoder', () => {
     s.dispose();
     vae.dispose();
     expect(tf.memory().numTensors).toBe(before + 1); // the tf.zeros in the error check
+  });
+
+  it('accepts any tf.LayersModel, such as hand-built tf.sequential networks', () => {
+    const before = tf.memory().numTensors;
+    const encoder = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [8], units: 3, activation: 'tanh' })] });
+    const decoder = tfl.sequential({
+      layers: [tfl.layers.dense({ inputShape: [3], units: 8 }), tfl.layers.activation({ activation: 'sigmoid' })],
+    });
+    const ae = new Autoencoder({ encoder, decoder, loss: 'bce' });
+    const x = manifoldData(16, 8, 12);
+    const ours = evaluate(ae, { x }).reconstruction!;
+    const reference = tf.tidy(() => bce(x, ae.reconstruct(x)).dataSync()[0]!);
+    expect(ours).toBeCloseTo(reference, 5);
+    const start = evaluate(ae, { x }).loss!;
+    fit(ae, { x }, { steps: 30, learningRate: 0.05 });
+    expect(evaluate(ae, { x }).loss).toBeLessThan(start);
+    x.dispose();
+    ae.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -52,6 +52,7 @@ describe('sparse autoencoder', () => {
   });
 
   it('defaults the code activation to sigmoid for the KL penalty and relu for L1', () => {
+    const before = tf.memory().numTensors;
     const kl = sparseAutoencoder({ inputDim: 4, hidden: [], latentDim: 2, sparsity: { kind: 'kl-bernoulli' } });
     const l1 = sparseAutoencoder({ inputDim: 4, hidden: [], latentDim: 2, sparsity: { kind: 'l1', weight: 1 } });
     const activationOf = (ae: Autoencoder): unknown => ae.encoder.layers.at(-1)!.getConfig()['activation'];
@@ -60,6 +61,7 @@ describe('sparse autoencoder', () => {
     expect(kl.getConfig().sparsity).toEqual({ kind: 'kl-bernoulli', rho: 0.05, weight: 1 });
     kl.dispose();
     l1.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('rejects a KL penalty on codes that are not in (0, 1) and a missing penalty', () => {
