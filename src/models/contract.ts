@@ -25,13 +25,14 @@ export interface LossContext {
 
 /**
  * What a model returns for a batch: the scalar to minimise and its named parts
- * (e.g. `reconstruction`, `sparsity`, `kl`), all batch means.
+ * (e.g. `reconstruction`, `sparsity`, `kl`), all batch means. A type rather than an interface,
+ * so that `tf.dispose(output)` accepts it.
  * @category Models
  */
-export interface LossOutput {
+export type LossOutput = {
   readonly loss: tf.Scalar;
   readonly terms: Readonly<Record<string, tf.Scalar>>;
-}
+};
 
 /**
  * The whole contract between a model and the trainer: the variables to train and a
