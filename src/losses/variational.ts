@@ -160,6 +160,7 @@ export function gaussianKl(mean: tf.Tensor, logVar: tf.Tensor, options?: Gaussia
  * @category Losses
  * @example
  * ```ts
+ * // given: const decoded: tf.Tensor2D, mean: tf.Tensor2D, logVar: tf.Tensor2D;
  * const { loss, reconstruction, kl } = elbo({
  *   target: x,                  // [batch, 784] in [0, 1]
  *   reconstruction: decoded,    // [batch, 784] sigmoid output

@@ -60,7 +60,7 @@ function checkFilters(value: unknown, fn: string): readonly number[] {
  * @example
  * ```ts
  * const encoder = convEncoder({ inputShape: [28, 28, 1], filters: [16, 32], latentDim: 16, seed: 1 });
- * encoder.outputs[0].shape; //=> [null, 16]
+ * encoder.outputs[0]!.shape; //=> [null, 16]
  * ```
  */
 export function convEncoder(options: ConvEncoderOptions): tfl.LayersModel {
@@ -132,7 +132,7 @@ export interface ConvDecoderOptions extends InitOptions {
  * @example
  * ```ts
  * const decoder = convDecoder({ latentDim: 16, outputShape: [28, 28, 1], filters: [32, 16], seed: 2 });
- * decoder.outputs[0].shape; //=> [null, 28, 28, 1]
+ * decoder.outputs[0]!.shape; //=> [null, 28, 28, 1]
  * ```
  */
 export function convDecoder(options: ConvDecoderOptions): tfl.LayersModel {

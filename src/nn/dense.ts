@@ -31,7 +31,7 @@ export interface DenseEncoderOptions extends InitOptions {
  * @example
  * ```ts
  * const encoder = denseEncoder({ inputDim: 784, units: [256], latentDim: 32, seed: 1 });
- * encoder.outputs[0].shape; //=> [null, 32]
+ * encoder.outputs[0]!.shape; //=> [null, 32]
  * ```
  */
 export function denseEncoder(options: DenseEncoderOptions): tfl.LayersModel {
@@ -88,7 +88,7 @@ export interface DenseDecoderOptions extends InitOptions {
  * @example
  * ```ts
  * const decoder = denseDecoder({ latentDim: 32, units: [256], outputDim: 784, seed: 2 });
- * decoder.outputs[0].shape; //=> [null, 784]
+ * decoder.outputs[0]!.shape; //=> [null, 784]
  * ```
  */
 export function denseDecoder(options: DenseDecoderOptions): tfl.LayersModel {
