@@ -56,10 +56,11 @@ function rowsToFloat64(rows: readonly unknown[], fn: string, arg: string): HostI
 
 /**
  * Reads any 2-D input into float64 (tensors are read synchronously and not disposed), and
- * rejects NaN/±Infinity and empty dimensions with an error naming the place.
+ * rejects empty dimensions and (unless `checkFinite` is false: the caller checks later)
+ * NaN/±Infinity with an error naming the place.
  * @internal
  */
-export function readInput(x: unknown, fn: string, arg = 'x'): HostInput {
+export function readInput(x: unknown, fn: string, arg = 'x', checkFinite = true): HostInput {
   const kind = inputKind(x);
   let host: HostInput;
   if (kind === 'array') {
@@ -70,7 +71,7 @@ export function readInput(x: unknown, fn: string, arg = 'x'): HostInput {
   }
   if (host.d === 0) fail(fn, arg, 'a matrix with at least one feature (column)', x);
   if (host.n === 0) fail(fn, arg, 'a matrix with at least one sample (row)', x);
-  assertFiniteHost(host.data, host.d, fn, arg);
+  if (checkFinite) assertFiniteHost(host.data, host.d, fn, arg);
   return host;
 }
 

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { assertNumber, assertOneOf, describe, fail, isTensor, typeFail } from '../core/index.js';
+import { assertFiniteHost, assertNumber, assertOneOf, describe, fail, isTensor, typeFail } from '../core/index.js';
 import { readInput, toOutput, type MatrixOutput } from './io.js';
 import { parseDocument, toDocument, type PCAJSON, type PCAOptionsJSON } from './json.js';
+import { columnStats } from './linalg/gram.js';
 import { productNT } from './linalg/workspace.js';
 import {
   fitFull,
@@ -207,7 +208,7 @@ export class PCA {
    */
   fit(x: PCAInput): this {
     const fn = 'PCA.fit';
-    const { data, n, d } = readInput(x, fn);
+    const { data, n, d } = readInput(x, fn, 'x', false);
     if (n < 2) fail(fn, 'x', 'a matrix with at least 2 samples (rows)', x);
     const opts = this.#options;
     const m = Math.min(n, d);
@@ -221,12 +222,19 @@ export class PCA {
     if (solver === 'auto') {
       solver = spec.kind !== 'count' || Math.max(n, d) <= 500 || spec.k >= 0.8 * m ? 'full' : 'randomized';
     }
+    // One pass gives the column statistics and tells whether the data is finite; only then is
+    // the first NaN/Infinity looked for, to name it.
+    const stats = columnStats(data, n, d);
+    if (!stats.finite) {
+      assertFiniteHost(data, d, fn, 'x');
+      throw new Error(`${fn}: argument 'x' holds values too large: the column sums overflow to Infinity`);
+    }
     let state: FittedState;
     if (solver === 'full') {
-      state = fitFull(data, n, d, spec);
+      state = fitFull(data, n, d, stats, spec);
     } else if (solver === 'randomized') {
       if (spec.kind !== 'count') fail(fn, 'options.nComponents', "an integer with solver 'randomized'", opts.nComponents);
-      state = fitRandomized(data, n, d, spec.k, { nOversamples: opts.nOversamples, nIter: opts.nIter, seed: opts.seed });
+      state = fitRandomized(data, n, d, stats, spec.k, { nOversamples: opts.nOversamples, nIter: opts.nIter, seed: opts.seed });
     } else {
       state = this.#fitIncremental(data, n, d, spec);
     }

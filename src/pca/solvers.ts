@@ -5,7 +5,7 @@
  */
 import { createRng, deriveSeed } from '../core/index.js';
 import { symmetricEigen, type EigenvectorMethod } from './linalg/eigen.js';
-import { centeredGram, columnStats, type CenteredGram } from './linalg/gram.js';
+import { centeredGram, columnStats, type CenteredGram, type ColumnStats } from './linalg/gram.js';
 import { gaussianMatrix, orthonormalizeRows } from './linalg/orth.js';
 import { mirrorUpper, productNT, Workspace } from './linalg/workspace.js';
 
@@ -46,6 +46,13 @@ export function centeredSumSquares(x: Float64Array, n: number, d: number, mean: 
     }
   }
   return ss;
+}
+
+/** Σ ‖xᵢ − mean‖² read off the Gram matrix of the centred data (its trace). */
+function trace(g: CenteredGram): number {
+  let t = 0;
+  for (let i = 0; i < g.m; i++) t += g.gram[i * g.m + i]!;
+  return t;
 }
 
 /** Makes the largest-magnitude entry of each row positive (the first one on ties). */
@@ -183,12 +190,13 @@ export interface FullOptions {
  * (`XcᵀXc` when d ≤ n, else `XcXcᵀ` and `vᵢ = Xcᵀuᵢ/sᵢ`), in float64.
  * @internal
  */
-export function fitFull(x: Float64Array, n: number, d: number, spec: ComponentsSpec, opts: FullOptions = {}): FittedState {
+export function fitFull(
+  x: Float64Array, n: number, d: number, stats: ColumnStats, spec: ComponentsSpec, opts: FullOptions = {},
+): FittedState {
   const m = Math.min(n, d);
-  const stats = columnStats(x, n, d);
   const mean = stats.mean;
-  const sumSquares = centeredSumSquares(x, n, d, mean);
   const g = centeredGram(x, n, d, stats);
+  const sumSquares = trace(g);
   // All m squared singular values, descending: those of the Gram matrix, then zeros for the
   // constant columns it left out.
   const values = new Float64Array(m);
@@ -307,11 +315,12 @@ function rangeFinderOnGram(s: Float64Array, m: number, k: number, l: number, q: 
  * on the centred data (`direct`: `(2q + 2)·n·d·l`, no `m × m` matrix). The cheaper is chosen.
  * @internal
  */
-export function fitRandomized(x: Float64Array, n: number, d: number, k: number, opts: RandomizedOptions): FittedState {
+export function fitRandomized(
+  x: Float64Array, n: number, d: number, stats: ColumnStats, k: number, opts: RandomizedOptions,
+): FittedState {
   const m = Math.min(n, d);
-  const stats = columnStats(x, n, d);
   const mean = stats.mean;
-  const sumSquares = centeredSumSquares(x, n, d, mean);
+  let sumSquares: number;
   const l = Math.min(m, k + opts.nOversamples);
   const q = opts.nIter === 'auto' ? (k < 0.1 * m ? 7 : 4) : opts.nIter;
   const rng = createRng(deriveSeed(opts.seed, 0x5ca1ab1e));
@@ -322,6 +331,7 @@ export function fitRandomized(x: Float64Array, n: number, d: number, k: number, 
   let components: Float64Array;
   if (strategy === 'gram') {
     const g = centeredGram(x, n, d, stats);
+    sumSquares = trace(g);
     const kv = Math.min(k, g.m);
     s2 = new Float64Array(k);
     let vectors: Float64Array = new Float64Array(0);
@@ -332,6 +342,7 @@ export function fitRandomized(x: Float64Array, n: number, d: number, k: number, 
     }
     components = gramComponents(x, n, d, mean, g, vectors, s2, k, m);
   } else {
+    sumSquares = centeredSumSquares(x, n, d, mean);
     ({ s2, components } = randomizedDirect(x, n, d, mean, k, l, q, rng));
   }
   flipSigns(components, k, d);

@@ -7,7 +7,7 @@ import { qlImplicit, symmetricEigen } from '../../src/pca/linalg/eigen.js';
 import { centeredGram, columnStats } from '../../src/pca/linalg/gram.js';
 import { gaussianMatrix, orthonormalizeRows } from '../../src/pca/linalg/orth.js';
 import { ntModule } from '../../src/pca/linalg/wasm.js';
-import { productNT, setKernelForTesting } from '../../src/pca/linalg/workspace.js';
+import { productNT, setKernelForTesting, Workspace } from '../../src/pca/linalg/workspace.js';
 import { fitRandomized } from '../../src/pca/solvers.js';
 import { orthonormalityError } from './helpers.js';
 
@@ -64,6 +64,25 @@ describe('the product kernel', () => {
       expect(maxAbsDiff(sym, naiveNT(a, 7, 2061, a, 7))).toBeLessThan(1e-10);
     });
   }
+
+  it('runs axpy, dot and the tridiagonal row update the same way in WebAssembly and JavaScript', () => {
+    const results: number[][] = [];
+    for (const kind of ['wasm', 'js'] as const) {
+      setKernelForTesting(kind);
+      const ws = Workspace.create([[6, 37]]);
+      expect(ws.kind).toBe(kind);
+      const h = ws.heap;
+      const rng = createRng(8);
+      for (let i = 0; i < h.length; i++) h[i] = rng() - 0.5;
+      const out: number[] = [];
+      // Odd offsets (8-byte aligned only) on purpose.
+      ws.axpy(3, 41, 30, 0.7);
+      out.push(ws.dot(5, 77, 34), ws.dot(1, 2, 2), ws.rowUpdate(101, 151, 9, 61, 191, 20, 0.3, -1.2, 2.5));
+      out.push(...h);
+      results.push(out);
+    }
+    expect(maxAbsDiff(results[0]!, results[1]!)).toBeLessThan(1e-14);
+  });
 
   it('gives the centred Gram matrix on the smaller side, leaving out constant columns, across chunk boundaries', () => {
     const rng = createRng(5);
@@ -180,8 +199,9 @@ describe('the randomized range finder', () => {
       }
     }
     const opts = { nOversamples: 10, nIter: 7, seed: 1 } as const;
-    const viaGram = fitRandomized(x, n, d, k, { ...opts, strategy: 'gram' });
-    const direct = fitRandomized(x, n, d, k, { ...opts, strategy: 'direct' });
+    const stats = columnStats(x, n, d);
+    const viaGram = fitRandomized(x, n, d, stats, k, { ...opts, strategy: 'gram' });
+    const direct = fitRandomized(x, n, d, stats, k, { ...opts, strategy: 'direct' });
     expect(maxAbsDiff(viaGram.explainedVariance, direct.explainedVariance)).toBeLessThan(1e-8 * viaGram.explainedVariance[0]!);
     expect(maxAbsDiff(viaGram.components, direct.components)).toBeLessThan(1e-6);
   });

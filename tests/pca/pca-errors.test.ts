@@ -41,6 +41,12 @@ describe('PCA.fit rejects bad data', () => {
     t.dispose();
   });
 
+  it('names data whose column sums overflow', () => {
+    expect(() => new PCA().fit([[1e308, 0], [1e308, 1], [0, 2]])).toThrow(
+      "PCA.fit: argument 'x' holds values too large: the column sums overflow to Infinity",
+    );
+  });
+
   it('needs at least 2 samples', () => {
     expect(() => new PCA().fit([[1, 2, 3]])).toThrow("PCA.fit: argument 'x' must be a matrix with at least 2 samples (rows)");
   });

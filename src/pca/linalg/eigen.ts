@@ -9,6 +9,8 @@
  * @internal
  */
 
+import { Workspace, type Panel } from './workspace.js';
+
 const EPS = 2 ** -52;
 
 /** A symmetric matrix reduced to tridiagonal form `T = Qᵀ S Q`. @internal */
@@ -18,8 +20,9 @@ export interface Tridiagonal {
   readonly diag: Float64Array;
   /** Off-diagonal of T: `off[i]` couples i and i+1 (length m, last entry 0). */
   readonly off: Float64Array;
-  /** Householder vectors, one per row (`reflectors[k·m + j]`, j > k), and their β. */
-  readonly reflectors: Float64Array;
+  /** The reduction's workspace: Householder vector k is row k of `reflectors` (entries j > k). */
+  readonly ws: Workspace;
+  readonly reflectors: Panel;
   readonly beta: Float64Array;
   /** Largest absolute row sum of T (its ∞-norm), the scale for tolerances. */
   readonly norm: number;
@@ -27,27 +30,35 @@ export interface Tridiagonal {
 
 /**
  * Householder tridiagonalisation of the symmetric `m × m` row-major matrix `s` (only its upper
- * triangle is read; `s` is overwritten). Step k chooses `H_k = I − β v vᵀ` acting on indices
+ * triangle is read; `s` is not modified). Step k chooses `H_k = I − β v vᵀ` acting on indices
  * k+1…m−1 that zeroes row k beyond its first off-diagonal entry, and updates the trailing block
  * as `A ← A − v wᵀ − w vᵀ` with `p = β A v`, `w = p − (β pᵀv / 2) v` (upper triangle only).
  * The update of step k is fused with the product `p = β A v` of step k+1 (whose `v` is known as
- * soon as row k+1 is updated), so the trailing block is read once per step. Cost ≈ (4/3) m³ flops.
+ * soon as row k+1 is updated), so the trailing block is read once per step; the row loop runs in
+ * the WebAssembly kernel where available. Cost ≈ (4/3) m³ flops.
  * @internal
  */
 export function tridiagonalize(s: Float64Array, m: number): Tridiagonal {
+  const ws = Workspace.create([[m, m], [1, m], [1, m]]);
+  const panel = ws.panel(0);
+  ws.write(panel, s);
+  const h = ws.heap;
+  const base = panel.off;
+  const ld = panel.stride;
+  const at = (i: number, j: number): number => base + i * ld + j;
   const diag = new Float64Array(m);
   const off = new Float64Array(m);
   const beta = new Float64Array(m);
-  let p = new Float64Array(m);
-  let next = new Float64Array(m);
+  let p = ws.panel(1).off;
+  let next = ws.panel(2).off;
   let pReady = false;
   // Householder vector of row k (its entries k+1.. become v); sets diag[k], off[k], beta[k].
   const reflect = (k: number): void => {
-    const rk = k * m;
+    const rk = at(k, 0);
     let tail = 0;
-    for (let j = k + 2; j < m; j++) tail += s[rk + j]! * s[rk + j]!;
-    const x0 = s[rk + k + 1]!;
-    diag[k] = s[rk + k]!;
+    for (let j = k + 2; j < m; j++) tail += h[rk + j]! * h[rk + j]!;
+    const x0 = h[rk + k + 1]!;
+    diag[k] = h[rk + k]!;
     if (tail === 0) {
       // Nothing below the first off-diagonal entry: H_k = I.
       off[k] = x0;
@@ -56,13 +67,13 @@ export function tridiagonalize(s: Float64Array, m: number): Tridiagonal {
     }
     const alpha = Math.sqrt(x0 * x0 + tail);
     const sign = x0 >= 0 ? 1 : -1;
-    s[rk + k + 1] = x0 + sign * alpha;
+    h[rk + k + 1] = x0 + sign * alpha;
     beta[k] = 1 / (alpha * (alpha + Math.abs(x0)));
     off[k] = -sign * alpha;
   };
   if (m > 2) reflect(0);
   for (let k = 0; k < m - 2; k++) {
-    const rk = k * m;
+    const rk = at(k, 0);
     const b = beta[k]!;
     if (b === 0) {
       pReady = false;
@@ -71,61 +82,66 @@ export function tridiagonalize(s: Float64Array, m: number): Tridiagonal {
     }
     if (!pReady) {
       // p = β A v over the trailing block: one pass over its rows (upper triangle).
-      p.fill(0, k + 1, m);
+      h.fill(0, p + k + 1, p + m);
       for (let i = k + 1; i < m; i++) {
-        const ri = i * m;
-        const vi = s[rk + i]!;
-        let acc = s[ri + i]! * vi;
+        const ri = at(i, 0);
+        const vi = h[rk + i]!;
+        let acc = h[ri + i]! * vi;
         for (let j = i + 1; j < m; j++) {
-          const a = s[ri + j]!;
-          acc += a * s[rk + j]!;
-          p[j] = p[j]! + a * vi;
+          const a = h[ri + j]!;
+          acc += a * h[rk + j]!;
+          h[p + j] = h[p + j]! + a * vi;
         }
-        p[i] = p[i]! + acc;
+        h[p + i] = h[p + i]! + acc;
       }
-      for (let j = k + 1; j < m; j++) p[j] = p[j]! * b;
+      for (let j = k + 1; j < m; j++) h[p + j] = h[p + j]! * b;
     }
     let pv = 0;
-    for (let j = k + 1; j < m; j++) pv += p[j]! * s[rk + j]!;
+    for (let j = k + 1; j < m; j++) pv += h[p + j]! * h[rk + j]!;
     const half = (b * pv) / 2;
-    for (let j = k + 1; j < m; j++) p[j] = p[j]! - half * s[rk + j]!; // p is now w
+    for (let j = k + 1; j < m; j++) h[p + j] = h[p + j]! - half * h[rk + j]!; // p is now w
     // Row k+1 first: it defines the next reflector.
     {
       const i = k + 1;
-      const ri = i * m;
-      const vi = s[rk + i]!;
-      const wi = p[i]!;
-      for (let j = i; j < m; j++) s[ri + j] = s[ri + j]! - vi * p[j]! - wi * s[rk + j]!;
+      const ri = at(i, 0);
+      const vi = h[rk + i]!;
+      const wi = h[p + i]!;
+      for (let j = i; j < m; j++) h[ri + j] = h[ri + j]! - vi * h[p + j]! - wi * h[rk + j]!;
     }
     let bNext = 0;
     if (k + 1 < m - 2) {
       reflect(k + 1);
       bNext = beta[k + 1]!;
     }
-    const rn = (k + 1) * m;
-    if (bNext !== 0) next.fill(0, k + 2, m);
+    const rn = at(k + 1, 0);
+    if (bNext !== 0) h.fill(0, next + k + 2, next + m);
     for (let i = k + 2; i < m; i++) {
-      const ri = i * m;
-      const vi = s[rk + i]!;
-      const wi = p[i]!;
+      const ri = at(i, 0);
+      const vi = h[rk + i]!;
+      const wi = h[p + i]!;
       if (bNext === 0) {
-        for (let j = i; j < m; j++) s[ri + j] = s[ri + j]! - vi * p[j]! - wi * s[rk + j]!;
+        for (let j = i; j < m; j++) h[ri + j] = h[ri + j]! - vi * h[p + j]! - wi * h[rk + j]!;
         continue;
       }
-      const ui = s[rn + i]!;
-      const aii = s[ri + i]! - vi * p[i]! - wi * s[rk + i]!;
-      s[ri + i] = aii;
+      const ui = h[rn + i]!;
+      const aii = h[ri + i]! - vi * wi - wi * vi;
+      h[ri + i] = aii;
       let acc = aii * ui;
-      for (let j = i + 1; j < m; j++) {
-        const a = s[ri + j]! - vi * p[j]! - wi * s[rk + j]!;
-        s[ri + j] = a;
-        acc += a * s[rn + j]!;
-        next[j] = next[j]! + a * ui;
+      const j0 = i + 1;
+      const len = m - j0;
+      const even = len & ~1;
+      if (even > 0) acc += ws.rowUpdate(ri + j0, rk + j0, p + j0, rn + j0, next + j0, even, vi, wi, ui);
+      if (even < len) {
+        const j = m - 1;
+        const a = h[ri + j]! - vi * h[p + j]! - wi * h[rk + j]!;
+        h[ri + j] = a;
+        acc += a * h[rn + j]!;
+        h[next + j] = h[next + j]! + a * ui;
       }
-      next[i] = next[i]! + acc;
+      h[next + i] = h[next + i]! + acc;
     }
     if (bNext !== 0) {
-      for (let j = k + 2; j < m; j++) next[j] = next[j]! * bNext;
+      for (let j = k + 2; j < m; j++) h[next + j] = h[next + j]! * bNext;
       const t = p;
       p = next;
       next = t;
@@ -135,35 +151,54 @@ export function tridiagonalize(s: Float64Array, m: number): Tridiagonal {
     }
   }
   if (m >= 2) {
-    diag[m - 2] = s[(m - 2) * m + m - 2]!;
-    off[m - 2] = s[(m - 2) * m + m - 1]!;
+    diag[m - 2] = h[at(m - 2, m - 2)]!;
+    off[m - 2] = h[at(m - 2, m - 1)]!;
   }
-  if (m >= 1) diag[m - 1] = s[m * m - 1]!;
-  off[Math.max(m - 1, 0)] = 0;
+  if (m >= 1) diag[m - 1] = h[at(m - 1, m - 1)]!;
+  if (m >= 1) off[m - 1] = 0;
   let norm = 0;
   for (let i = 0; i < m; i++) {
     const r = Math.abs(diag[i]!) + Math.abs(off[i]!) + (i > 0 ? Math.abs(off[i - 1]!) : 0);
     if (r > norm) norm = r;
   }
-  return { m, diag, off, reflectors: s, beta, norm };
+  return { m, diag, off, ws, reflectors: panel, beta, norm };
 }
 
 /**
- * Applies `Q = H_0 H_1 ⋯ H_{m−3}` to the vector stored at `v[o .. o+m)` in place (turns an
- * eigenvector of T into one of S).
+ * Applies `Q = H_0 H_1 ⋯ H_{m−3}` to the `k` row vectors of `vectors` (`k × m`) in place: turns
+ * eigenvectors of T into eigenvectors of S. Runs on a workspace holding a copy of the reflectors
+ * and the vectors (dot and axpy in the WebAssembly kernel where available).
  * @internal
  */
-export function backTransform(t: Tridiagonal, v: Float64Array, o: number): void {
-  const { m, reflectors: r, beta } = t;
-  for (let k = m - 3; k >= 0; k--) {
-    const b = beta[k]!;
-    if (b === 0) continue;
-    const rk = k * m;
-    let dot = 0;
-    for (let j = k + 1; j < m; j++) dot += r[rk + j]! * v[o + j]!;
-    const f = b * dot;
-    for (let j = k + 1; j < m; j++) v[o + j] = v[o + j]! - f * r[rk + j]!;
+export function backTransform(t: Tridiagonal, vectors: Float64Array, k: number): void {
+  const { m, beta } = t;
+  if (k === 0 || m < 3) return;
+  const ws = Workspace.create([[m, m], [k, m]]);
+  const pr = ws.panel(0), pv = ws.panel(1);
+  const h = ws.heap;
+  const src = t.ws.heap;
+  for (let i = 0; i < m; i++) {
+    const o = t.reflectors.off + i * t.reflectors.stride;
+    h.set(src.subarray(o, o + m), pr.off + i * pr.stride);
   }
+  ws.write(pv, vectors, k, m);
+  for (let r = m - 3; r >= 0; r--) {
+    const b = beta[r]!;
+    if (b === 0) continue;
+    const j0 = r + 1;
+    const len = m - j0;
+    const even = len & ~1;
+    const vr = pr.off + r * pr.stride + j0;
+    for (let i = 0; i < k; i++) {
+      const vi = pv.off + i * pv.stride + j0;
+      let dot = even > 0 ? ws.dot(vr, vi, even) : 0;
+      if (even < len) dot += h[vr + len - 1]! * h[vi + len - 1]!;
+      const f = -b * dot;
+      if (even > 0) ws.axpy(vi, vr, even, f);
+      if (even < len) h[vi + len - 1] = h[vi + len - 1]! + f * h[vr + len - 1]!;
+    }
+  }
+  vectors.set(ws.read(pv, k, m));
 }
 
 /**
@@ -434,9 +469,7 @@ export function symmetricEigen(
   } else {
     vectors = inverseIteration(t, values.subarray(0, k));
   }
-  for (let j = 0; j < k; j++) {
-    backTransform(t, vectors, j * m);
-    normalize(vectors.subarray(j * m, j * m + m));
-  }
+  backTransform(t, vectors, k);
+  for (let j = 0; j < k; j++) normalize(vectors.subarray(j * m, j * m + m));
   return { values, vectors, k };
 }

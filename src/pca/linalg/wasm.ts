@@ -1,18 +1,21 @@
 /**
- * A tiny WebAssembly kernel for the one product that dominates PCA: `C += A·Bᵀ` in float64,
- * where A and B are stored by rows (so every output entry is a dot product of two contiguous
- * rows). It is assembled here, byte by byte, from the instructions below — no toolchain, no
+ * Tiny WebAssembly SIMD kernels for the loops that dominate PCA, in float64:
+ * - `nt`: `C += A·Bᵀ` where A and B are stored by rows (every output entry is a dot product of
+ *   two contiguous rows) — the Gram matrix and every large product;
+ * - `axpy`, `dot`: the sparse-column part of the Gram matrix and the back-transformation of
+ *   eigenvectors;
+ * - `rowUpdate`: the row update of the Householder tridiagonal reduction.
+ * The module is assembled here, byte by byte, from the instructions below — no toolchain, no
  * binary blob — and compiled lazily on first use (nothing runs at import time).
  *
- * The kernel works on 4×2 output blocks with eight `f64x2` accumulators (SIMD, two lanes), which
- * on x86-64 V8 runs about four times faster than the best plain JavaScript loop we measured.
- * Callers fall back to {@link ntProductJs} where WebAssembly SIMD is missing.
+ * `nt` works on 4×2 output blocks with eight `f64x2` accumulators (two lanes each), which on
+ * x86-64 V8 runs about four times faster than the best plain JavaScript loop we measured.
+ * Callers fall back to the JavaScript versions in workspace.ts where WebAssembly SIMD is missing.
  *
  * Contract of `nt(pa, lda, pb, ldb, pc, ldc, r1, r2, len, sym)` (pointers in bytes, strides and
  * sizes in float64 elements): for `i < r1`, `j < r2` (and `j ≥ i − i mod 4` when `sym` is 1),
  * `C[i·ldc + j] += Σ_{t < len} A[i·lda + t] · B[j·ldb + t]`. Requires `r1 % 4 == 0`,
- * `r2 % 2 == 0`, `len % 2 == 0`, and every pointer and stride 16-byte aligned-friendly (strides
- * even) — callers pad with zero rows/columns.
+ * `r2 % 2 == 0`, `len % 2 == 0` — callers pad with zero rows/columns.
  * @internal
  */
 
@@ -58,106 +61,240 @@ function name(s: string): number[] {
   return [...uleb(bytes.length), ...bytes];
 }
 
-/** Emits the body of `nt` (see the file comment). */
-function ntBody(): number[] {
-  // Parameters 0..9, then locals.
-  const pa = 0, lda = 1, pb = 2, ldb = 3, pc = 4, ldc = 5, r1 = 6, r2 = 7, len = 8, sym = 9;
-  const i = 10, j = 11, off = 12, lenB = 13, a0 = 14, b0 = 18, b1 = 19, ldaB = 20, ldbB = 21, addr = 22;
-  const acc = 23, x = 31, y0 = 32, y1 = 33;
-  const nI32Locals = 13; // 10..22
-  const nV128Locals = 11; // 23..33
-  const c: number[] = [];
-  const e = (...b: number[]): void => {
-    c.push(...b);
-  };
-  const get = (l: number): void => e(0x20, ...uleb(l));
-  const set = (l: number): void => e(0x21, ...uleb(l));
-  const tee = (l: number): void => e(0x22, ...uleb(l));
-  const cst = (v: number): void => e(0x41, ...sleb(v));
-  const add = (): void => e(0x6a);
-  const mul = (): void => e(0x6c);
-  const shl = (): void => e(0x74);
-  const geU = (): void => e(0x4f);
-  const block = (): void => e(0x02, 0x40);
-  const loop = (): void => e(0x03, 0x40);
-  const end = (): void => e(0x0b);
-  const br = (l: number): void => e(0x0c, ...uleb(l));
-  const brIf = (l: number): void => e(0x0d, ...uleb(l));
-  const simd = (op: number, ...imm: number[]): void => e(0xfd, ...uleb(op), ...imm);
-  const vload = (offset: number): void => simd(0x00, 4, ...uleb(offset));
-  const vzero = (): void => simd(0x0c, ...new Array<number>(16).fill(0));
-  const vmul = (): void => simd(0xf2);
-  const vadd = (): void => simd(0xf0);
-  const lane = (l: number): void => simd(0x21, l);
+const F64 = 0x7c;
 
-  // ldaB = lda*8; ldbB = ldb*8; lenB = len*8
-  get(lda); cst(3); shl(); set(ldaB);
-  get(ldb); cst(3); shl(); set(ldbB);
-  get(len); cst(3); shl(); set(lenB);
-  cst(0); set(i);
-  block(); loop();
-  get(i); get(r1); geU(); brIf(1);
-  // j = sym ? i : 0   (i is a multiple of 4, hence even)
-  get(i); get(sym); mul(); set(j);
-  // a0 = pa + i*ldaB; a1..a3 follow
-  get(pa); get(i); get(ldaB); mul(); add(); set(a0);
-  for (let r = 1; r < 4; r++) {
-    get(a0 + r - 1); get(ldaB); add(); set(a0 + r);
+/** Emits one function: typed locals, structured control flow, the few instructions we need. */
+class FunctionBuilder {
+  readonly code: number[] = [];
+  private readonly localTypes: number[] = [];
+
+  constructor(readonly params: readonly number[], readonly results: readonly number[]) {}
+
+  /** A new local of the given type; returns its index. */
+  local(type: number): number {
+    this.localTypes.push(type);
+    return this.params.length + this.localTypes.length - 1;
   }
-  block(); loop();
-  get(j); get(r2); geU(); brIf(1);
-  for (let q = 0; q < 8; q++) {
-    vzero(); set(acc + q);
+
+  e(...b: number[]): this {
+    this.code.push(...b);
+    return this;
   }
-  get(pb); get(j); get(ldbB); mul(); add(); tee(b0);
-  get(ldbB); add(); set(b1);
-  cst(0); set(off);
-  block(); loop();
-  get(off); get(lenB); geU(); brIf(1);
-  get(b0); get(off); add(); vload(0); set(y0);
-  get(b1); get(off); add(); vload(0); set(y1);
-  for (let r = 0; r < 4; r++) {
-    get(a0 + r); get(off); add(); vload(0); set(x);
-    get(acc + 2 * r); get(x); get(y0); vmul(); vadd(); set(acc + 2 * r);
-    get(acc + 2 * r + 1); get(x); get(y1); vmul(); vadd(); set(acc + 2 * r + 1);
+  get(l: number): this {
+    return this.e(0x20, ...uleb(l));
   }
-  get(off); cst(16); add(); set(off);
-  br(0);
-  end(); end();
-  // C[(i+r)*ldc + j + s] += lane0 + lane1
-  for (let r = 0; r < 4; r++) {
-    for (let s = 0; s < 2; s++) {
-      get(pc); get(i); cst(r); add(); get(ldc); mul(); get(j); add(); cst(s); add(); cst(3); shl(); add();
-      tee(addr); get(addr);
-      e(0x2b, 3, 0); // f64.load
-      get(acc + 2 * r + s); lane(0);
-      get(acc + 2 * r + s); lane(1);
-      e(0xa0); e(0xa0); // f64.add ×2
-      e(0x39, 3, 0); // f64.store
+  set(l: number): this {
+    return this.e(0x21, ...uleb(l));
+  }
+  tee(l: number): this {
+    return this.e(0x22, ...uleb(l));
+  }
+  i32(v: number): this {
+    return this.e(0x41, ...sleb(v));
+  }
+  add(): this {
+    return this.e(0x6a);
+  }
+  mul(): this {
+    return this.e(0x6c);
+  }
+  shl(): this {
+    return this.e(0x74);
+  }
+  geU(): this {
+    return this.e(0x4f);
+  }
+  gtU(): this {
+    return this.e(0x4b);
+  }
+  /** `block { loop { … } }` with `br_if 1` leaving and `br 0` repeating. */
+  loop(body: () => void): this {
+    this.e(0x02, 0x40, 0x03, 0x40);
+    body();
+    return this.e(0x0c, 0x00, 0x0b, 0x0b);
+  }
+  exitIf(): this {
+    return this.e(0x0d, 0x01);
+  }
+  simd(op: number, ...imm: number[]): this {
+    return this.e(0xfd, ...uleb(op), ...imm);
+  }
+  vload(offset = 0): this {
+    return this.simd(0x00, 3, ...uleb(offset));
+  }
+  vstore(offset = 0): this {
+    return this.simd(0x0b, 3, ...uleb(offset));
+  }
+  vzero(): this {
+    return this.simd(0x0c, ...new Array<number>(16).fill(0));
+  }
+  vsplat(): this {
+    return this.simd(0x14);
+  }
+  vadd(): this {
+    return this.simd(0xf0);
+  }
+  vsub(): this {
+    return this.simd(0xf1);
+  }
+  vmul(): this {
+    return this.simd(0xf2);
+  }
+  /** Pops a v128, pushes the f64 sum of its two lanes (needs a scratch v128 local). */
+  hsum(scratch: number): this {
+    return this.tee(scratch).simd(0x21, 0).get(scratch).simd(0x21, 1).e(0xa0);
+  }
+
+  type(): number[] {
+    return [0x60, ...vec(this.params.map((p) => [p])), ...vec(this.results.map((r) => [r]))];
+  }
+
+  body(): number[] {
+    const groups: [number, number][] = [];
+    for (const t of this.localTypes) {
+      const last = groups[groups.length - 1];
+      if (last !== undefined && last[1] === t) last[0]++;
+      else groups.push([1, t]);
     }
+    const b = [...uleb(groups.length), ...groups.flatMap(([n, t]) => [...uleb(n), t]), ...this.code, 0x0b];
+    return [...uleb(b.length), ...b];
   }
-  get(j); cst(2); add(); set(j);
-  br(0);
-  end(); end();
-  get(i); cst(4); add(); set(i);
-  br(0);
-  end(); end();
-  e(0x0b);
-  const locals = [...uleb(2), ...uleb(nI32Locals), I32, ...uleb(nV128Locals), V128];
-  const body = [...locals, ...c];
-  return [...uleb(body.length), ...body];
 }
 
-/** The module bytes: imports `env.mem`, exports `nt`. @internal */
+/** `nt` (see the file comment). */
+function ntFunction(): FunctionBuilder {
+  const f = new FunctionBuilder(new Array<number>(10).fill(I32), []);
+  const pa = 0, lda = 1, pb = 2, ldb = 3, pc = 4, ldc = 5, r1 = 6, r2 = 7, len = 8, sym = 9;
+  const i = f.local(I32), j = f.local(I32), off = f.local(I32), lenB = f.local(I32);
+  const a0 = [f.local(I32), f.local(I32), f.local(I32), f.local(I32)];
+  const b0 = f.local(I32), b1 = f.local(I32), ldaB = f.local(I32), ldbB = f.local(I32), addr = f.local(I32);
+  const acc = Array.from({ length: 8 }, () => f.local(V128));
+  const x = f.local(V128), y0 = f.local(V128), y1 = f.local(V128);
+  f.get(lda).i32(3).shl().set(ldaB);
+  f.get(ldb).i32(3).shl().set(ldbB);
+  f.get(len).i32(3).shl().set(lenB);
+  f.i32(0).set(i);
+  f.loop(() => {
+    f.get(i).get(r1).geU().exitIf();
+    f.get(i).get(sym).mul().set(j); // j = sym ? i : 0 (i is even)
+    f.get(pa).get(i).get(ldaB).mul().add().set(a0[0]!);
+    for (let r = 1; r < 4; r++) f.get(a0[r - 1]!).get(ldaB).add().set(a0[r]!);
+    f.loop(() => {
+      f.get(j).get(r2).geU().exitIf();
+      for (const q of acc) f.vzero().set(q);
+      f.get(pb).get(j).get(ldbB).mul().add().tee(b0).get(ldbB).add().set(b1);
+      f.i32(0).set(off);
+      f.loop(() => {
+        f.get(off).get(lenB).geU().exitIf();
+        f.get(b0).get(off).add().vload().set(y0);
+        f.get(b1).get(off).add().vload().set(y1);
+        for (let r = 0; r < 4; r++) {
+          f.get(a0[r]!).get(off).add().vload().set(x);
+          f.get(acc[2 * r]!).get(x).get(y0).vmul().vadd().set(acc[2 * r]!);
+          f.get(acc[2 * r + 1]!).get(x).get(y1).vmul().vadd().set(acc[2 * r + 1]!);
+        }
+        f.get(off).i32(16).add().set(off);
+      });
+      // C[(i+r)·ldc + j + s] += lane 0 + lane 1
+      for (let r = 0; r < 4; r++) {
+        for (let s = 0; s < 2; s++) {
+          f.get(pc).get(i).i32(r).add().get(ldc).mul().get(j).add().i32(s).add().i32(3).shl().add();
+          f.tee(addr).get(addr).e(0x2b, 3, 0); // f64.load
+          f.get(acc[2 * r + s]!).hsum(x).e(0xa0).e(0x39, 3, 0); // f64.add, f64.store
+        }
+      }
+      f.get(j).i32(2).add().set(j);
+    });
+    f.get(i).i32(4).add().set(i);
+  });
+  return f;
+}
+
+/** `axpy(py, px, len, a)`: `y[0:len] += a·x[0:len]` (len even, pointers in bytes). */
+function axpyFunction(): FunctionBuilder {
+  const f = new FunctionBuilder([I32, I32, I32, F64], []);
+  const py = 0, px = 1, len = 2, a = 3;
+  const off = f.local(I32), lenB = f.local(I32), av = f.local(V128);
+  f.get(a).vsplat().set(av);
+  f.get(len).i32(3).shl().set(lenB);
+  f.i32(0).set(off);
+  f.loop(() => {
+    f.get(off).get(lenB).geU().exitIf();
+    f.get(py).get(off).add(); // store address
+    f.get(py).get(off).add().vload();
+    f.get(px).get(off).add().vload().get(av).vmul().vadd().vstore();
+    f.get(off).i32(16).add().set(off);
+  });
+  return f;
+}
+
+/** `dot(px, py, len) → Σ x·y` (len even, pointers in bytes), two accumulators. */
+function dotFunction(): FunctionBuilder {
+  const f = new FunctionBuilder([I32, I32, I32], [F64]);
+  const px = 0, py = 1, len = 2;
+  const off = f.local(I32), lenB = f.local(I32), last = f.local(I32), acc0 = f.local(V128), acc1 = f.local(V128), t = f.local(V128);
+  f.get(len).i32(3).shl().set(lenB);
+  f.get(lenB).i32(-16).add().set(last);
+  f.vzero().set(acc0).vzero().set(acc1);
+  f.i32(0).set(off);
+  f.loop(() => {
+    // while off + 32 <= lenB, i.e. off < lenB − 16 (signed compare; lenB ≥ 0)
+    f.get(off).get(last).e(0x4e).exitIf(); // i32.ge_s
+    f.get(acc0).get(px).get(off).add().vload().get(py).get(off).add().vload().vmul().vadd().set(acc0);
+    f.get(acc1).get(px).get(off).add().vload(16).get(py).get(off).add().vload(16).vmul().vadd().set(acc1);
+    f.get(off).i32(32).add().set(off);
+  });
+  // A last pair when len ≡ 2 (mod 4).
+  f.get(off).get(lenB).e(0x49); // i32.lt_u
+  f.e(0x04, 0x40); // if
+  f.get(acc0).get(px).get(off).add().vload().get(py).get(off).add().vload().vmul().vadd().set(acc0);
+  f.e(0x0b);
+  f.get(acc0).get(acc1).vadd().hsum(t);
+  return f;
+}
+
+/**
+ * `rowUpdate(ps, pv, pw, pu, pnext, len, vi, wi, ui) → Σ a·u`: for t < len,
+ * `a = s[t] − vi·w[t] − wi·v[t]; s[t] = a; next[t] += a·ui` — one row of the symmetric rank-2
+ * update of the tridiagonal reduction fused with the next step's product (len even).
+ */
+function rowUpdateFunction(): FunctionBuilder {
+  const f = new FunctionBuilder([I32, I32, I32, I32, I32, I32, F64, F64, F64], [F64]);
+  const ps = 0, pv = 1, pw = 2, pu = 3, pnext = 4, len = 5, vi = 6, wi = 7, ui = 8;
+  const off = f.local(I32), lenB = f.local(I32);
+  const viv = f.local(V128), wiv = f.local(V128), uiv = f.local(V128), acc = f.local(V128), a = f.local(V128);
+  f.get(vi).vsplat().set(viv).get(wi).vsplat().set(wiv).get(ui).vsplat().set(uiv);
+  f.vzero().set(acc);
+  f.get(len).i32(3).shl().set(lenB);
+  f.i32(0).set(off);
+  f.loop(() => {
+    f.get(off).get(lenB).geU().exitIf();
+    f.get(ps).get(off).add().vload();
+    f.get(viv).get(pw).get(off).add().vload().vmul().vsub();
+    f.get(wiv).get(pv).get(off).add().vload().vmul().vsub().set(a);
+    f.get(ps).get(off).add().get(a).vstore();
+    f.get(acc).get(a).get(pu).get(off).add().vload().vmul().vadd().set(acc);
+    f.get(pnext).get(off).add();
+    f.get(pnext).get(off).add().vload().get(a).get(uiv).vmul().vadd().vstore();
+    f.get(off).i32(16).add().set(off);
+  });
+  f.get(acc).hsum(a);
+  return f;
+}
+
+/** The kernel names, in export order. @internal */
+export const KERNEL_NAMES = ['nt', 'axpy', 'dot', 'rowUpdate'] as const;
+
+/** The module bytes: imports `env.mem`, exports {@link KERNEL_NAMES}. @internal */
 export function ntModuleBytes(): Uint8Array<ArrayBuffer> {
-  const params = new Array<number>(10).fill(I32);
+  const fns = [ntFunction(), axpyFunction(), dotFunction(), rowUpdateFunction()];
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([[0x60, ...vec(params.map((p) => [p])), 0x00]])),
+    ...section(1, vec(fns.map((f) => f.type()))),
     ...section(2, vec([[...name('env'), ...name('mem'), 0x02, 0x00, ...uleb(1)]])),
-    ...section(3, vec([[0x00]])),
-    ...section(7, vec([[...name('nt'), 0x00, 0x00]])),
-    ...section(10, vec([ntBody()])),
+    ...section(3, vec(fns.map((_, i) => uleb(i)))),
+    ...section(7, vec(KERNEL_NAMES.map((n, i) => [...name(n), 0x00, ...uleb(i)]))),
+    ...section(10, vec(fns.map((f) => f.body()))),
   ];
   return new Uint8Array(bytes);
 }
@@ -188,6 +325,16 @@ export type NtKernel = (
   pa: number, lda: number, pb: number, ldb: number, pc: number, ldc: number,
   r1: number, r2: number, len: number, sym: number,
 ) => void;
+
+/** The exported functions of an instance (pointers in bytes; see their builders). @internal */
+export interface WasmKernels {
+  readonly nt: NtKernel;
+  readonly axpy: (py: number, px: number, len: number, a: number) => void;
+  readonly dot: (px: number, py: number, len: number) => number;
+  readonly rowUpdate: (
+    ps: number, pv: number, pw: number, pu: number, pnext: number, len: number, vi: number, wi: number, ui: number,
+  ) => number;
+}
 
 /**
  * The same contract as the wasm `nt`, on a Float64Array heap with element offsets (a 4×2

@@ -1,4 +1,4 @@
-import { ntModule, ntProductJs, type NtKernel } from './wasm.js';
+import { ntModule, ntProductJs, type WasmKernels } from './wasm.js';
 
 /**
  * A matrix stored in a {@link Workspace}: `rows × cols` values, row-major with `stride` (even)
@@ -56,9 +56,9 @@ export class Workspace {
   readonly heap: Float64Array;
   readonly kind: KernelKind;
   readonly panels: readonly Panel[];
-  private readonly kernel: NtKernel | null;
+  private readonly kernel: WasmKernels | null;
 
-  private constructor(heap: Float64Array, kind: KernelKind, kernel: NtKernel | null, panels: Panel[]) {
+  private constructor(heap: Float64Array, kind: KernelKind, kernel: WasmKernels | null, panels: Panel[]) {
     this.heap = heap;
     this.kind = kind;
     this.kernel = kernel;
@@ -81,8 +81,8 @@ export class Workspace {
       try {
         const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
         const instance = new WebAssembly.Instance(module, { env: { mem: memory } });
-        const nt = instance.exports['nt'] as NtKernel;
-        return new Workspace(new Float64Array(memory.buffer, 0, total), 'wasm', nt, panels);
+        const kernels = instance.exports as unknown as WasmKernels;
+        return new Workspace(new Float64Array(memory.buffer, 0, total), 'wasm', kernels, panels);
       } catch {
         // Out of memory for a wasm heap: fall through to the JavaScript kernel.
       }
@@ -123,12 +123,52 @@ export class Workspace {
         const pb = b.off + (b0 + t0) + j0 * b.stride;
         const pc = c.off + j0;
         if (this.kernel !== null) {
-          this.kernel(pa * 8, a.stride, pb * 8, b.stride, pc * 8, c.stride, rows, jl, tl, 0);
+          this.kernel.nt(pa * 8, a.stride, pb * 8, b.stride, pc * 8, c.stride, rows, jl, tl, 0);
         } else {
           ntProductJs(this.heap, pa, a.stride, pb, b.stride, pc, c.stride, rows, jl, tl, false);
         }
       }
     }
+  }
+
+  /** `h[y : y+len] += a · h[x : x+len]` (element offsets; `len` even). */
+  axpy(y: number, x: number, len: number, a: number): void {
+    if (this.kernel !== null) {
+      this.kernel.axpy(y * 8, x * 8, len, a);
+      return;
+    }
+    const h = this.heap;
+    for (let t = 0; t < len; t++) h[y + t] = h[y + t]! + a * h[x + t]!;
+  }
+
+  /** `Σ h[x+t]·h[y+t]` for t < len (element offsets; `len` even). */
+  dot(x: number, y: number, len: number): number {
+    if (this.kernel !== null) return this.kernel.dot(x * 8, y * 8, len);
+    const h = this.heap;
+    let s0 = 0;
+    let s1 = 0;
+    for (let t = 0; t < len; t += 2) {
+      s0 += h[x + t]! * h[y + t]!;
+      s1 += h[x + t + 1]! * h[y + t + 1]!;
+    }
+    return s0 + s1;
+  }
+
+  /**
+   * For t < len: `a = h[s+t] − vi·h[w+t] − wi·h[v+t]; h[s+t] = a; h[next+t] += a·ui`; returns
+   * `Σ a·h[u+t]` (element offsets; `len` even).
+   */
+  rowUpdate(s: number, v: number, w: number, u: number, next: number, len: number, vi: number, wi: number, ui: number): number {
+    if (this.kernel !== null) return this.kernel.rowUpdate(s * 8, v * 8, w * 8, u * 8, next * 8, len, vi, wi, ui);
+    const h = this.heap;
+    let acc = 0;
+    for (let t = 0; t < len; t++) {
+      const a = h[s + t]! - vi * h[w + t]! - wi * h[v + t]!;
+      h[s + t] = a;
+      acc += a * h[u + t]!;
+      h[next + t] = h[next + t]! + a * ui;
+    }
+    return acc;
   }
 
   /** Copies `rows × cols` row-major values from `src` into panel `p` (padding untouched). */
