@@ -1,0 +1,21 @@
+/**
+ * Saving and loading models and PCA: Node directories, IndexedDB, downloads and in-memory
+ * artifacts, with every loaded file checked as untrusted input.
+ * @module
+ */
+export { saveModel } from './save.js';
+export { loadModel, loadTrainingState } from './load.js';
+export { MODEL_FILE_LIMITS } from './limits.js';
+export type {
+  ModelKinds,
+  ModelKind,
+  SavableModel,
+  SavedArtifacts,
+  MemoryDestination,
+  SaveDestination,
+  LoadSource,
+  TrainingState,
+  SaveOptions,
+  LoadOptions,
+  LoadTrainingStateOptions,
+} from './types.js';
