@@ -5,11 +5,13 @@
  * Also times the one large product (the 784 × 784 covariance) four ways, to show why PCA uses its
  * own float64 WebAssembly kernel rather than the tfjs backends.
  *
- *   npx tsx bench/pca.ts [--reps=3] [--skip-ml-pca] [--ml-pca-rows=2000] [--skip-backends] [--json=bench/out/pca.json]
+ *   npx tsx bench/pca.ts [--reps=3] [--dense] [--skip-ml-pca] [--ml-pca-rows=2000] [--skip-backends] [--json=bench/out/pca.json]
  *
  * ml-pca takes about a minute per method on the whole split: `--ml-pca-rows=N` runs it (and,
  * for its ratio, our full solver again) on the first N rows of every digit instead; the table says
- * which. Timings are wall-clock medians of `--reps` fits (ml-pca and the backends: one run).
+ * which. Timings are wall-clock medians over `--reps` rounds, each round fitting ours and then
+ * scikit-learn (2 BLAS threads, then 1), so that both meet the same machine load; ml-pca and the
+ * product comparison run once.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +21,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { PCA as MlPCA } from 'ml-pca';
+import { createRng } from '../src/core/index.js';
 import { PCA } from '../src/pca/index.js';
 import { centeredGram, columnStats } from '../src/pca/linalg/gram.js';
 import { setKernelForTesting } from '../src/pca/linalg/workspace.js';
@@ -34,7 +37,7 @@ const reps = Number(args.get('reps') ?? 3);
 const skipMlPca = args.has('skip-ml-pca');
 const mlPcaRows = args.has('ml-pca-rows') ? Number(args.get('ml-pca-rows')) : null;
 const skipBackends = args.has('skip-backends');
-const jsonPath = args.get('json') ?? 'bench/out/pca.json';
+const jsonPath = args.get('json') ?? (args.has('dense') ? 'bench/out/pca-dense.json' : 'bench/out/pca.json');
 const K = 50;
 
 function median(xs: number[]): number {
@@ -100,7 +103,7 @@ function runSklearn(x: Float64Array, n: number, d: number, threads: string | nul
     writeFileSync(scriptPath, SKLEARN_SCRIPT);
     const env: NodeJS.ProcessEnv = { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' };
     if (threads !== null) Object.assign(env, { OPENBLAS_NUM_THREADS: threads, OMP_NUM_THREADS: threads, MKL_NUM_THREADS: threads });
-    const r = spawnSync('/usr/bin/python3', [scriptPath, dataPath, String(n), String(d), String(K), String(reps)], {
+    const r = spawnSync('/usr/bin/python3', [scriptPath, dataPath, String(n), String(d), String(K), '1'], {
       env,
       encoding: 'utf8',
       maxBuffer: 1 << 26,
@@ -134,27 +137,68 @@ function cpuModel(): string {
 const { train } = loadMnistSplit();
 const n = train.n;
 const d = MNIST_PIXELS;
-const input = { data: train.x, shape: [n, d] as [number, number] };
-const x64 = Float64Array.from(train.x);
+// --dense: add N(0, 0.01²) noise to every pixel, so that no column is constant or sparse (the
+// worst case for our Gram matrix, which sets those apart; no effect on scikit-learn's cost).
+const dense = args.has('dense');
+const pixels = dense ? noisy(train.x, 0.01) : train.x;
+const input = { data: pixels, shape: [n, d] as [number, number] };
+const x64 = Float64Array.from(pixels);
 
-console.log(`PCA benchmark: k = ${K} on MNIST train ${n} × ${d}, median of ${reps}`);
+function noisy(x: Float32Array, sigma: number): Float32Array {
+  const rng = createRng(1);
+  const out = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i += 2) {
+    const r = sigma * Math.sqrt(-2 * Math.log(1 - rng()));
+    const a = 2 * Math.PI * rng();
+    out[i] = x[i]! + r * Math.cos(a);
+    if (i + 1 < x.length) out[i + 1] = x[i + 1]! + r * Math.sin(a);
+  }
+  return out;
+}
+
+console.log(`PCA benchmark: k = ${K} on MNIST train ${n} × ${d}${dense ? ' + N(0, 0.01²) noise (dense)' : ''}, median of ${reps}`);
 console.log(`CPU: ${cpuModel()} (${cpus().length} logical cores), Node ${process.version}`);
 
-// Ours. The first fit also warms up the JIT and compiles the kernel.
+// Rounds alternate ours and scikit-learn, so that both see the same machine load; each time is
+// the median over the rounds. The first fit warms up the JIT and compiles the kernels.
 new PCA({ nComponents: K, solver: 'full' }).fit(input);
-const ours: Record<string, { seconds: number; all: number[]; model: PCA }> = {};
-for (const solver of ['full', 'randomized', 'incremental'] as const) {
-  const r = timeReps(() => new PCA({ nComponents: K, solver, seed: 0 }).fit(input));
-  ours[solver] = { seconds: r.seconds, all: r.all, model: r.value };
-  console.log(`ours ${solver.padEnd(12)} ${r.seconds.toFixed(3)} s   (runs: ${r.all.map((s) => s.toFixed(3)).join(', ')})`);
+const SOLVERS = ['full', 'randomized', 'incremental'] as const;
+const oursTimes: Record<string, number[]> = { full: [], randomized: [], incremental: [] };
+const oursModels: Record<string, PCA> = {};
+const skTimes: Record<string, number[]> = { full: [], randomized: [], incremental: [] };
+const sk1Times: Record<string, number[]> = { full: [], randomized: [], incremental: [] };
+let sk: SklearnRun | null = null;
+let skAvailable = true;
+for (let round = 0; round < reps; round++) {
+  for (const solver of SOLVERS) {
+    const r = time(() => new PCA({ nComponents: K, solver, seed: 0 }).fit(input));
+    oursTimes[solver]!.push(r.seconds);
+    oursModels[solver] = r.value;
+  }
+  if (skAvailable) {
+    const two = runSklearn(x64, n, d, null);
+    const one = two === null ? null : runSklearn(x64, n, d, '1');
+    if (two === null || one === null) {
+      skAvailable = false;
+    } else {
+      sk = two;
+      for (const s of SOLVERS) {
+        skTimes[s]!.push(...two.results[s]!.times);
+        sk1Times[s]!.push(...one.results[s]!.times);
+      }
+    }
+  }
+  console.log(`round ${round + 1}/${reps}: ours ${SOLVERS.map((s) => oursTimes[s]!.at(-1)!.toFixed(3)).join(' / ')} s` +
+    (skAvailable ? `; scikit-learn ${SOLVERS.map((s) => skTimes[s]!.at(-1)!.toFixed(3)).join(' / ')} s (2 threads), ${SOLVERS.map((s) => sk1Times[s]!.at(-1)!.toFixed(3)).join(' / ')} s (1 thread)` : ''));
 }
+const ours: Record<string, { seconds: number; all: number[]; model: PCA }> = {};
+for (const s of SOLVERS) ours[s] = { seconds: median(oursTimes[s]!), all: oursTimes[s]!, model: oursModels[s]! };
 setKernelForTesting('js');
 const oursJs = timeReps(() => new PCA({ nComponents: K, solver: 'full' }).fit(input), 1);
 setKernelForTesting(null);
-console.log(`ours full, JS kernel ${oursJs.seconds.toFixed(3)} s   (WebAssembly SIMD switched off)`);
-
-const sk = runSklearn(x64, n, d, null);
-const sk1 = sk === null ? null : runSklearn(x64, n, d, '1');
+console.log(`ours full with the JavaScript kernels (WebAssembly switched off): ${oursJs.seconds.toFixed(3)} s`);
+const skMedian = (s: string): number => median(skTimes[s]!);
+const sk1Median = (s: string): number => median(sk1Times[s]!);
 
 // ml-pca, on all rows or a subset (then our full solver is timed on the same subset).
 let mlRows = n;
@@ -209,30 +253,27 @@ const products: Record<string, number> = {};
 
 // The comparison table.
 const rowsOut: { label: string; seconds: number; note?: string }[] = [];
-for (const s of ['full', 'randomized', 'incremental'] as const) rowsOut.push({ label: `ours ${s}`, seconds: ours[s]!.seconds });
-if (sk !== null) for (const s of ['full', 'randomized', 'incremental']) rowsOut.push({ label: `scikit-learn ${s}`, seconds: median(sk.results[s]!.times) });
-if (sk1 !== null) for (const s of ['full', 'randomized']) rowsOut.push({ label: `scikit-learn ${s}, 1 BLAS thread`, seconds: median(sk1.results[s]!.times) });
+for (const s of SOLVERS) rowsOut.push({ label: `ours ${s}`, seconds: ours[s]!.seconds });
+if (sk !== null) {
+  for (const s of SOLVERS) rowsOut.push({ label: `scikit-learn ${s}`, seconds: skMedian(s) });
+  for (const s of SOLVERS) rowsOut.push({ label: `scikit-learn ${s}, 1 BLAS thread`, seconds: sk1Median(s) });
+}
 for (const [m, s] of Object.entries(ml)) rowsOut.push({ label: `ml-pca ${m}`, seconds: s, note: mlRows === n ? '' : `on ${mlRows} rows` });
 
-console.log('\nfit seconds (k = 50)');
-for (const r of rowsOut) console.log(`  ${r.label.padEnd(36)} ${r.seconds.toFixed(3).padStart(8)} ${r.note ?? ''}`);
+console.log('\nfit seconds (k = 50, medians)');
+for (const r of rowsOut) console.log(`  ${r.label.padEnd(40)} ${r.seconds.toFixed(3).padStart(8)} ${r.note ?? ''}`);
 
 const ratios: Record<string, number> = {};
 if (sk !== null) {
-  ratios['ours randomized / scikit-learn randomized'] = ours['randomized']!.seconds / median(sk.results['randomized']!.times);
-  ratios['ours full / scikit-learn full'] = ours['full']!.seconds / median(sk.results['full']!.times);
-  ratios['ours incremental / scikit-learn incremental'] = ours['incremental']!.seconds / median(sk.results['incremental']!.times);
-}
-if (sk1 !== null) {
-  ratios['ours randomized / scikit-learn randomized (1 thread)'] = ours['randomized']!.seconds / median(sk1.results['randomized']!.times);
-  ratios['ours full / scikit-learn full (1 thread)'] = ours['full']!.seconds / median(sk1.results['full']!.times);
+  for (const s of SOLVERS) ratios[`ours ${s} / scikit-learn ${s}`] = ours[s]!.seconds / skMedian(s);
+  for (const s of SOLVERS) ratios[`ours ${s} / scikit-learn ${s} (1 BLAS thread)`] = ours[s]!.seconds / sk1Median(s);
 }
 for (const [m, s] of Object.entries(ml)) {
-  ratios[`ml-pca ${m} / ours full${mlRows === n ? '' : ` (${mlRows} rows)`}`] = s / oursOnMlRows;
+  ratios[`ml-pca ${m} / ours full${mlRows === n ? '' : ` (both on ${mlRows} rows)`}`] = s / oursOnMlRows;
   if (mlRows === n) ratios[`ml-pca ${m} / ours randomized`] = s / ours['randomized']!.seconds;
 }
-console.log('\nratios (time / time; below 1 = ours faster for ours/… rows)');
-for (const [label, v] of Object.entries(ratios)) console.log(`  ${label.padEnd(56)} ${v.toFixed(2)}`);
+console.log('\nratios (time / time)');
+for (const [label, v] of Object.entries(ratios)) console.log(`  ${label.padEnd(60)} ${v.toFixed(2)}`);
 
 // Accuracy of each solver against scikit-learn's full solver.
 const accuracy: Record<string, number> = {};
@@ -258,12 +299,12 @@ writeFileSync(
       node: process.version,
       tfjs: tf.version_core,
       sklearn: sk === null ? null : { version: sk.sklearn, numpy: sk.numpy },
-      data: { n, d, k: K },
+      data: { n, d, k: K, dense },
       reps,
       ours: Object.fromEntries(Object.entries(ours).map(([s, r]) => [s, r.all])),
       oursFullJsKernel: oursJs.seconds,
-      sklearn2threads: sk?.results ? Object.fromEntries(Object.entries(sk.results).map(([s, r]) => [s, r.times])) : null,
-      sklearn1thread: sk1?.results ? Object.fromEntries(Object.entries(sk1.results).map(([s, r]) => [s, r.times])) : null,
+      sklearn2threads: sk === null ? null : skTimes,
+      sklearn1thread: sk === null ? null : sk1Times,
       mlPca: { rows: mlRows, seconds: ml, oursFullOnSameRows: oursOnMlRows },
       products,
       ratios,

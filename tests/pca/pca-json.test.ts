@@ -1,11 +1,12 @@
 // toJSON / fromJSON: a faithful round trip, and fromJSON treats its input as untrusted.
 import { describe, expect, it } from 'vitest';
-import { PCA, type PCAJSON } from '../../src/pca/index.js';
+import { PCA, type PCAJSON, type PCAStateJSON } from '../../src/pca/index.js';
 import { sklearnCase } from './helpers.js';
 
 const rows = sklearnCase('tall').x;
 const fitted = (): PCA => new PCA({ nComponents: 3, whiten: true, seed: 5, batchSize: 40 }).fit(rows);
-const doc = (): PCAJSON => JSON.parse(JSON.stringify(fitted())) as PCAJSON;
+type FittedDoc = PCAJSON & { state: PCAStateJSON };
+const doc = (): FittedDoc => JSON.parse(JSON.stringify(fitted())) as FittedDoc;
 
 describe('PCA.toJSON and PCA.fromJSON', () => {
   it('round-trip a fitted model through a JSON string bit for bit', () => {
@@ -35,17 +36,17 @@ describe('PCA.toJSON and PCA.fromJSON', () => {
     expect(d.state?.components.length).toBe(3 * 8);
   });
 
-  const corruptions: [string, (d: Record<string, any>) => unknown, RegExp][] = [
+  const corruptions: [string, (d: FittedDoc) => unknown, RegExp][] = [
     ['another format', (d) => ({ ...d, format: 'ml-pca' }), /field 'format' must be 'autoencoders\/pca' \(this is not a PCA document\), got the string "ml-pca"/],
     ['a newer version', (d) => ({ ...d, version: 2 }), /field 'version' must be 1/],
     ['a missing state', (d) => ({ ...d, state: undefined }), /field 'state' must be an object or null, got undefined/],
     ['a short mean', (d) => ({ ...d, state: { ...d.state, mean: d.state.mean.slice(1) } }), /'state.mean' must be an array of 8 numbers \(its declared shape\), got an array of length 7/],
     ['components longer than declared', (d) => ({ ...d, state: { ...d.state, components: [...d.state.components, 0] } }), /state.components/],
-    ['a string in components', (d) => ({ ...d, state: { ...d.state, components: d.state.components.map((v: number, i: number) => (i === 4 ? '0.1' : v)) } }), /state.components\[4\]' must be a finite number, got the string "0.1"/],
+    ['a string in components', (d) => ({ ...d, state: { ...d.state, components: d.state.components.map((v, i) => (i === 4 ? '0.1' : v)) } }), /state.components\[4\]' must be a finite number, got the string "0.1"/],
     ['a null variance', (d) => ({ ...d, state: { ...d.state, explainedVariance: [null, 1, 1] } }), /state.explainedVariance\[0\]/],
     ['a negative variance', (d) => ({ ...d, state: { ...d.state, explainedVariance: [-1, 1, 1] } }), /must be a finite number >= 0, got the number -1/],
     ['a ratio above 1', (d) => ({ ...d, state: { ...d.state, explainedVarianceRatio: [1.5, 0, 0] } }), /explainedVarianceRatio\[0\]' must be a number in \[0, 1\]/],
-    ['components not of unit length', (d) => ({ ...d, state: { ...d.state, components: d.state.components.map((v: number) => v * 2) } }), /row 0 must have unit length/],
+    ['components not of unit length', (d) => ({ ...d, state: { ...d.state, components: d.state.components.map((v) => v * 2) } }), /row 0 must have unit length/],
     ['nComponents above nFeatures', (d) => ({ ...d, state: { ...d.state, nComponents: 9 } }), /state.nComponents' must be an integer in \[1, 8\]/],
     ['a fractional nFeatures', (d) => ({ ...d, state: { ...d.state, nFeatures: 7.5 } }), /state.nFeatures/],
     ['a huge declared size', (d) => ({ ...d, state: { ...d.state, nFeatures: 2 ** 20, nComponents: 2 ** 10 } }), /more than the limit of 67108864/],
@@ -58,7 +59,7 @@ describe('PCA.toJSON and PCA.fromJSON', () => {
   ];
   for (const [label, corrupt, message] of corruptions) {
     it(`rejects a document with ${label}`, () => {
-      expect(() => PCA.fromJSON(corrupt(doc() as unknown as Record<string, any>))).toThrow(message);
+      expect(() => PCA.fromJSON(corrupt(doc()))).toThrow(message);
     });
   }
 
