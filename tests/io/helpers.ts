@@ -1,0 +1,59 @@
+// Shared helpers of the I/O tests: tiny models, deterministic data, bit-for-bit comparison, and
+// editing a saved model's JSON to make bad files.
+import * as tf from '@tensorflow/tfjs-core';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect } from 'vitest';
+import type { SavedArtifacts } from '../../src/io/index.js';
+
+/** `n × d` values in (0, 1), the same on every run. */
+export function data(n: number, d: number, seed = 1): tf.Tensor2D {
+  return tf.randomUniform([n, d], 0.05, 0.95, 'float32', seed) as tf.Tensor2D;
+}
+
+/** The values of a tensor (disposed). */
+export async function values(t: tf.Tensor): Promise<Float32Array> {
+  const v = (await t.data()) as Float32Array;
+  t.dispose();
+  return v;
+}
+
+/** Asserts two tensors hold the very same float32 bits (both disposed). */
+export async function expectSameBits(a: tf.Tensor, b: tf.Tensor): Promise<void> {
+  expect(a.shape).toEqual(b.shape);
+  const [x, y] = [await values(a), await values(b)];
+  expect(Buffer.from(x.buffer, x.byteOffset, x.byteLength).equals(Buffer.from(y.buffer, y.byteOffset, y.byteLength))).toBe(true);
+}
+
+/** A fresh temporary directory, removed after the file's tests. */
+const made: string[] = [];
+export async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'autoencoders-io-'));
+  made.push(dir);
+  return dir;
+}
+afterAll(async () => {
+  await Promise.all(made.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+/** A copy of saved artifacts whose model.json was edited by `edit` (which may return a new value). */
+export function editJson(artifacts: SavedArtifacts, edit: (json: Record<string, any>) => unknown): SavedArtifacts {
+  const json = JSON.parse(artifacts.modelJson) as Record<string, any>;
+  const out = edit(json);
+  return { modelJson: JSON.stringify(out === undefined ? json : out), weights: artifacts.weights };
+}
+
+/** A copy of saved artifacts whose model.json text was edited. */
+export function editText(artifacts: SavedArtifacts, edit: (text: string) => string): SavedArtifacts {
+  const modelJson = edit(artifacts.modelJson);
+  expect(modelJson).not.toBe(artifacts.modelJson);
+  return { modelJson, weights: artifacts.weights };
+}
+
+/** Runs `f`, expects it to reject with a message matching `pattern`, and that no tensor was left behind. */
+export async function expectRejectsClean(f: () => Promise<unknown>, pattern: RegExp): Promise<void> {
+  const before = tf.memory().numTensors;
+  await expect(f()).rejects.toThrow(pattern);
+  expect(tf.memory().numTensors).toBe(before);
+}
