@@ -37,9 +37,13 @@ afterAll(async () => {
   await Promise.all(made.map((d) => rm(d, { recursive: true, force: true })));
 });
 
+/** A parsed model.json, which the tests reach into freely. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- bad files are made by editing arbitrary JSON
+export type EditableJson = Record<string, any>;
+
 /** A copy of saved artifacts whose model.json was edited by `edit` (which may return a new value). */
-export function editJson(artifacts: SavedArtifacts, edit: (json: Record<string, any>) => unknown): SavedArtifacts {
-  const json = JSON.parse(artifacts.modelJson) as Record<string, any>;
+export function editJson(artifacts: SavedArtifacts, edit: (json: EditableJson) => unknown): SavedArtifacts {
+  const json = JSON.parse(artifacts.modelJson) as EditableJson;
   const out = edit(json);
   return { modelJson: JSON.stringify(out === undefined ? json : out), weights: artifacts.weights };
 }
