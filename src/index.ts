@@ -135,3 +135,19 @@ export type {
   ProjectionModel,
   AnomalyDetectorOptions,
 } from './anomaly/index.js';
+
+// I/O
+export { saveModel, loadModel, loadTrainingState, MODEL_FILE_LIMITS } from './io/index.js';
+export type {
+  ModelKinds,
+  ModelKind,
+  SavableModel,
+  SavedArtifacts,
+  MemoryDestination,
+  SaveDestination,
+  LoadSource,
+  TrainingState,
+  SaveOptions,
+  LoadOptions,
+  LoadTrainingStateOptions,
+} from './io/index.js';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { installFastWasmMatMul } from './wasmMatMul.js';
+import { installFastWasmKernels } from './wasmKernels.js';
 
 /**
  * The tfjs backends that {@link useBackend} knows how to start.
@@ -45,9 +45,11 @@ export interface UseBackendOptions {
   /** Where the `.wasm` files of tfjs-backend-wasm are served from (browser bundles); see `setWasmPaths`. */
   readonly wasmPaths?: string;
   /**
-   * wasm only: re-register the wasm matrix-product kernels so that products with a
-   * transposed operand take the fast path (see {@link installFastWasmMatMul}). Default `true`.
+   * wasm only: re-register the wasm kernels that training needs fast — matrix products and data
+   * movement (see {@link installFastWasmKernels}). Default `true`.
    */
+  readonly fastWasmKernels?: boolean;
+  /** The former name of {@link UseBackendOptions.fastWasmKernels}: `false` also leaves tfjs' kernels in place. */
   readonly fastWasmMatMul?: boolean;
   /**
    * Node only: how to make a WebGPU adapter with the `webgpu` package. `flags` go to
@@ -222,7 +224,7 @@ async function startPackaged(name: 'wasm' | 'cpu' | 'tensorflow', pkg: string, o
     return { reason: `tf.setBackend('${name}') failed${hint}; tfjs logged why above` };
   }
   if (name !== 'wasm') return { info: { name } };
-  if (options.fastWasmMatMul !== false) installFastWasmMatMul();
+  if (options.fastWasmKernels !== false && options.fastWasmMatMul !== false) installFastWasmKernels();
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
   mod ??= await importOptional(pkg);
   const threads = (mod?.['getThreadsCount'] as (() => number) | undefined)?.() ?? 1;
