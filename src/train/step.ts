@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Batch, LossContext, TrainableModel } from '../models/contract.js';
+import { FusedAdam } from './adam.js';
 import { checkLossOutput } from './output.js';
 import type { TermNames } from './output.js';
 
@@ -41,19 +42,25 @@ export function trainStep(input: StepInput): tf.Tensor1D {
       }, variables);
       const present = variables.map((v) => grads[v.name] ?? null);
       const gradients = present.filter((g): g is tf.Tensor => g !== null);
-      let check: tf.Scalar;
+      let check: tf.Scalar | undefined;
       let applied: (tf.Tensor | null)[] = present;
       if (clipNorm !== undefined) {
         const norm = tf.sqrt(tf.addN(gradients.map((g) => tf.sum(tf.square(g)))));
         const factor = tf.div(clipNorm, tf.maximum(norm, clipNorm));
         applied = present.map((g) => (g === null ? null : tf.mul(g, factor)));
         check = norm as tf.Scalar;
-      } else {
+      } else if (!FusedAdam.isFusedAdam(optimizer)) {
         check = tf.addN(gradients.map((g) => tf.sum(g))) as tf.Scalar;
       }
       // The array form, in the variables' order, keeps the optimizer's per-variable state aligned
       // (a null gradient, for a variable the loss does not reach, is skipped by every tfjs optimizer).
-      optimizer.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: applied[i] as tf.Tensor })));
+      const named = variables.map((v, i) => ({ name: v.name, tensor: applied[i] as tf.Tensor }));
+      if (check === undefined) {
+        // The package's Adam sums the gradients in the same pass as the update.
+        check = (optimizer as FusedAdam).applyGradientsWithCheck(named);
+      } else {
+        optimizer.applyGradients(named);
+      }
       const head = tf.stack([value, check]);
       return (held.terms === undefined ? head : tf.concat([head, held.terms])) as tf.Tensor1D;
     });

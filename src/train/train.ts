@@ -3,6 +3,7 @@ import { assertNumber, createRng, deriveSeed, fail, permutation } from '../core/
 import type { Batch, TrainableModel } from '../models/contract.js';
 import { forEachStreamBatch, memoryBatch, prepareData, subRange } from './data.js';
 import type { MemorySource, Source, StreamSource } from './data.js';
+import { FusedAdam } from './adam.js';
 import { evaluateSource } from './evaluate.js';
 import { readLearningRate, writeLearningRate } from './learning-rate.js';
 import { resolveTrainOptions } from './options.js';
@@ -221,7 +222,8 @@ class TrainingRun {
   private setUpOptimizer(): void {
     const { fn, opts } = this;
     if (opts.optimizer === undefined) {
-      this.optimizer = tf.train.adam(opts.learningRate ?? 1e-3);
+      // tfjs' Adam, in one kernel per variable where the backend allows (same numbers).
+      this.optimizer = new FusedAdam(opts.learningRate ?? 1e-3);
       this.ownsOptimizer = true;
     } else {
       this.optimizer = opts.optimizer;
