@@ -1,5 +1,5 @@
 // Saving and loading the demo's model, and its PCA baseline.
-import { PCA, type Autoencoder, type VAE } from './lib.js';
+import { Autoencoder, PCA, VAE, loadModel, saveModel } from './lib.js';
 import { PIXELS } from './digits.js';
 
 /** A model the demo trains, saves and loads. */
@@ -13,12 +13,17 @@ export interface PcaFit {
   readonly explained: number;
 }
 
-export async function saveToIndexedDb(_model: DemoModel, _url: string): Promise<void> {
-  throw new Error('saveModel is not available yet in this build of the package');
+/** Saves the model under `url` (`indexeddb://name`) with the package's `saveModel`. */
+export async function saveToIndexedDb(model: DemoModel, url: string): Promise<void> {
+  await saveModel(model, url);
 }
 
-export async function loadFromIndexedDb(_url: string): Promise<DemoModel> {
-  throw new Error('loadModel is not available yet in this build of the package');
+/** Loads what `url` holds with the package's `loadModel`; an Error unless it is an autoencoder or a VAE. */
+export async function loadFromIndexedDb(url: string): Promise<DemoModel> {
+  const model = await loadModel(url);
+  if (model instanceof Autoencoder || model instanceof VAE) return model;
+  if ('dispose' in model && typeof model.dispose === 'function') model.dispose();
+  throw new Error(`${url} holds a ${model.constructor.name}, not an autoencoder or a VAE`);
 }
 
 /**
