@@ -125,6 +125,8 @@ export async function describeModel(model: SavableModel, options: SaveOptions, f
       throw new Error(`${fn}: the ${which} cannot be saved: ${(e as Error).message.replace(`${fn}: `, '')}`);
     }
     networks[which] = plan.topology;
+    // A layer built with trainable: false keeps variables whose own flag says trainable.
+    const trainable = new Set(network.trainableWeights);
     for (const { name, variable } of orderedWeights(network, plan, fn, which)) {
       const tensor = variable.read();
       const other = seen.get(tensor.id);
@@ -133,7 +135,7 @@ export async function describeModel(model: SavableModel, options: SaveOptions, f
       }
       seen.set(tensor.id, name);
       if (tensor.dtype !== 'float32') throw new Error(`${fn}: the weight '${name}' is ${tensor.dtype}; only float32 weights can be saved`);
-      if (variable.trainable) trainableNames.push(name);
+      if (trainable.has(variable)) trainableNames.push(name);
       weights.push({ name, shape: [...tensor.shape], dtype: 'float32', values: (await tensor.data()) as Float32Array });
     }
   }

@@ -24,7 +24,9 @@ export const MODEL_FORMAT_MAJOR = 1;
  * - `maxStringLength`: characters of any one string in the document (4096);
  * - `maxLayers`: layers of one network (1024);
  * - `maxWeights`: entries of the weights manifest (16 384);
- * - `maxDimension`: any dimension of a declared or inferred shape (2³¹ − 1).
+ * - `maxDimension`: any dimension of a declared or inferred shape (2³¹ − 1);
+ * - `maxActivationValues`: values of one sample's output of any layer, as inferred from the
+ *   configs (2²⁸), so that a network cannot make a small input grow huge inside.
  *
  * @category I/O
  * @example
@@ -41,4 +43,5 @@ export const MODEL_FILE_LIMITS = {
   maxLayers: 1024,
   maxWeights: 16384,
   maxDimension: 2 ** 31 - 1,
+  maxActivationValues: 2 ** 28,
 } as const;

@@ -691,6 +691,11 @@ function callLayer(
   const c: LayerContext = { fn, path: entry.path, name: entry.name, className: entry.className, config: entry.config };
   if (spec.inputs === 1 && inputs.length !== 1) layerError(c, `expects one input, got ${inputs.length}`);
   const inferred = spec.infer(c, inputs);
+  let perSample = 1;
+  for (const d of inferred.output.slice(1)) perSample *= d ?? 1;
+  if (perSample > MODEL_FILE_LIMITS.maxActivationValues) {
+    layerError(c, `gives ${perSample} values per sample (${formatShape(inferred.output)}), more than the limit of ${MODEL_FILE_LIMITS.maxActivationValues}`);
+  }
   if (!weights.has(entry.name)) {
     const layerTrainable = own(entry.config, 'trainable') !== false;
     weights.set(

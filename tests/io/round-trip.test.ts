@@ -193,7 +193,7 @@ describe('saveModel and loadModel round trips', () => {
   it('gives the same file when a loaded model is saved again', async () => {
     const vae = denseVae({ inputDim: 6, hidden: [5], latentDim: 2, seed: 8 });
     const first = await saveModel(vae, { type: 'memory' });
-    const again = await loadModel(first);
+    const again = await loadModel(first, { kind: 'vae' });
     const second = await saveModel(again, { type: 'memory' });
     expect(second.modelJson).toBe(first.modelJson);
     expect(Buffer.from(second.weights as ArrayBuffer).equals(Buffer.from(first.weights as ArrayBuffer))).toBe(true);
@@ -225,7 +225,10 @@ describe('saveModel and loadModel round trips', () => {
     const saved = await saveModel(ae, { type: 'memory' });
     const padded = new Uint8Array((saved.weights as ArrayBuffer).byteLength + 16);
     padded.set(new Uint8Array(saved.weights as ArrayBuffer), 8);
-    const again = await loadModel({ modelJson: saved.modelJson, weights: padded.subarray(8, 8 + (saved.weights as ArrayBuffer).byteLength) });
+    const again = await loadModel(
+      { modelJson: saved.modelJson, weights: padded.subarray(8, 8 + (saved.weights as ArrayBuffer).byteLength) },
+      { kind: 'autoencoder' },
+    );
     const x = data(3, 6);
     await expectSameBits(ae.reconstruct(x), again.reconstruct(x));
     ae.dispose();
@@ -267,7 +270,9 @@ describe('saveModel and loadModel round trips', () => {
     const saved: SavedArtifacts = await saveModel(vae, { type: 'memory' });
     expect(tf.memory().numTensors).toBe(withModel);
     const again = await loadModel(saved);
+    expect(again).toBeInstanceOf(VAE);
     expect(tf.memory().numTensors).toBe(2 * withModel - before);
+    if (!(again instanceof VAE)) throw new Error('not a VAE');
     again.dispose();
     vae.dispose();
     const pca = new PCA({ nComponents: 2 }).fit([[1, 2, 3], [2, 1, 0], [0, 1, 1], [3, 3, 1]]);
