@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdapterProbe } from '../../examples/browser/page/backend.js';
 import type { TinyKind, TinyRun } from '../../examples/browser/page/lab.js';
-import { callLab, openSession, type Session } from './harness.js';
+import { callLab, logMark, openSession, pageMessages, type Session } from './harness.js';
 
 let session: Session | undefined;
 let page: Page;
@@ -58,11 +58,15 @@ describe("useBackend in Chromium (started with --enable-unsafe-webgpu, no GPU on
     const name = kind === 'ae' ? 'autoencoder (16-8-4-8-16, 8 variables)' : 'VAE (16-8-2, 10 variables)';
     it(`trains a tiny ${name} on webgpu with the losses of wasm and cpu, from the same seed and weights`, async () => {
       const runs: Record<string, TinyRun> = {};
+      const mark = logMark(page);
       for (const backend of ['cpu', 'wasm', 'webgpu'] as const) {
         const info = await callLab(page, 'useBackend', backend);
         expect(info.name).toBe(backend);
         runs[backend] = await callLab(page, 'trainTiny', kind);
       }
+      // WebGPU reports invalid pipelines only on the console, and the work is then silently
+      // skipped (reads give zeros): no such message may appear.
+      expect(pageMessages(page, mark).filter((m) => /WebGPU|Invalid|exceeds the maximum|storage buffers/i.test(m))).toEqual([]);
       const cpu = runs['cpu']!;
       // 3 epochs of 3 batches of 16 samples.
       expect(cpu.batchLosses).toHaveLength(9);

@@ -131,6 +131,11 @@ export async function waitForState(page: Page, states: readonly string[], log: r
   return state;
 }
 
+/** How many console warnings and errors the page has logged so far (a start for {@link pageMessages}). */
+export function logMark(page: Page): number {
+  return pageLogs.get(page)?.length ?? 0;
+}
+
 /** The distinct console warnings and errors a page logged from message `from` on, first lines only, at most `max`. */
 export function pageMessages(page: Page, from = 0, max = 12): string[] {
   const seen = new Set<string>();
