@@ -5,7 +5,7 @@
  */
 import { createRng, deriveSeed } from '../core/index.js';
 import { symmetricEigen, type EigenvectorMethod } from './linalg/eigen.js';
-import { centeredGram, columnStats, type CenteredGram, type ColumnStats } from './linalg/gram.js';
+import { centeredGram, columnStats, type CenteredGram, type ColumnStats, type GramPrecision } from './linalg/gram.js';
 import { gaussianMatrix, orthonormalizeRows } from './linalg/orth.js';
 import { mirrorUpper, productNT, Workspace } from './linalg/workspace.js';
 
@@ -263,6 +263,8 @@ export interface RandomizedOptions {
   readonly seed: number;
   /** Force the strategy (tests); by default the cheaper one is chosen. */
   readonly strategy?: 'gram' | 'direct';
+  /** Precision of the Gram matrix (`gram` strategy); default `'f32'`. */
+  readonly precision?: GramPrecision;
 }
 
 /** Orthonormal rows spanning the dominant subspace, then Rayleigh–Ritz: returns `k` eigenpairs of S (`m × m`). */
@@ -330,8 +332,8 @@ export function fitRandomized(
   let s2: Float64Array;
   let components: Float64Array;
   if (strategy === 'gram') {
-    const g = centeredGram(x, n, d, stats);
-    sumSquares = trace(g);
+    const g = centeredGram(x, n, d, stats, true, opts.precision ?? 'f32');
+    sumSquares = centeredSumSquares(x, n, d, mean);
     const kv = Math.min(k, g.m);
     s2 = new Float64Array(k);
     let vectors: Float64Array = new Float64Array(0);
@@ -341,6 +343,9 @@ export function fitRandomized(
       vectors = r.vectors;
     }
     components = gramComponents(x, n, d, mean, g, vectors, s2, k, m);
+    // Mapped from sample space, the components are as orthogonal as the sketch's eigenvectors
+    // (float32 products): restore orthonormality to rounding level.
+    if (!g.byFeatures) orthonormalizeRows(components, k, d, rng);
   } else {
     sumSquares = centeredSumSquares(x, n, d, mean);
     ({ s2, components } = randomizedDirect(x, n, d, mean, k, l, q, rng));

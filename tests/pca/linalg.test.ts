@@ -115,6 +115,14 @@ describe('the product kernel', () => {
         }
         const scale = Math.max(...want.map(Math.abs));
         expect(maxAbsDiff(gram, want)).toBeLessThan(1e-12 * scale);
+        // The float32 products of the randomized solver, in both kernels: ~1e-7 relative.
+        for (const kind of ['wasm', 'js'] as const) {
+          setKernelForTesting(kind);
+          const g32 = centeredGram(x, n, d, stats, sparse, 'f32').gram;
+          expect(maxAbsDiff(g32, want)).toBeLessThan(1e-5 * scale);
+          expect(maxAbsDiff(g32, want)).toBeGreaterThan(0);
+          setKernelForTesting(null);
+        }
       }
     }
   });

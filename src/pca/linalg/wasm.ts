@@ -1,7 +1,8 @@
 /**
  * Tiny WebAssembly SIMD kernels for the loops that dominate PCA, in float64:
  * - `nt`: `C += A·Bᵀ` where A and B are stored by rows (every output entry is a dot product of
- *   two contiguous rows) — the Gram matrix and every large product;
+ *   two contiguous rows) — the Gram matrix and every large product; `nt32` the same with A and B
+ *   in float32 (twice the lanes), for the randomized solver;
  * - `axpy`, `dot`: the sparse-column part of the Gram matrix and the back-transformation of
  *   eigenvectors;
  * - `rowUpdate`: the row update of the Householder tridiagonal reduction.
@@ -161,8 +162,12 @@ class FunctionBuilder {
   }
 }
 
-/** `nt` (see the file comment). */
-function ntFunction(): FunctionBuilder {
+/**
+ * `nt` (see the file comment); with `f32`, `nt32`: A and B hold float32 (strides in float32
+ * elements, `len % 4 == 0`), the products accumulate in float32 lanes over one call (callers
+ * keep `len` short) and are added to the float64 C.
+ */
+function ntFunction(f32 = false): FunctionBuilder {
   const f = new FunctionBuilder(new Array<number>(10).fill(I32), []);
   const pa = 0, lda = 1, pb = 2, ldb = 3, pc = 4, ldc = 5, r1 = 6, r2 = 7, len = 8, sym = 9;
   const i = f.local(I32), j = f.local(I32), off = f.local(I32), lenB = f.local(I32);
@@ -170,9 +175,12 @@ function ntFunction(): FunctionBuilder {
   const b0 = f.local(I32), b1 = f.local(I32), ldaB = f.local(I32), ldbB = f.local(I32), addr = f.local(I32);
   const acc = Array.from({ length: 8 }, () => f.local(V128));
   const x = f.local(V128), y0 = f.local(V128), y1 = f.local(V128);
-  f.get(lda).i32(3).shl().set(ldaB);
-  f.get(ldb).i32(3).shl().set(ldbB);
-  f.get(len).i32(3).shl().set(lenB);
+  const shift = f32 ? 2 : 3;
+  const vmul = (): void => void (f32 ? f.simd(0xe6) : f.vmul());
+  const vadd = (): void => void (f32 ? f.simd(0xe4) : f.vadd());
+  f.get(lda).i32(shift).shl().set(ldaB);
+  f.get(ldb).i32(shift).shl().set(ldbB);
+  f.get(len).i32(shift).shl().set(lenB);
   f.i32(0).set(i);
   f.loop(() => {
     f.get(i).get(r1).geU().exitIf();
@@ -190,17 +198,31 @@ function ntFunction(): FunctionBuilder {
         f.get(b1).get(off).add().vload().set(y1);
         for (let r = 0; r < 4; r++) {
           f.get(a0[r]!).get(off).add().vload().set(x);
-          f.get(acc[2 * r]!).get(x).get(y0).vmul().vadd().set(acc[2 * r]!);
-          f.get(acc[2 * r + 1]!).get(x).get(y1).vmul().vadd().set(acc[2 * r + 1]!);
+          f.get(acc[2 * r]!).get(x).get(y0);
+          vmul();
+          vadd();
+          f.set(acc[2 * r]!);
+          f.get(acc[2 * r + 1]!).get(x).get(y1);
+          vmul();
+          vadd();
+          f.set(acc[2 * r + 1]!);
         }
         f.get(off).i32(16).add().set(off);
       });
-      // C[(i+r)·ldc + j + s] += lane 0 + lane 1
+      // C[(i+r)·ldc + j + s] += sum of the lanes
       for (let r = 0; r < 4; r++) {
         for (let s = 0; s < 2; s++) {
+          const q = acc[2 * r + s]!;
           f.get(pc).get(i).i32(r).add().get(ldc).mul().get(j).add().i32(s).add().i32(3).shl().add();
           f.tee(addr).get(addr).e(0x2b, 3, 0); // f64.load
-          f.get(acc[2 * r + s]!).hsum(x).e(0xa0).e(0x39, 3, 0); // f64.add, f64.store
+          if (f32) {
+            // (lane0 + lane1) + (lane2 + lane3), each promoted to f64
+            f.get(q).simd(0x1f, 0).e(0xbb).get(q).simd(0x1f, 1).e(0xbb).e(0xa0);
+            f.get(q).simd(0x1f, 2).e(0xbb).get(q).simd(0x1f, 3).e(0xbb).e(0xa0).e(0xa0);
+          } else {
+            f.get(q).hsum(x);
+          }
+          f.e(0xa0).e(0x39, 3, 0); // f64.add, f64.store
         }
       }
       f.get(j).i32(2).add().set(j);
@@ -283,11 +305,11 @@ function rowUpdateFunction(): FunctionBuilder {
 }
 
 /** The kernel names, in export order. @internal */
-export const KERNEL_NAMES = ['nt', 'axpy', 'dot', 'rowUpdate'] as const;
+export const KERNEL_NAMES = ['nt', 'axpy', 'dot', 'rowUpdate', 'nt32'] as const;
 
 /** The module bytes: imports `env.mem`, exports {@link KERNEL_NAMES}. @internal */
 export function ntModuleBytes(): Uint8Array<ArrayBuffer> {
-  const fns = [ntFunction(), axpyFunction(), dotFunction(), rowUpdateFunction()];
+  const fns = [ntFunction(), axpyFunction(), dotFunction(), rowUpdateFunction(), ntFunction(true)];
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec(fns.map((f) => f.type()))),
@@ -329,6 +351,7 @@ export type NtKernel = (
 /** The exported functions of an instance (pointers in bytes; see their builders). @internal */
 export interface WasmKernels {
   readonly nt: NtKernel;
+  readonly nt32: NtKernel;
   readonly axpy: (py: number, px: number, len: number, a: number) => void;
   readonly dot: (px: number, py: number, len: number) => number;
   readonly rowUpdate: (

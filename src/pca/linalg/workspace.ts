@@ -1,12 +1,14 @@
 import { ntModule, ntProductJs, type WasmKernels } from './wasm.js';
 
 /**
- * A matrix stored in a {@link Workspace}: `rows × cols` values, row-major with `stride` (even)
- * elements per row, padded with zero rows up to `rowsPad` (a multiple of 4). `off` is the
- * element offset of entry (0, 0) in the heap.
+ * A matrix stored in a {@link Workspace}: `rows × cols` values, row-major with `stride` elements
+ * per row (even; a multiple of 4 for float32), padded with zero rows up to `rowsPad` (a multiple
+ * of 4). `off` is the element offset of entry (0, 0) in `heap` (float64 panels) or `heap32`
+ * (float32 panels).
  * @internal
  */
 export interface Panel {
+  readonly f32: boolean;
   readonly off: number;
   readonly rows: number;
   readonly cols: number;
@@ -15,9 +17,14 @@ export interface Panel {
 }
 
 /** Inner-dimension block (elements) for the products: keeps the 4 rows of A in L1/L2. */
-const K_BLOCK = 256;
+const K_BLOCK = 1024;
+/**
+ * Inner-dimension block of the float32 product: each lane then sums 128 products in float32
+ * before the block total joins the float64 result (relative rounding ≈ 10⁻⁶).
+ */
+const K_BLOCK_32 = 512;
 /** Rows of B per pass, so that a block of B stays in L2 while the rows of A stream by. */
-const J_BLOCK = 32;
+const J_BLOCK = 64;
 /** Largest heap we ask WebAssembly for (wasm32 memories stop at 4 GiB). */
 const MAX_WASM_BYTES = 2 ** 31;
 
@@ -54,40 +61,45 @@ export function kernelKind(): KernelKind {
  */
 export class Workspace {
   readonly heap: Float64Array;
+  readonly heap32: Float32Array;
   readonly kind: KernelKind;
   readonly panels: readonly Panel[];
   private readonly kernel: WasmKernels | null;
 
-  private constructor(heap: Float64Array, kind: KernelKind, kernel: WasmKernels | null, panels: Panel[]) {
-    this.heap = heap;
+  private constructor(buffer: ArrayBuffer, bytes: number, kind: KernelKind, kernel: WasmKernels | null, panels: Panel[]) {
+    this.heap = new Float64Array(buffer, 0, bytes / 8);
+    this.heap32 = new Float32Array(buffer, 0, bytes / 4);
     this.kind = kind;
     this.kernel = kernel;
     this.panels = panels;
   }
 
-  /** Allocates zeroed panels of the given `[rows, cols]` sizes. */
-  static create(sizes: readonly (readonly [number, number])[]): Workspace {
+  /** Allocates zeroed panels of the given `[rows, cols]` sizes (`[rows, cols, 'f32']` for float32). */
+  static create(sizes: readonly (readonly [number, number] | readonly [number, number, 'f32'])[]): Workspace {
     const panels: Panel[] = [];
-    let total = 0;
-    for (const [rows, cols] of sizes) {
-      const stride = ceil2(Math.max(cols, 1));
+    let bytes = 0;
+    for (const [rows, cols, type] of sizes) {
+      const f32 = type === 'f32';
+      const size = f32 ? 4 : 8;
+      const stride = f32 ? ceil4(Math.max(cols, 1)) : ceil2(Math.max(cols, 1));
       const rowsPad = ceil4(Math.max(rows, 1));
-      panels.push({ off: total, rows, cols, rowsPad, stride });
-      total += rowsPad * stride;
+      bytes = (bytes + 15) & ~15;
+      panels.push({ f32, off: bytes / size, rows, cols, rowsPad, stride });
+      bytes += rowsPad * stride * size;
     }
-    const bytes = Math.max(total, 2) * 8;
+    bytes = Math.max(16, (bytes + 15) & ~15);
     const module = forcedKernel === 'js' ? null : ntModule();
     if (module !== null && bytes <= MAX_WASM_BYTES) {
       try {
         const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
         const instance = new WebAssembly.Instance(module, { env: { mem: memory } });
         const kernels = instance.exports as unknown as WasmKernels;
-        return new Workspace(new Float64Array(memory.buffer, 0, total), 'wasm', kernels, panels);
+        return new Workspace(memory.buffer, bytes, 'wasm', kernels, panels);
       } catch {
         // Out of memory for a wasm heap: fall through to the JavaScript kernel.
       }
     }
-    return new Workspace(new Float64Array(Math.max(total, 2)), 'js', null, panels);
+    return new Workspace(new ArrayBuffer(bytes), bytes, 'js', null, panels);
   }
 
   /** Panel `i` (throws on a bad index: a programming error). */
@@ -99,7 +111,7 @@ export class Workspace {
 
   /** Sets every stored value of `p` (padding included) to zero. */
   clear(p: Panel): void {
-    this.heap.fill(0, p.off, p.off + p.rowsPad * p.stride);
+    (p.f32 ? this.heap32 : this.heap).fill(0, p.off, p.off + p.rowsPad * p.stride);
   }
 
   /**
@@ -126,6 +138,43 @@ export class Workspace {
           this.kernel.nt(pa * 8, a.stride, pb * 8, b.stride, pc * 8, c.stride, rows, jl, tl, 0);
         } else {
           ntProductJs(this.heap, pa, a.stride, pb, b.stride, pc, c.stride, rows, jl, tl, false);
+        }
+      }
+    }
+  }
+
+  /**
+   * The float32 version of {@link Workspace.nt}: `a` and `b` are float32 panels (read up to
+   * `len` rounded up to a multiple of 4: padding zero), `c` float64.
+   */
+  nt32(a: Panel, b: Panel, c: Panel, len: number, upper = false): void {
+    if (!a.f32 || !b.f32 || c.f32) throw new Error('Workspace.nt32: needs float32 inputs and a float64 output');
+    const r1 = a.rowsPad;
+    const r2All = ceil2(b.rows);
+    if (c.rowsPad < r1 || c.stride < r2All) throw new Error('Workspace.nt32: output panel too small');
+    const len4 = ceil4(len);
+    for (let t0 = 0; t0 < len4; t0 += K_BLOCK_32) {
+      const tl = Math.min(K_BLOCK_32, len4 - t0);
+      for (let j0 = 0; j0 < r2All; j0 += J_BLOCK) {
+        const jl = Math.min(J_BLOCK, r2All - j0);
+        const rows = upper ? Math.min(r1, ceil4(j0 + jl)) : r1;
+        const pa = a.off + t0;
+        const pb = b.off + t0 + j0 * b.stride;
+        const pc = c.off + j0;
+        if (this.kernel !== null) {
+          this.kernel.nt32(pa * 4, a.stride, pb * 4, b.stride, pc * 8, c.stride, rows, jl, tl, 0);
+        } else {
+          const h32 = this.heap32;
+          const h = this.heap;
+          for (let i = 0; i < rows; i++) {
+            for (let j = 0; j < jl; j++) {
+              let sum = 0;
+              const ai = pa + i * a.stride;
+              const bj = pb + j * b.stride;
+              for (let t = 0; t < tl; t++) sum += h32[ai + t]! * h32[bj + t]!;
+              h[pc + i * c.stride + j] = h[pc + i * c.stride + j]! + sum;
+            }
+          }
         }
       }
     }
@@ -173,7 +222,7 @@ export class Workspace {
 
   /** Copies `rows × cols` row-major values from `src` into panel `p` (padding untouched). */
   write(p: Panel, src: ArrayLike<number>, rows = p.rows, cols = p.cols): void {
-    const h = this.heap;
+    const h = p.f32 ? this.heap32 : this.heap;
     for (let r = 0; r < rows; r++) {
       const o = p.off + r * p.stride;
       const s = r * cols;
@@ -184,7 +233,7 @@ export class Workspace {
   /** Reads panel `p` into a dense row-major `rows × cols` Float64Array. */
   read(p: Panel, rows = p.rows, cols = p.cols): Float64Array {
     const out = new Float64Array(rows * cols);
-    const h = this.heap;
+    const h = p.f32 ? this.heap32 : this.heap;
     for (let r = 0; r < rows; r++) {
       const o = p.off + r * p.stride;
       out.set(h.subarray(o, o + cols), r * cols);
