@@ -1,6 +1,4 @@
 // What the page uses from the package, in one place. Everything comes from the package's
 // sources, bundled by esbuild exactly as an app would bundle `autoencoders`.
-export { useBackend, denseAutoencoder, denseVae, Autoencoder, VAE, train, evaluate, PCA } from '../../../src/index.js';
+export { useBackend, denseAutoencoder, denseVae, Autoencoder, VAE, train, evaluate, PCA, saveModel, loadModel } from '../../../src/index.js';
 export type { BackendInfo, BackendName, BackendPreference, BatchLog, EpochLog, TrainHistory } from '../../../src/index.js';
-// Not yet re-exported from src/index.ts when this page was written: taken from the area's index.
-export { saveModel, loadModel } from '../../../src/io/index.js';
