@@ -56,7 +56,7 @@ const OPTIMIZERS: Readonly<Record<string, OptimizerKind>> = {
 };
 
 /** The optimizer classes whose state can be saved. @internal */
-export const SUPPORTED_OPTIMIZERS: readonly string[] = Object.keys(OPTIMIZERS);
+export const SUPPORTED_OPTIMIZERS: readonly string[] = /* @__PURE__ */ Object.keys(OPTIMIZERS);
 
 /** Adam keeps β₁ᵗ and β₂ᵗ in two private variables; `setWeights` recomputes them with `pow`, which may differ in the last bit. */
 interface AdamInternals {
