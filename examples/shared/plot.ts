@@ -673,7 +673,7 @@ export function scatterPlot(options: ScatterOptions): PNG {
       const median = (v: number[]): number => v.sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
       const px = frame.sx(median(members.map((i) => xv[i]!)));
       const py = frame.sy(median(members.map((i) => yv[i]!)));
-      if (inside(px, py)) canvas.text(names[c] ?? String(c), px, py, { scale: 4, align: 'center', baseline: 'middle', color: colors[c % colors.length]!, halo: WHITE, bold: true });
+      if (inside(px, py)) canvas.text(names[c] ?? String(c), px, py, { scale: 3, align: 'center', baseline: 'middle', color: colors[c % colors.length]!, halo: WHITE, bold: true });
     }
   }
   drawLegend(frame, entries, legend);
@@ -782,6 +782,8 @@ export function colorOf(v: number, map: ColorMap): Rgb {
 export interface PanelRow {
   readonly label?: string;
   readonly images: readonly ArrayLike<number>[];
+  /** A short caption under each image. */
+  readonly captions?: readonly string[];
 }
 
 /** Options of {@link imagePanel}. */
@@ -820,18 +822,21 @@ export function imagePanel(options: ImagePanelOptions): PNG {
   const labelWidth = rows.some((r) => r.label) ? Math.max(...rows.map((r) => textWidth(r.label ?? '', 2))) + 16 : 0;
   const titleHeight = (options.title ? textHeight(3) + 18 : 0) + (options.subtitle ? textHeight(2) + 10 : 0);
   const headHeight = options.columnLabels ? textHeight(2) + 10 : 0;
-  const width = 10 + labelWidth + columns * cell + (columns - 1) * gap + 10;
-  const height = 10 + titleHeight + headHeight + rows.length * cell + (rows.length - 1) * (gap + rowGap) + 10;
+  const captionHeight = (r: PanelRow): number => (r.captions ? textHeight(2) + 8 : 0);
+  const gridWidth = labelWidth + columns * cell + (columns - 1) * gap;
+  const textWidest = Math.max(options.title ? textWidth(options.title, 3) : 0, options.subtitle ? textWidth(options.subtitle, 2) : 0);
+  const width = 20 + Math.max(gridWidth, textWidest);
+  const height = 10 + titleHeight + headHeight + rows.reduce((h, r) => h + cell + captionHeight(r), 0) + (rows.length - 1) * (gap + rowGap) + 10;
   const canvas = new Canvas(width, Math.max(height, 1));
-  const gridLeft = 10 + labelWidth;
+  const gridLeft = 10 + labelWidth + Math.floor((width - 20 - gridWidth) / 2);
   const gridTop = 10 + titleHeight + headHeight;
   if (options.title) canvas.text(options.title, width / 2, 12, { scale: 3, align: 'center' });
   if (options.subtitle) canvas.text(options.subtitle, width / 2, 12 + (options.title ? textHeight(3) + 10 : 0), { scale: 2, align: 'center', color: [110, 110, 110] });
   options.columnLabels?.forEach((label, c) => {
     canvas.text(label, gridLeft + c * (cell + gap) + cell / 2, gridTop - 8, { align: 'center', baseline: 'bottom' });
   });
-  rows.forEach((row, r) => {
-    const y0 = gridTop + r * (cell + gap + rowGap);
+  let y0 = gridTop;
+  rows.forEach((row) => {
     if (row.label) canvas.text(row.label, gridLeft - 12, y0 + cell / 2, { align: 'right', baseline: 'middle' });
     row.images.forEach((image, c) => {
       const x0 = gridLeft + c * (cell + gap);
@@ -857,7 +862,10 @@ export function imagePanel(options: ImagePanelOptions): PNG {
           canvas.fillRect(x0 + px * scale, y0 + py * scale, scale, scale, colorOf(t, colormap));
         }
       }
+      const caption = row.captions?.[c];
+      if (caption) canvas.text(caption, x0 + cell / 2, y0 + cell + 5, { align: 'center' });
     });
+    y0 += cell + captionHeight(row) + gap + rowGap;
   });
   return canvas.png;
 }

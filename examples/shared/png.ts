@@ -43,8 +43,20 @@ export function imageGrid(images: readonly ArrayLike<number>[], options: GridOpt
   return png;
 }
 
-/** Writes a PNG, creating its folder. */
+/**
+ * Writes a PNG, creating its folder. The file is stored as greyscale when every pixel is grey and
+ * opaque, as RGB when every pixel is opaque, else as RGBA: the smallest of the three that loses
+ * nothing (a grey picture takes about a third of the bytes of the same picture in RGBA).
+ */
 export function writePng(path: string, png: PNG): void {
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, PNG.sync.write(png));
+  const d = png.data;
+  let grey = true;
+  let opaque = true;
+  for (let i = 0; i < d.length && (grey || opaque); i += 4) {
+    if (d[i] !== d[i + 1] || d[i] !== d[i + 2]) grey = false;
+    if (d[i + 3] !== 255) opaque = false;
+  }
+  const colorType = !opaque ? 6 : grey ? 0 : 2;
+  writeFileSync(path, PNG.sync.write(png, { colorType, inputColorType: 6, inputHasAlpha: true }));
 }
