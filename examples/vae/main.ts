@@ -1,0 +1,139 @@
+// Variational autoencoders on MNIST: `npm run example -- vae [--quick] [--out DIR]`.
+// Trains a VAE with a 16-D latent space and one with a 2-D latent space (784-256-z, Bernoulli
+// decoder) on the digits of the `mnist` package, prints their test negative ELBO, and writes
+//   samples.png     new digits decoded from z ~ N(0, I) (the prior) by the 16-D VAE;
+//   manifold.png    the 2-D VAE's decoder over a grid of z (the classic manifold picture);
+//   latent-2d.png   the posterior means μ(x) of the test digits in the 2-D VAE, coloured by digit.
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs-core';
+import { type VAE, denseVae, evaluate, train, useBackend } from '../../src/index.js';
+import { loadMnistSplit, MNIST_PIXELS, type MnistPart } from '../../bench/mnist-data.js';
+import { imagePanel, scatterPlot } from '../shared/plot.js';
+import { writePng } from '../shared/png.js';
+
+const { values: args } = parseArgs({
+  args: process.argv.slice(2),
+  options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } },
+});
+const quick = args.quick;
+const outDir = args.out ?? join(dirname(fileURLToPath(import.meta.url)), 'out');
+
+/** `count` digits spread evenly over a part (the parts are grouped by digit, so every class is in). */
+function spread(part: MnistPart, count: number): MnistPart {
+  if (count >= part.n) return part;
+  const x = new Float32Array(count * MNIST_PIXELS);
+  const labels = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    const j = Math.floor((i * part.n) / count);
+    x.set(part.x.subarray(j * MNIST_PIXELS, (j + 1) * MNIST_PIXELS), i * MNIST_PIXELS);
+    labels[i] = part.labels[j]!;
+  }
+  return { x, labels, n: count };
+}
+
+/** The standard normal quantile Φ⁻¹(p), by bisection on Φ (erf after Abramowitz & Stegun 7.1.26, |error| < 1.5e-7). */
+function normalQuantile(p: number): number {
+  const erf = (x: number): number => {
+    const t = 1 / (1 + 0.3275911 * Math.abs(x));
+    const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+    return x >= 0 ? y : -y;
+  };
+  let lo = -8;
+  let hi = 8;
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (0.5 * (1 + erf(mid / Math.SQRT2)) < p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+const backend = await useBackend('auto');
+console.log(`backend: ${backend.name}${backend.simd ? ' (SIMD)' : ''}`);
+const split = loadMnistSplit();
+const trainSet = spread(split.train, quick ? 500 : split.train.n);
+const test = split.test;
+const x = tf.tensor2d(trainSet.x, [trainSet.n, MNIST_PIXELS]);
+const xTest = tf.tensor2d(test.x, [test.n, MNIST_PIXELS]);
+console.log(`MNIST: ${trainSet.n} train / ${test.n} test digits of 28×28`);
+
+/** Trains a VAE and prints its test negative ELBO (nats per digit) with its two terms. */
+async function fit(name: string, model: VAE, epochs: number): Promise<void> {
+  console.log(`\n${name}: ${epochs} epoch${epochs === 1 ? '' : 's'}`);
+  await train(model, x, { epochs, batchSize: 128, learningRate: 1e-3, seed: 0, progress: true });
+  const { loss, terms } = await evaluate(model, xTest);
+  console.log(
+    `${name}: test −ELBO ${loss.toFixed(1)} nats per digit = reconstruction ${terms.reconstruction?.toFixed(1)} + KL ${terms.kl?.toFixed(1)}`,
+  );
+}
+
+const vae16 = denseVae({ inputDim: MNIST_PIXELS, hidden: [256], latentDim: 16, seed: 0 });
+await fit('784-256-16 VAE', vae16, quick ? 1 : 20);
+const vae2 = denseVae({ inputDim: MNIST_PIXELS, hidden: [256], latentDim: 2, seed: 0 });
+await fit('784-256-2 VAE', vae2, quick ? 1 : 30);
+
+/** Splits `[n, 784]` into its rows. */
+const rowsOf = async (t: tf.Tensor): Promise<Float32Array[]> => {
+  const data = (await t.data()) as Float32Array;
+  t.dispose();
+  return Array.from({ length: t.shape[0]! }, (_, i) => data.subarray(i * MNIST_PIXELS, (i + 1) * MNIST_PIXELS));
+};
+
+// 80 samples from the prior.
+const samples = await rowsOf(vae16.sample(80, { seed: 7 }));
+const samplesPath = join(outDir, 'samples.png');
+writePng(
+  samplesPath,
+  imagePanel({
+    title: 'Digits sampled from the prior',
+    subtitle: 'decoder(z), z ~ N(0, I) in 16 dimensions; no digit was given',
+    rows: Array.from({ length: 8 }, (_, r) => ({ images: samples.slice(10 * r, 10 * r + 10) })),
+    scale: 2,
+  }),
+);
+
+// The manifold: z on a 20 × 20 grid of normal quantiles, so that each cell covers the same prior mass.
+const side = 20;
+const q = Array.from({ length: side }, (_, i) => normalQuantile(0.05 + (0.9 * i) / (side - 1)));
+const grid: number[] = [];
+for (let r = 0; r < side; r++) for (let c = 0; c < side; c++) grid.push(q[c]!, q[side - 1 - r]!); // z2 grows upwards
+const zGrid = tf.tensor2d(grid, [side * side, 2]);
+const manifold = await rowsOf(vae2.decode(zGrid));
+zGrid.dispose();
+const manifoldPath = join(outDir, 'manifold.png');
+writePng(
+  manifoldPath,
+  imagePanel({
+    title: 'The 2-D latent space, decoded',
+    subtitle: `z1 left to right, z2 bottom to top, from ${q[0]!.toFixed(2)} to ${q[side - 1]!.toFixed(2)} (5 % to 95 % of N(0, 1))`,
+    rows: Array.from({ length: side }, (_, r) => ({ images: manifold.slice(side * r, side * (r + 1)) })),
+    scale: 1,
+    gap: 0,
+  }),
+);
+
+// Where the test digits land: their posterior means.
+const mu = vae2.encode(xTest);
+const z = (await mu.data()) as Float32Array;
+mu.dispose();
+const latentPath = join(outDir, 'latent-2d.png');
+writePng(
+  latentPath,
+  scatterPlot({
+    title: `Posterior means of the ${test.n} test digits`,
+    xLabel: 'z1',
+    yLabel: 'z2',
+    x: { values: z.filter((_, i) => i % 2 === 0) },
+    y: { values: z.filter((_, i) => i % 2 === 1) },
+    classes: test.labels,
+    width: 760,
+    height: 620,
+  }),
+);
+console.log(`\nwrote ${samplesPath}\nwrote ${manifoldPath}\nwrote ${latentPath}`);
+
+tf.dispose([x, xTest]);
+vae16.dispose();
+vae2.dispose();
