@@ -14,19 +14,28 @@ import {
 } from './solvers.js';
 
 /**
- * How {@link PCA} computes the components.
+ * How {@link PCA} computes the components (`m = min(n, d)`, `k` components).
  * - `'full'`: exact, in float64 — eigendecomposition of the Gram matrix of the centred data on
- *   its smaller side (`XcᵀXc` when `d ≤ n`, else `XcXcᵀ`), by Householder tridiagonalisation
- *   and implicit QL. Cost `O(n·d·m + m³)` with `m = min(n, d)`.
+ *   its smaller side (`XcᵀXc` when `d ≤ n`, else `XcXcᵀ` and `vᵢ = Xcᵀuᵢ/sᵢ`), by Householder
+ *   tridiagonalisation, implicit QL for all eigenvalues and inverse iteration (or QL with
+ *   rotations when `4k ≥ m`) for the k eigenvectors. Cost `O(n·d·m + m³)`.
  * - `'randomized'`: Halko, Martinsson & Tropp's range finder with `nOversamples` extra
  *   directions and `nIter` power iterations (seeded by `seed`), then an exact decomposition of
- *   the small projected problem. Needs an integer `nComponents`.
+ *   the small projected problem. When forming the Gram matrix (`n·d·m/2` multiply-adds) is
+ *   cheaper than `2·nIter + 2` passes over the data, the range finder runs on it (each power
+ *   iteration then costs only `m²·(k + nOversamples)`) and the Gram matrix is built with float32
+ *   products summed in float64 (relative error ≈ 10⁻⁶, well below the method's own
+ *   approximation); otherwise it runs on the data, in float64. Needs an integer `nComponents`.
  * - `'incremental'`: incremental PCA (Ross et al.; scikit-learn's `IncrementalPCA`): `fit` feeds
  *   the data in batches of `batchSize` rows, as {@link PCA.partialFit} does for data that does
  *   not fit in memory. Needs an integer (or omitted) `nComponents`.
  * - `'auto'` (default): `'full'` when `nComponents` is a fraction or omitted, or when
  *   `max(n, d) ≤ 500`, or when `nComponents ≥ 0.8·min(n, d)`; otherwise `'randomized'` (the rule
  *   of scikit-learn).
+ *
+ * In every solver, constant features are left out of the Gram matrix (they add nothing to it),
+ * and features that are mostly exact zeros (pixels, counts) are accumulated row by row from their
+ * non-zeros instead of through the dense product — exact, and much cheaper on sparse data.
  * @category PCA
  */
 export type PCASolver = 'auto' | 'full' | 'randomized' | 'incremental';
@@ -161,11 +170,13 @@ function componentsSpec(n: PCAOptionsJSON['nComponents']): ComponentsSpec {
  *
  * Data `X` is `[n, d]` (samples × features): a `tf.Tensor2D`, a `number[][]`, or
  * `{ data: Float32Array | Float64Array, shape: [n, d] }`. Fitting reads it into float64 on the
- * host (the eigensolver needs float64; the large products run in a WebAssembly SIMD kernel, or
- * plain JavaScript where that is missing). Every projecting method answers in the kind of its
- * input (see {@link PCAOutput}); tensors it returns belong to the caller. The model itself holds
- * no tensors: fitted attributes are plain host arrays (copies — changing them does not change the
- * model) and there is nothing to dispose.
+ * host: the eigensolver needs float64, and the large products run in a small WebAssembly SIMD
+ * kernel of this package (plain JavaScript where WebAssembly SIMD is missing) — on the CPU that
+ * is 20–30 times faster than a tfjs `matMul` on the cpu or wasm backend, so fitting never uses
+ * the tfjs backend. Projecting a tensor runs on the active backend. Every method answers in the
+ * kind of its input (see {@link PCAOutput}); tensors it returns belong to the caller. The model
+ * itself holds no tensors: fitted attributes are plain host arrays (copies — changing them does
+ * not change the model) and there is nothing to dispose.
  *
  * Conventions (as scikit-learn): variances use the `n − 1` denominator; singular values are
  * those of the centred data. Component signs are deterministic: the largest-magnitude entry of
@@ -431,64 +442,136 @@ export class PCA {
     return out as PCAScores<X>;
   }
 
-  /** Whether the model has been fitted. */
+  /**
+   * Whether the model has been fitted (by `fit`, `partialFit` or `fromJSON`).
+   * @example
+   * ```ts
+   * new PCA().isFitted; //=> false
+   * ```
+   */
   get isFitted(): boolean {
     return this.#state !== null;
   }
 
-  /** The solver that produced the current fit (`'auto'` resolved). Throws if not fitted. */
+  /**
+   * The solver that produced the current fit (`'auto'` resolved; `'incremental'` after
+   * `partialFit`). Throws if not fitted.
+   * @example
+   * ```ts
+   * new PCA({ nComponents: 2 }).fit(x).fittedSolver; //=> 'full' for small data
+   * ```
+   */
   get fittedSolver(): FittedSolver {
     return this.#fitted('PCA.fittedSolver').solver;
   }
 
-  /** Number of components kept, `k`. Throws if not fitted. */
+  /**
+   * Number of components kept, `k` (resolved from a fraction or from "all"). Throws if not fitted.
+   * @example
+   * ```ts
+   * new PCA({ nComponents: 0.95 }).fit(x).nComponents; //=> the k that explains > 95 %
+   * ```
+   */
   get nComponents(): number {
     return this.#fitted('PCA.nComponents').nComponents;
   }
 
-  /** Number of features `d` seen in fit. Throws if not fitted. */
+  /**
+   * Number of features `d` seen in fit. Throws if not fitted.
+   * @example
+   * ```ts
+   * pca.nFeatures; //=> 784 for MNIST
+   * ```
+   */
   get nFeatures(): number {
     return this.#fitted('PCA.nFeatures').nFeatures;
   }
 
-  /** Number of samples the model was fitted on (all batches for `partialFit`). Throws if not fitted. */
+  /**
+   * Number of samples the model was fitted on (all batches for `partialFit`). Throws if not fitted.
+   * @example
+   * ```ts
+   * new PCA({ nComponents: 2 }).partialFit(a).partialFit(b).nSamplesSeen; //=> a.length + b.length
+   * ```
+   */
   get nSamplesSeen(): number {
     return this.#fitted('PCA.nSamplesSeen').nSamplesSeen;
   }
 
   /**
-   * The principal axes, `[k, d]`: rows of unit length, mutually orthogonal, ordered by explained
-   * variance, the largest-magnitude entry of each positive. A fresh copy. Throws if not fitted.
+   * The principal axes, `[k, d]` as `{ data: Float64Array, shape }` (row-major): rows of unit
+   * length, mutually orthogonal, ordered by explained variance, the largest-magnitude entry of
+   * each positive. A fresh copy. Throws if not fitted.
+   * @example
+   * ```ts
+   * const { data, shape } = pca.components;
+   * const v = tf.tensor2d(data, shape); // [k, d], yours to dispose
+   * ```
    */
   get components(): PCAMatrix {
     const s = this.#fitted('PCA.components');
     return { data: s.components.slice(), shape: [s.nComponents, s.nFeatures] };
   }
 
-  /** Per-feature mean of the training data, length `d`. A fresh copy. Throws if not fitted. */
+  /**
+   * Per-feature mean of the training data, length `d` (all batches for `partialFit`). A fresh
+   * copy. Throws if not fitted.
+   * @example
+   * ```ts
+   * pca.mean; //=> Float64Array(784) — the mean digit
+   * ```
+   */
   get mean(): Float64Array {
     return this.#fitted('PCA.mean').mean.slice();
   }
 
-  /** Variance along each component, `sᵢ² / (n − 1)`, length `k`, descending. Throws if not fitted. */
+  /**
+   * Variance along each component, `sᵢ² / (n − 1)`, length `k`, descending. Throws if not fitted.
+   * @example
+   * ```ts
+   * new PCA().fit([[-1, -1], [-2, -1], [-3, -2], [1, 1], [2, 1], [3, 2]]).explainedVariance;
+   * //=> Float64Array [7.9395..., 0.0604...]
+   * ```
+   */
   get explainedVariance(): Float64Array {
     return this.#fitted('PCA.explainedVariance').explainedVariance.slice();
   }
 
-  /** Share of the total variance explained by each component, length `k`. Throws if not fitted. */
+  /**
+   * Share of the total variance explained by each component, `sᵢ² / Σⱼ‖xⱼ − mean‖²`, length `k`.
+   * Throws if not fitted.
+   * @example
+   * ```ts
+   * new PCA().fit([[-1, -1], [-2, -1], [-3, -2], [1, 1], [2, 1], [3, 2]]).explainedVarianceRatio;
+   * //=> Float64Array [0.99244..., 0.00755...]
+   * ```
+   */
   get explainedVarianceRatio(): Float64Array {
     return this.#fitted('PCA.explainedVarianceRatio').explainedVarianceRatio.slice();
   }
 
-  /** Singular values of the centred training data for the kept components, length `k`. Throws if not fitted. */
+  /**
+   * Singular values `sᵢ` of the centred training data for the kept components, length `k`.
+   * Throws if not fitted.
+   * @example
+   * ```ts
+   * new PCA().fit([[-1, -1], [-2, -1], [-3, -2], [1, 1], [2, 1], [3, 2]]).singularValues;
+   * //=> Float64Array [6.30061..., 0.54980...]
+   * ```
+   */
   get singularValues(): Float64Array {
     return this.#fitted('PCA.singularValues').singularValues.slice();
   }
 
   /**
    * Noise variance of the probabilistic PCA model (Tipping & Bishop): the mean of the variances
-   * along the `min(n, d) − k` discarded directions; 0 when none is discarded. Throws if not
-   * fitted.
+   * along the `min(n, d) − k` discarded directions (for the randomized solver: the total variance
+   * left over, divided by `min(n, d) − k`); 0 when none is discarded. Throws if not fitted.
+   * @example
+   * ```ts
+   * new PCA({ nComponents: 1 }).fit([[-1, -1], [-2, -1], [-3, -2], [1, 1], [2, 1], [3, 2]]).noiseVariance;
+   * //=> 0.0604... (the variance of the dropped second component)
+   * ```
    */
   get noiseVariance(): number {
     return this.#fitted('PCA.noiseVariance').noiseVariance;

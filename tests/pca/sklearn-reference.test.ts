@@ -90,6 +90,16 @@ describe(`PCA against scikit-learn ${fixture.sklearn}`, () => {
     expectMatches(byName('docstring'), 1e-6);
   });
 
+  it('gives the numbers of the class example: one component of the docstring data', () => {
+    const c = byName('docstring');
+    const pca = new PCA({ nComponents: 1 }).fit(c.x);
+    // The projection of [1, 1] (the first test row) on the first component, up to sign.
+    expect(Math.abs(pca.transform([c.xTest![0]!])[0]![0]!)).toBeCloseTo(Math.abs(c.expected.transform![0]![0]!), 12);
+    // Dropping the second component leaves its variance as the noise variance.
+    expect(pca.noiseVariance).toBeCloseTo(c.expected.explainedVariance[1]!, 12);
+    expect(pca.explainedVarianceRatio[0]).toBeCloseTo(c.expected.explainedVarianceRatio[0]!, 12);
+  });
+
   for (const name of ['docstring-whiten', 'tall', 'tall-all', 'tall-fraction', 'wide', 'wide-all', 'constant-column', 'medium']) {
     it(`agrees with the full solver to 1e-6 on '${name}'`, () => {
       expectMatches(byName(name), 1e-6);
