@@ -218,6 +218,10 @@ export function checkDocument(document: Json | undefined, specList: readonly Wei
   if (minor <= 0) onlyKeys(document, topKeys, fn, 'modelTopology');
   const config = objectAt(document, 'config', fn, 'modelTopology');
   onlyKeys(config, KIND_CONFIG_KEYS[kind], fn, 'modelTopology.config');
+  // A missing field must not fall back to a constructor default: the file would load as another model.
+  for (const key of KIND_CONFIG_KEYS[kind]) {
+    if (own(config, key) === undefined) throw new Error(`${fn}: field 'modelTopology.config.${key}' is missing (a ${kind} records ${KIND_CONFIG_KEYS[kind].join(', ')})`);
+  }
   const specs = new Map(specList.map((s) => [s.name, s]));
   const accounted = new Set<string>();
 
@@ -361,7 +365,9 @@ function sameShape(a: Json | undefined, b: readonly (number | null)[]): boolean 
 export async function buildModel(doc: CheckedDocument, data: ArrayBuffer, fn: string, loss: LossFunction | undefined): Promise<SavableModel> {
   if (doc.kind === 'pca') return buildPca(doc, data, fn);
   const c = doc.config;
-  if (loss !== undefined && doc.kind !== 'autoencoder') fail(fn, 'options.loss', 'absent for a VAE or CVAE (their loss is the ELBO)', loss);
+  if (loss !== undefined && doc.kind !== 'autoencoder') {
+    fail(fn, 'options.loss', `absent: the file holds a ${doc.kind}, and only an autoencoder takes a reconstruction loss`, loss);
+  }
   if (doc.kind === 'autoencoder' && own(c, 'loss') === 'custom' && loss === undefined) {
     throw new Error(`${fn}: the model was saved without its custom loss function (omitCustomLoss); pass the function as options.loss`);
   }

@@ -73,6 +73,7 @@ describe('loadModel with malformed JSON and wrong formats', () => {
   it('rejects unknown model kinds and unknown config fields', async () => {
     await rejects(editJson(ae, (j) => void (j.modelTopology.kind = 'gan')), /field 'modelTopology.kind' must be one of 'autoencoder', 'vae', 'cvae', 'pca', got the string "gan"/);
     await rejects(editJson(ae, (j) => void (j.modelTopology.config.temperature = 2)), /unknown field 'modelTopology.config.temperature'/);
+    await rejects(editJson(vae, (j) => void delete j.modelTopology.config.beta), /field 'modelTopology\.config\.beta' is missing \(a vae records inputShape, latentDim, likelihood, beta\)/);
     await rejects(editJson(vae, (j) => void (j.modelTopology.config.likelihood = 'poisson')), /does not make a valid vae: VAE: argument 'likelihood' must be one of 'bernoulli', 'gaussian'/);
   });
 });
@@ -230,7 +231,7 @@ describe('loadModel, loadTrainingState and saveModel arguments', () => {
     await expectRejectsClean(() => loadModel('indexeddb://x'), /no tfjs-core handler loads "indexeddb:\/\/x" here \(indexeddb:\/\/ needs a browser\)/);
     await expectRejectsClean(() => loadModel(ae, { strict: true } as never), /unknown option 'options\.strict'/);
     await expectRejectsClean(() => loadModel(ae, { maxWeightBytes: 2 ** 31 }), /options\.maxWeightBytes' must be an integer in \[0, 1073741824\]/);
-    await expectRejectsClean(() => loadModel(vae, { loss: () => tf.scalar(0) }), /options\.loss' must be absent for a VAE or CVAE/);
+    await expectRejectsClean(() => loadModel(vae, { loss: () => tf.scalar(0) }), /options\.loss' must be absent: the file holds a vae, and only an autoencoder takes a reconstruction loss/);
     await expectRejectsClean(() => loadModel(ae, { kind: 'gan' as never }), /options\.kind' must be one of/);
     await expectRejectsClean(() => loadTrainingState({ modelJson: 'nope', weights: new ArrayBuffer(0) }), /loadTrainingState: source\.modelJson is not valid JSON/);
   });
