@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, formatShape } from '../core/index.js';
-import { type Json, type JsonObject, bad, integer, isObject, objectAt, onlyKeys, own } from './json.js';
+import { type Json, type JsonObject, bad, isObject, objectAt, onlyKeys, own } from './json.js';
 import type { WeightSpec, WeightValues } from './weights.js';
 import { readValues } from './weights.js';
 
@@ -234,7 +234,9 @@ export function planOptimizer(
 export async function restoreOptimizer(plan: OptimizerPlan, specs: ReadonlyMap<string, WeightSpec>, data: ArrayBuffer, fn: string): Promise<tf.Optimizer> {
   const kind = OPTIMIZERS[plan.className]!;
   const iterations = readValues(data, specs.get('optimizer/iterations')!)[0]!;
-  integer(iterations, fn, "weight 'optimizer/iterations'", 0, 2 ** 31 - 1);
+  if (!Number.isInteger(iterations) || iterations < 0) {
+    throw new Error(`${fn}: weight 'optimizer/iterations' must hold a step count (an integer >= 0), got ${iterations}`);
+  }
   const optimizer = kind.create(plan.config);
   const tensors: tf.Tensor[] = [];
   try {

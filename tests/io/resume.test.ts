@@ -169,7 +169,17 @@ describe('resuming training after loadModel and loadTrainingState', () => {
       j.modelTopology.training.optimizer.config.learningRate = -1;
     });
     await expectRejectsClean(() => loadTrainingState(badRate), /learningRate' must be a finite number >= 0/);
-    // The model loads whatever its training part says, as long as the part is well formed.
+    // The step counter lives in weights.bin: a negative one is refused before the optimizer is made.
+    const specs = JSON.parse(saved.modelJson).weightsManifest[0].weights as { name: string; shape: number[] }[];
+    let offset = 0;
+    for (const w of specs) {
+      if (w.name === 'optimizer/iterations') break;
+      offset += 4 * w.shape.reduce((a, b) => a * b, 1);
+    }
+    const bytes = (saved.weights as ArrayBuffer).slice(0);
+    new DataView(bytes).setInt32(offset, -3, true);
+    await expectRejectsClean(() => loadTrainingState({ modelJson: saved.modelJson, weights: bytes }), /loadTrainingState: weight 'optimizer\/iterations' must hold a step count \(an integer >= 0\), got -3/);
+    // A model with training state loads when that state is well formed, and is refused when it is not.
     await expectRejectsClean(() => loadModel(unknownClass), /loadModel: field 'modelTopology.training.optimizer.className'/);
     optimizer.dispose();
     ae.dispose();
