@@ -1,5 +1,5 @@
 // A conditional VAE on MNIST: `npm run example -- cvae [--quick] [--out DIR]`.
-// Trains a 784-256-8 CVAE (the label, one-hot, goes into both encoder and decoder) on the digits
+// Trains a 784-256-2 CVAE (the label, one-hot, goes into both encoder and decoder) on the digits
 // of the `mnist` package, prints its test negative ELBO and how many generated digits a nearest-
 // neighbour reader takes for the asked class, and writes
 //   digits.png      a 10 × 10 grid generated on demand: row d is `generate([d, d, …], { seed })`;
@@ -44,8 +44,8 @@ const x = tf.tensor2d(trainSet.x, [trainSet.n, MNIST_PIXELS]);
 const xTest = tf.tensor2d(test.x, [test.n, MNIST_PIXELS]);
 console.log(`MNIST: ${trainSet.n} train / ${test.n} test digits of 28×28, with their labels`);
 
-const cvae = denseCvae({ inputDim: MNIST_PIXELS, numClasses: 10, hidden: [256], latentDim: 8, seed: 0 });
-console.log(`\n784-256-8 CVAE: ${epochs} epoch${epochs === 1 ? '' : 's'}`);
+const cvae = denseCvae({ inputDim: MNIST_PIXELS, numClasses: 10, hidden: [256], latentDim: 2, seed: 0 });
+console.log(`\n784-256-2 CVAE: ${epochs} epoch${epochs === 1 ? '' : 's'}`);
 await train(cvae, { x, y: trainSet.labels }, { epochs, batchSize: 128, learningRate: 1e-3, seed: 0, progress: true });
 const { loss, terms } = await evaluate(cvae, { x: xTest, y: test.labels });
 console.log(`test −ELBO ${loss.toFixed(1)} nats per digit = reconstruction ${terms.reconstruction?.toFixed(1)} + KL ${terms.kl?.toFixed(1)}`);
