@@ -126,9 +126,9 @@ for (const [k, noise] of noises.entries()) {
       yLabel: 'MSE per pixel vs clean digit',
       width: 480,
       height: 380,
-      y: { min: 0 },
+      // Head room above the curves for the legend.
+      y: { min: 0, max: 1.45 * Math.max(...curves.flatMap((c) => c.map(([, e]) => e))) },
       legend: 'top-left',
-      references: [],
       series: [
         { name: 'noisy input', points: curves[0]!, color: [150, 150, 150], dashed: true },
         { name: 'plain AE', points: curves[1]! },

@@ -64,7 +64,7 @@ interface Result {
   readonly codes: Float32Array;
   /** Mean activation of each unit over the test digits, largest first. */
   readonly unitMeans: number[];
-  /** First-layer weights of the first 25 units, one 784-vector each. */
+  /** First-layer weights of the 25 units most active on the test digits, one 784-vector each. */
   readonly features: Float32Array[];
   readonly bce: number;
 }
@@ -84,17 +84,25 @@ for (const variant of variants) {
   // getWeights() hands out the variables' own tensors: read them, do not dispose them.
   const kernel = model.encoder.layers.flatMap((l) => l.getWeights()).find((w) => w.shape.length === 2)!;
   const k = (await kernel.data()) as Float32Array;
-  const features = Array.from({ length: 25 }, (_, j) => Float32Array.from({ length: MNIST_PIXELS }, (_, p) => k[p * units + j]!));
-  results.push({ name: variant.name, codes, unitMeans: means.sort((a, b) => b - a), features, bce: terms.reconstruction ?? NaN });
+  const order = means.map((m, j) => [m, j] as const).sort((a, b) => b[0] - a[0]);
+  const features = order.slice(0, 25).map(([, j]) => Float32Array.from({ length: MNIST_PIXELS }, (_, p) => k[p * units + j]!));
+  results.push({ name: variant.name, codes, unitMeans: order.map(([m]) => m), features, bce: terms.reconstruction ?? NaN });
   model.dispose();
 }
 
-console.log('\ntest digits: reconstruction BCE per pixel, mean code activation, share of activations below 0.01, median unit mean ρ̂:');
+console.log(
+  '\ntest digits: reconstruction BCE per pixel, mean code activation, share of activations below 0.01,\n' +
+    'median unit mean ρ̂, units below 0.01 on every test digit:',
+);
 for (const r of results) {
   const mean = r.codes.reduce((s, v) => s + v, 0) / r.codes.length;
   const small = r.codes.reduce((s, v) => s + (v < 0.01 ? 1 : 0), 0) / r.codes.length;
+  const peak = new Float32Array(units);
+  r.codes.forEach((v, i) => (peak[i % units] = Math.max(peak[i % units]!, v)));
+  const silent = peak.reduce((s, v) => s + (v < 0.01 ? 1 : 0), 0);
   console.log(
-    `  ${r.name.padEnd(22)} BCE ${r.bce.toFixed(4)}   mean ${mean.toFixed(3)}   < 0.01: ${(100 * small).toFixed(1).padStart(5)} %   median ρ̂ ${r.unitMeans[units / 2]!.toFixed(3)}`,
+    `  ${r.name.padEnd(22)} BCE ${r.bce.toFixed(4)}   mean ${mean.toFixed(3)}   < 0.01: ${(100 * small).toFixed(1).padStart(5)} %` +
+      `   median ρ̂ ${r.unitMeans[units / 2]!.toFixed(3)}   silent units ${silent}`,
   );
 }
 const [reluPlain, reluL1, sigPlain, sigKl] = results as [Result, Result, Result, Result];
@@ -144,7 +152,7 @@ writePng(
       lineChart({
         ...chartOptions,
         title: 'sigmoid code: plain vs KL',
-        y: { log: 10 },
+        y: { log: 10, min: 0.02, max: 1.2 },
         series: [
           { name: sigPlain.name, points: rank(sigPlain), color: PALETTE[6]! },
           { name: sigKl.name, points: rank(sigKl), color: PALETTE[1]! },
@@ -165,8 +173,8 @@ writePng(
   ),
 );
 
-// What the first layer looks for: 25 units of each model, each weight vector stretched to its own range
-// (25 keeps the picture small: noisy weights hardly compress).
+// What the first layer looks for: the 25 most active units of each model, each weight vector stretched
+// to its own range (25 keeps the picture small: noisy weights hardly compress).
 const featuresPath = join(outDir, 'features.png');
 const grid = (r: Result) =>
   imagePanel({
@@ -176,7 +184,7 @@ const grid = (r: Result) =>
     gap: 2,
     normalize: 'each',
   });
-writePng(featuresPath, tile([grid(reluPlain), grid(reluL1), grid(sigPlain), grid(sigKl)], { columns: 2, gap: 8, title: 'First-layer features (25 of 196 units)' }));
+writePng(featuresPath, tile([grid(reluPlain), grid(reluL1), grid(sigPlain), grid(sigKl)], { columns: 2, gap: 8, title: 'First-layer features: the 25 most active of 196 units' }));
 console.log(`\nwrote ${histPath}\nwrote ${meanPath}\nwrote ${featuresPath}`);
 
 tf.dispose([x, xTest]);
