@@ -42,7 +42,9 @@ const zones = Object.entries(floors).flatMap(([folder, allowed]) =>
 );
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'docs/api/**', 'node_modules/**', 'scratch/**', 'coverage/**', 'examples/browser/dist/**'] },
+  {
+    ignores: ['dist/**', 'docs/api/**', 'node_modules/**', 'scratch/**', 'coverage/**', '.doc-examples/**', 'bench/out/**', 'examples/**/out/**', 'examples/browser/dist/**', 'tests/browser/artifacts/**'],
+  },
   ...tseslint.configs.recommended,
   importX.flatConfigs.typescript,
   {
