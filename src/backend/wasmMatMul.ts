@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { SCRATCH_BYTES, gemmFor } from './gemmWasm.js';
+import type { GemmExports } from './gemmWasm.js';
 
 const PATCHED = Symbol.for('autoencoders.wasmMatMul');
 const KERNELS = ['BatchMatMul', '_FusedMatMul'] as const;
@@ -8,6 +10,28 @@ type Args = Parameters<KernelFunc>[0];
 
 interface WasmBackendLike {
   disposeData(dataId: object): boolean;
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  dataIdMap: { get(dataId: object): { memoryOffset: number } };
+  wasm?: { asm?: { memory?: unknown } };
+}
+
+let gemmDisabled = false;
+
+/**
+ * Switches the package's own product kernel off (`false`: products go through XNNPACK, reoriented
+ * as described in {@link installFastWasmMatMul}) or back on, so that tests and benchmarks can
+ * compare both on the same backend.
+ * @internal
+ */
+export function setWasmGemmForTesting(enabled: boolean): void {
+  gemmDisabled = !enabled;
+}
+
+/** The SIMD product kernel on the backend's memory, or null (no SIMD, or a build that hides its memory). */
+function gemmOf(backend: WasmBackendLike): GemmExports | null {
+  if (gemmDisabled) return null;
+  const memory = backend.wasm?.asm?.memory;
+  return memory instanceof WebAssembly.Memory ? gemmFor(memory) : null;
 }
 
 interface MatMulAttrs {
@@ -47,6 +71,14 @@ const seen = new WeakSet<object>();
 /** The product of the batch dimensions (all but the last two). */
 function outerSize(x: tf.TensorInfo): number {
   return x.shape.slice(0, -2).reduce((p, d) => p * d, 1);
+}
+
+/**
+ * Whether the right-hand operand is (likely) packed already or about to be reused — weights in
+ * inference — so that XNNPACK's cached operator is the fastest way.
+ */
+function reusedWeights(b: tf.TensorInfo, bias: tf.TensorInfo | null, activation: string, transposeB: boolean): boolean {
+  return !transposeB && (isPacked(b.dataId, bias?.dataId ?? null, activation) || seen.has(b.dataId));
 }
 
 function isPacked(operand: object, bias: object | null, activation: string): boolean {
@@ -105,10 +137,9 @@ function fastMatMul(original: KernelFunc): KernelFunc {
       const n = b.shape[transposeB ? rank - 2 : rank - 1]!;
       const activationKernel = ACTIVATION_KERNELS[activation];
       const canReorient = rank >= 2 && b.shape.length === rank && outerSize(a) === 1 && outerSize(b) === 1 && activationKernel !== undefined && inputs['preluActivationWeights'] === undefined;
+      const reused = reusedWeights(b, bias, activation, transposeB);
       let reorient = false;
       if (canReorient) {
-        const biasId = bias?.dataId ?? null;
-        const reused = !transposeB && (isPacked(b.dataId, biasId, activation) || seen.has(b.dataId));
         const cost1 = (reused ? 0 : PACK_COST * k * n) + (transposeA ? TRANSPOSE_COST * m * k : 0) + (transposeB ? TRANSPOSE_COST * k * n : 0);
         const cached2 = transposeA && isPacked(a.dataId, null, 'linear');
         const extra = (bias === null ? 0 : 1) + (activationKernel === null ? 0 : 1);
@@ -119,6 +150,29 @@ function fastMatMul(original: KernelFunc): KernelFunc {
           TRANSPOSE_COST * m * n * (1 + extra);
         reorient = cost2 < cost1;
         if (!transposeB) seen.add(b.dataId);
+      }
+      const gemm = canReorient && m % 4 === 0 && n % 4 === 0 && !reused ? gemmOf(backend) : null;
+      if (gemm !== null) {
+        // The package's kernel: both operands read in place, transposed or not.
+        const c = backend.makeOutput([...a.shape.slice(0, -2), m, n], 'float32');
+        const scratch = backend.makeOutput([SCRATCH_BYTES / 4], 'float32');
+        const at = (t: tf.TensorInfo): number => backend.dataIdMap.get(t.dataId).memoryOffset;
+        const lda = a.shape[rank - 1]!;
+        const ldb = b.shape[rank - 1]!;
+        gemm.gemm(at(a), lda, transposeA ? 1 : 0, at(b), ldb, transposeB ? 1 : 0, at(c), n, m, n, k, at(scratch));
+        backend.disposeData(scratch.dataId);
+        let out = c;
+        if (bias !== null) {
+          temporary.push(out);
+          out = run('Add', { a: out, b: bias });
+          temporary.splice(temporary.indexOf(out), 1);
+        }
+        if (activationKernel !== null && activationKernel !== undefined) {
+          temporary.push(out);
+          out = run(activationKernel, { x: out });
+          temporary.splice(temporary.indexOf(out), 1);
+        }
+        return out;
       }
       if (!reorient) {
         if (!transposeA && !transposeB) {

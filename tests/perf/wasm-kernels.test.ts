@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installFastWasmKernels, useBackend } from '../../src/backend/index.js';
+import { setWasmGemmForTesting } from '../../src/backend/wasmMatMul.js';
 
 const NAMES = ['Slice', 'GatherV2', 'Identity', 'BatchMatMul', '_FusedMatMul'] as const;
 let stock: Map<string, tf.KernelConfig>;
@@ -98,13 +99,28 @@ describe('installFastWasmKernels: data movement', () => {
   });
 });
 
-describe('installFastWasmKernels: matrix products', () => {
+describe.each([
+  ['the package kernel', true],
+  ['XNNPACK, reoriented', false],
+] as const)('installFastWasmKernels: matrix products through %s', (_label, ownKernel) => {
+  beforeAll(() => {
+    setWasmGemmForTesting(ownKernel);
+  });
+  afterAll(() => {
+    setWasmGemmForTesting(true);
+  });
+
   // Shapes where packing the right operand dominates (n ≫ m), where it does not, and tiny ones.
+  // The package's own kernel takes m and n multiples of 4 (k > 256 spans two slices of t, n % 8 = 4
+  // ends on a 4-wide block); the rest go to XNNPACK, reoriented.
   const shapes = [
     [8, 64, 96],
     [96, 64, 8],
     [5, 7, 3],
     [32, 24, 80],
+    [4, 300, 12],
+    [12, 5, 4],
+    [8, 7, 12],
   ] as const;
   const flags = [
     [false, false],
@@ -156,6 +172,15 @@ describe('installFastWasmKernels: matrix products', () => {
       }
     }
   });
+
+  it.each(shapes.filter(([m, , n]) => m % 4 === 0 && n % 4 === 0))(
+    'computes untransposed products bit for bit as XNNPACK does (m = %i, k = %i, n = %i)',
+    (m, k, n) => {
+      if (!ownKernel) return;
+      const r = both(() => tf.matMul(tf.randomNormal([m, k], 0, 1, 'float32', 14), tf.randomNormal([k, n], 0, 1, 'float32', 15)));
+      expect(r.fastValues).toEqual(r.stockValues);
+    },
+  );
 
   it('multiplies batched products (batch > 1) as tfjs does', () => {
     const r = both(() => tf.matMul(tf.randomNormal([3, 6, 5], 0, 1, 'float32', 6), tf.randomNormal([3, 4, 5], 0, 1, 'float32', 7), false, true));

@@ -1,0 +1,295 @@
+/**
+ * A float32 matrix product in WebAssembly SIMD that reads its operands where they lie in the
+ * wasm backend's heap — no packing, no transposed copy of a transposed left operand.
+ *
+ * `gemm(pa, lda, transA, pb, ldb, transB, pc, ldc, m, n, k, pw)` (pointers in bytes, strides in
+ * elements) sets `C[i·ldc + j] = Σ_{t<k} A'(i, t) · B'(t, j)` for `i < m`, `j < n`, where
+ * `A'(i, t) = A[i·lda + t]`, or `A[t·lda + i]` when `transA` is 1, and `B'(t, j) = B[t·ldb + j]`,
+ * or `B[j·ldb + t]` when `transB` is 1. Requires `m % 4 == 0`, `n % 4 == 0`, `k ≥ 1`, and `pw`
+ * pointing at {@link SCRATCH_BYTES} bytes it may overwrite.
+ *
+ * Each output is the sum of its products in the order t = 0, 1, …, k − 1, each product and each
+ * addition rounded to float32 — the order of XNNPACK's kernels, which tfjs-backend-wasm runs. The
+ * work is split into 4 × 8 blocks of C (4 × 4 at the right edge) held in eight f32x4 registers,
+ * over slices of at most {@link KC} values of t. Each slice of eight columns of B' is first copied
+ * to the scratch area, contiguous (B's rows are often 2ᵏ floats apart, which would send every
+ * row to the same few cache sets), by rows of B or, for `transB`, by 4 × 4 transposes in
+ * registers — so that neither transposed operand is ever copied whole.
+ * @internal
+ */
+import { FunctionBuilder, I32, V128, lazyInstances, moduleBytes } from './wasmAsm.js';
+
+/** Values of t per slice. */
+export const KC = 256;
+/** Bytes of scratch memory `gemm` needs: one packed slice of B. */
+export const SCRATCH_BYTES = KC * 8 * 4;
+
+/** Emits the inner loop of one 4 × w block (w = 8 or 4) over the t of a slice. */
+function blockLoop(f: FunctionBuilder, width: 8 | 4, transA: boolean, v: Locals): void {
+  const cols = width / 4;
+  // One step of t: B row t at pB; A' column t at the row pointers (or at pA, transposed).
+  const step = (aOffset: number): void => {
+    for (let c = 0; c < cols; c++) f.get(v.pB).vload(16 * c).set(v.b[c]!);
+    // (pB walks the packed panel: width floats per t.)
+    if (transA) f.get(v.pA[0]!).vload().set(v.aVec);
+    for (let r = 0; r < 4; r++) {
+      if (transA) f.get(v.aVec).get(v.aVec).vlane(r).set(v.aSplat);
+      else f.get(v.pA[r]!).vsplatLoad(aOffset).set(v.aSplat);
+      for (let c = 0; c < cols; c++) {
+        const acc = v.acc[r * 2 + c]!;
+        f.get(acc).get(v.aSplat).get(v.b[c]!).fmul().fadd().set(acc);
+      }
+    }
+    f.inc(v.pB, width * 4);
+    if (transA) f.get(v.pA[0]!).get(v.lda4).add().set(v.pA[0]!);
+  };
+  if (transA) {
+    f.loop(() => {
+      f.get(v.t).get(v.kc).geU().exitIf();
+      step(0);
+      f.inc(v.t, 1);
+    });
+    return;
+  }
+  // Four values of t per iteration: one load per A row, its lanes broadcast by shuffles.
+  f.loop(() => {
+    f.get(v.t).i32(4).add().get(v.kc).e(0x4b).exitIf(); // t + 4 > kc (i32.gt_u)
+    for (let r = 0; r < 4; r++) f.get(v.pA[r]!).vload().set(v.aRows[r]!);
+    for (let u = 0; u < 4; u++) {
+      for (let c = 0; c < cols; c++) f.get(v.pB).vload(16 * c).set(v.b[c]!);
+      for (let r = 0; r < 4; r++) {
+        f.get(v.aRows[r]!).get(v.aRows[r]!).vlane(u).set(v.aSplat);
+        for (let c = 0; c < cols; c++) {
+          const acc = v.acc[r * 2 + c]!;
+          f.get(acc).get(v.aSplat).get(v.b[c]!).fmul().fadd().set(acc);
+        }
+      }
+      f.inc(v.pB, width * 4);
+    }
+    for (let r = 0; r < 4; r++) f.inc(v.pA[r]!, 16);
+    f.inc(v.t, 4);
+  });
+  f.loop(() => {
+    f.get(v.t).get(v.kc).geU().exitIf();
+    step(0);
+    for (let r = 0; r < 4; r++) f.inc(v.pA[r]!, 4);
+    f.inc(v.t, 1);
+  });
+}
+
+interface Locals {
+  readonly t: number;
+  readonly kc: number;
+  readonly pB: number;
+  readonly pA: readonly number[];
+  readonly ldb4: number;
+  readonly lda4: number;
+  readonly acc: readonly number[];
+  readonly b: readonly number[];
+  readonly aSplat: number;
+  readonly aVec: number;
+  readonly aRows: readonly number[];
+  readonly rowPtr: readonly number[];
+}
+
+function gemmFunction(): FunctionBuilder {
+  const f = new FunctionBuilder(new Array<number>(12).fill(I32), []);
+  const pa = 0, lda = 1, transA = 2, pb = 3, ldb = 4, transB = 5, pc = 6, ldc = 7, m = 8, n = 9, k = 10, pw = 11;
+  const k0 = f.local(I32), i = f.local(I32), j = f.local(I32), ldc4 = f.local(I32), pC = f.local(I32);
+  const v: Locals = {
+    t: f.local(I32),
+    kc: f.local(I32),
+    pB: f.local(I32),
+    pA: [f.local(I32), f.local(I32), f.local(I32), f.local(I32)],
+    ldb4: f.local(I32),
+    lda4: f.local(I32),
+    acc: Array.from({ length: 8 }, () => f.local(V128)),
+    b: [f.local(V128), f.local(V128)],
+    aSplat: f.local(V128),
+    aVec: f.local(V128),
+    aRows: [f.local(V128), f.local(V128), f.local(V128), f.local(V128)],
+    rowPtr: Array.from({ length: 8 }, () => f.local(I32)),
+  };
+  f.get(lda).i32(2).shl().set(v.lda4);
+  f.get(ldb).i32(2).shl().set(v.ldb4);
+  f.get(ldc).i32(2).shl().set(ldc4);
+
+  /** One 4 × width block at (i, j) over the slice t ∈ [k0, k0 + kc). */
+  const block = (width: 8 | 4, isTransposed: boolean): void => {
+    const cols = width / 4;
+    // pC = pc + (i·ldc + j)·4
+    f.get(pc).get(i).get(ldc4).mul().add().get(j).i32(2).shl().add().set(pC);
+    // The first slice starts from zero, later ones from what C holds.
+    f.get(k0).e(0x45); // i32.eqz
+    f.ifElse(
+      () => {
+        for (let r = 0; r < 4; r++) for (let c = 0; c < cols; c++) f.vzero().set(v.acc[r * 2 + c]!);
+      },
+      () => {
+        for (let r = 0; r < 4; r++) {
+          for (let c = 0; c < cols; c++) f.get(pC).get(ldc4).i32(r).mul().add().vload(16 * c).set(v.acc[r * 2 + c]!);
+        }
+      },
+    );
+    f.get(pw).set(v.pB);
+    if (isTransposed) {
+      // pA = pa + (k0·lda + i)·4
+      f.get(pa).get(k0).get(v.lda4).mul().add().get(i).i32(2).shl().add().set(v.pA[0]!);
+    } else {
+      // pA[r] = pa + ((i + r)·lda + k0)·4
+      f.get(pa).get(i).get(v.lda4).mul().add().get(k0).i32(2).shl().add().set(v.pA[0]!);
+      for (let r = 1; r < 4; r++) f.get(v.pA[r - 1]!).get(v.lda4).add().set(v.pA[r]!);
+    }
+    f.i32(0).set(v.t);
+    blockLoop(f, width, isTransposed, v);
+    for (let r = 0; r < 4; r++) {
+      for (let c = 0; c < cols; c++) {
+        f.get(pC).get(ldc4).i32(r).mul().add().get(v.acc[r * 2 + c]!).vstore(16 * c);
+      }
+    }
+  };
+
+  /** Copies rows k0 … k0 + kc − 1, columns j … j + width − 1 of B' to the scratch area, contiguous. */
+  const pack = (width: 8 | 4, isTransposedB: boolean): void => {
+    const src = v.pA[1]!;
+    const dst = v.pA[2]!;
+    f.get(pw).set(dst);
+    f.i32(0).set(v.t);
+    if (!isTransposedB) {
+      // src = pb + (k0·ldb + j)·4: one row of B' per t.
+      f.get(pb).get(k0).get(v.ldb4).mul().add().get(j).i32(2).shl().add().set(src);
+      f.loop(() => {
+        f.get(v.t).get(v.kc).geU().exitIf();
+        for (let c = 0; c < width / 4; c++) f.get(dst).get(src).vload(16 * c).vstore(16 * c);
+        f.get(src).get(v.ldb4).add().set(src);
+        f.inc(dst, width * 4);
+        f.inc(v.t, 1);
+      });
+      return;
+    }
+    // B' = Bᵀ: rows j … j + width − 1 of B, from column k0; four values of t at a time, each 4 × 4
+    // block transposed in registers.
+    const rows = v.rowPtr.slice(0, width);
+    f.get(pb).get(j).get(v.ldb4).mul().add().get(k0).i32(2).shl().add().set(rows[0]!);
+    for (let r = 1; r < width; r++) f.get(rows[r - 1]!).get(v.ldb4).add().set(rows[r]!);
+    const [x0, x1, x2, x3, y0, y1, y2, y3] = v.acc as [number, number, number, number, number, number, number, number];
+    // i8x16.shuffle byte patterns for f32 lanes (0–3 first operand, 4–7 second).
+    const lanes = (...l: number[]): number[] => l.flatMap((q) => [4 * q, 4 * q + 1, 4 * q + 2, 4 * q + 3]);
+    f.loop(() => {
+      f.get(v.t).i32(4).add().get(v.kc).e(0x4b).exitIf(); // t + 4 > kc
+      for (let blockIndex = 0; blockIndex < width / 4; blockIndex++) {
+        const x = [x0, x1, x2, x3];
+        for (let q = 0; q < 4; q++) f.get(rows[4 * blockIndex + q]!).vload().set(x[q]!);
+        f.get(x0).get(x1).simd(0x0d, ...lanes(0, 4, 1, 5)).set(y0);
+        f.get(x2).get(x3).simd(0x0d, ...lanes(0, 4, 1, 5)).set(y1);
+        f.get(x0).get(x1).simd(0x0d, ...lanes(2, 6, 3, 7)).set(y2);
+        f.get(x2).get(x3).simd(0x0d, ...lanes(2, 6, 3, 7)).set(y3);
+        // Row t + q of the panel, columns 4·blockIndex … 4·blockIndex + 3.
+        const rowsOut: [number, number, number[]][] = [
+          [y0, y1, lanes(0, 1, 4, 5)],
+          [y0, y1, lanes(2, 3, 6, 7)],
+          [y2, y3, lanes(0, 1, 4, 5)],
+          [y2, y3, lanes(2, 3, 6, 7)],
+        ];
+        rowsOut.forEach(([p, q, pattern], u) => {
+          f.get(dst).get(p).get(q).simd(0x0d, ...pattern).vstore(u * width * 4 + 16 * blockIndex);
+        });
+      }
+      for (const r of rows) f.inc(r, 16);
+      f.inc(dst, 4 * width * 4);
+      f.inc(v.t, 4);
+    });
+    // The last kc mod 4 values of t, one float at a time.
+    f.loop(() => {
+      f.get(v.t).get(v.kc).geU().exitIf();
+      rows.forEach((r, q) => {
+        f.get(dst).get(r).e(0x2a, 2, 0).e(0x38, 2, ...[4 * q]); // f32.load, f32.store offset 4q
+      });
+      for (const r of rows) f.inc(r, 4);
+      f.inc(dst, width * 4);
+      f.inc(v.t, 1);
+    });
+  };
+
+  /** All blocks of one slice. */
+  const slice = (isTransposed: boolean, isTransposedB: boolean): void => {
+    f.i32(0).set(j);
+    f.loop(() => {
+      f.get(j).get(n).geU().exitIf();
+      // Eight columns while they last, then four.
+      f.get(n).get(j).sub().i32(8).geU();
+      f.ifElse(
+        () => {
+          pack(8, isTransposedB);
+          f.i32(0).set(i);
+          f.loop(() => {
+            f.get(i).get(m).geU().exitIf();
+            block(8, isTransposed);
+            f.inc(i, 4);
+          });
+          f.inc(j, 8);
+        },
+        () => {
+          pack(4, isTransposedB);
+          f.i32(0).set(i);
+          f.loop(() => {
+            f.get(i).get(m).geU().exitIf();
+            block(4, isTransposed);
+            f.inc(i, 4);
+          });
+          f.inc(j, 4);
+        },
+      );
+    });
+  };
+
+  f.i32(0).set(k0);
+  f.loop(() => {
+    f.get(k0).get(k).geU().exitIf();
+    // kc = min(KC, k − k0)
+    f.get(k).get(k0).sub().set(v.kc);
+    f.get(v.kc).i32(KC).e(0x4b); // kc > KC
+    f.ifElse(() => {
+      f.i32(KC).set(v.kc);
+    });
+    f.get(transA);
+    f.ifElse(
+      () => {
+        f.get(transB);
+        f.ifElse(
+          () => slice(true, true),
+          () => slice(true, false),
+        );
+      },
+      () => {
+        f.get(transB);
+        f.ifElse(
+          () => slice(false, true),
+          () => slice(false, false),
+        );
+      },
+    );
+    f.get(k0).get(v.kc).add().set(k0);
+  });
+  return f;
+}
+
+/** The module bytes: imports `env.memory`, exports `gemm`. @internal */
+export function gemmModuleBytes(): Uint8Array<ArrayBuffer> {
+  return moduleBytes([{ name: 'gemm', fn: gemmFunction() }]);
+}
+
+/** The exported function (see the file comment). @internal */
+export interface GemmExports {
+  gemm(
+    pa: number, lda: number, transA: number, pb: number, ldb: number, transB: number,
+    pc: number, ldc: number, m: number, n: number, k: number, pw: number,
+  ): void;
+}
+
+/**
+ * The kernel bound to `memory` (compiled once, instantiated once per memory), or `null` where
+ * WebAssembly SIMD is not available.
+ * @internal
+ */
+export const gemmFor = lazyInstances<GemmExports>(gemmModuleBytes);
