@@ -4,6 +4,17 @@ import type { AdamScalars } from '../backend/adamKernel.js';
 
 const fr = Math.fround;
 
+/**
+ * The sum of scalars by pairwise `add`s (not one `addN`: tfjs' WebGPU `AddN` binds one buffer per
+ * input, more than a device in compatibility mode allows for a model's worth of variables).
+ * Call inside `tf.tidy`.
+ * @internal
+ */
+export function sumScalars(values: readonly tf.Scalar[]): tf.Scalar {
+  if (values.length === 0) return tf.scalar(0);
+  return values.reduce((a, b) => tf.add(a, b));
+}
+
 /** A tensor with a name, as optimizers take gradients and give weights. */
 type NamedTensor = { name: string; tensor: tf.Tensor };
 type Gradients = Parameters<tf.Optimizer['applyGradients']>[0];
@@ -98,7 +109,7 @@ export class FusedAdam extends tf.Optimizer {
           this.#composedStep(value, moments, gradient, scalars);
         }
       });
-      return (sums.length === 0 ? tf.scalar(0) : sums.length === 1 ? sums[0]! : tf.addN(sums)) as tf.Scalar;
+      return sumScalars(sums);
     });
     this.#accBeta1 = fr(this.#accBeta1 * fr(this.beta1));
     this.#accBeta2 = fr(this.#accBeta2 * fr(this.beta2));

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Batch, LossContext, TrainableModel } from '../models/contract.js';
-import { FusedAdam } from './adam.js';
+import { FusedAdam, sumScalars } from './adam.js';
 import { checkLossOutput } from './output.js';
 import type { TermNames } from './output.js';
 
@@ -45,12 +45,12 @@ export function trainStep(input: StepInput): tf.Tensor1D {
       let check: tf.Scalar | undefined;
       let applied: (tf.Tensor | null)[] = present;
       if (clipNorm !== undefined) {
-        const norm = tf.sqrt(tf.addN(gradients.map((g) => tf.sum(tf.square(g)))));
+        const norm = tf.sqrt(sumScalars(gradients.map((g) => tf.sum(tf.square(g)))));
         const factor = tf.div(clipNorm, tf.maximum(norm, clipNorm));
         applied = present.map((g) => (g === null ? null : tf.mul(g, factor)));
         check = norm as tf.Scalar;
       } else if (!FusedAdam.isFusedAdam(optimizer)) {
-        check = tf.addN(gradients.map((g) => tf.sum(g))) as tf.Scalar;
+        check = sumScalars(gradients.map((g) => tf.sum(g)));
       }
       // The array form, in the variables' order, keeps the optimizer's per-variable state aligned
       // (a null gradient, for a variable the loss does not reach, is skipped by every tfjs optimizer).

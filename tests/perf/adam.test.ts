@@ -47,7 +47,7 @@ describe.each(['wasm', 'cpu'] as const)('FusedAdam on the %s backend', (backend)
     for (let step = 0; step < 12; step++) {
       const grads = gradientsFor(a, step);
       if (step === 6) {
-        reference.learningRate = 0.003;
+        (reference as unknown as { learningRate: number }).learningRate = 0.003;
         ours.learningRate = 0.003;
       }
       reference.applyGradients(a.map((v, i) => ({ name: v.name, tensor: grads[i]! })));
