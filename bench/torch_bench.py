@@ -1,0 +1,166 @@
+"""PyTorch side of `npm run bench` (bench/run.ts): the same workloads on the same data.
+
+bench/run.ts writes the MNIST split it uses (bench/mnist-data.ts) to a raw float32 file, rows of
+784 pixels, the training rows first, then the test rows, and calls
+
+    /usr/bin/python3 bench/torch_bench.py DATA N_TRAIN N_TEST THREADS WORKLOAD EPOCHS SEED
+
+with WORKLOAD one of w1, w2, w4. It prints one JSON object on stdout.
+
+- w1: 784-256-64-256-784 autoencoder (ReLU on every hidden layer and the code, sigmoid output),
+  BCE (mean per element), Adam 1e-3, batch 128, shuffled. Seconds per epoch, final train loss
+  (per-sample mean over the last epoch), test BCE.
+- w2: VAE 784-512-(20, 20) / 20-512-784, Bernoulli (BCE summed over pixels) + KL, Adam 1e-3,
+  batch 128, shuffled (as pytorch/examples/vae). Seconds per epoch, test negative ELBO with one
+  sample z ~ q(z|x) per digit.
+- w4: inference on the test rows with the W1 network trained for EPOCHS epochs: reconstruction
+  and per-sample MSE anomaly scores, samples per second (median of repeats), by the wall clock
+  and per process CPU second.
+
+Training workloads report wall-clock and process CPU seconds (time.process_time) per epoch.
+
+THREADS sets torch.set_num_threads; bench/run.ts sets OMP_WAIT_POLICY=PASSIVE.
+"""
+import json
+import sys
+import time
+
+import numpy as np
+import torch
+from torch import nn
+import torch.nn.functional as F
+
+
+def load(path, n_train, n_test):
+    x = torch.from_numpy(np.fromfile(path, dtype=np.float32).reshape(n_train + n_test, 784).copy())
+    return x[:n_train], x[n_train:]
+
+
+def batches(x, batch_size, generator):
+    order = torch.randperm(x.shape[0], generator=generator)
+    for i in range(0, x.shape[0], batch_size):
+        yield x[order[i:i + batch_size]]
+
+
+def autoencoder():
+    return nn.Sequential(
+        nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 64), nn.ReLU(),
+        nn.Linear(64, 256), nn.ReLU(), nn.Linear(256, 784), nn.Sigmoid(),
+    )
+
+
+def train_w1(train, epochs, seed):
+    torch.manual_seed(seed)
+    model = autoencoder()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    g = torch.Generator().manual_seed(seed)
+    seconds, cpu, losses = [], [], []
+    for _ in range(epochs):
+        t0, c0 = time.perf_counter(), time.process_time()
+        total = 0.0
+        for xb in batches(train, 128, g):
+            loss = F.binary_cross_entropy(model(xb), xb)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            total += loss.item() * xb.shape[0]
+        seconds.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+        losses.append(total / train.shape[0])
+    return model, seconds, cpu, losses
+
+
+class Vae(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(784, 512)
+        self.fc21 = nn.Linear(512, 20)
+        self.fc22 = nn.Linear(512, 20)
+        self.fc3 = nn.Linear(20, 512)
+        self.fc4 = nn.Linear(512, 784)
+
+    def forward(self, x):
+        h = F.relu(self.fc1(x))
+        mu, logvar = self.fc21(h), self.fc22(h)
+        z = mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
+        return torch.sigmoid(self.fc4(F.relu(self.fc3(z)))), mu, logvar
+
+
+def nelbo_sum(rec, x, mu, logvar):
+    bce = F.binary_cross_entropy(rec, x, reduction='sum')
+    kl = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
+    return bce + kl
+
+
+def run_w1(train, test, epochs, seed):
+    model, seconds, cpu, losses = train_w1(train, epochs, seed)
+    with torch.no_grad():
+        test_bce = F.binary_cross_entropy(model(test), test).item()
+    return {'seconds': seconds, 'cpu_seconds': cpu, 'losses': losses, 'test': test_bce}
+
+
+def run_w2(train, test, epochs, seed):
+    torch.manual_seed(seed)
+    model = Vae()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    g = torch.Generator().manual_seed(seed)
+    seconds, cpu, losses = [], [], []
+    for _ in range(epochs):
+        t0, c0 = time.perf_counter(), time.process_time()
+        total = 0.0
+        for xb in batches(train, 128, g):
+            rec, mu, logvar = model(xb)
+            loss = nelbo_sum(rec, xb, mu, logvar)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            total += loss.item()
+        seconds.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+        losses.append(total / train.shape[0])
+    with torch.no_grad():
+        rec, mu, logvar = model(test)
+        test_nelbo = nelbo_sum(rec, test, mu, logvar).item() / test.shape[0]
+    return {'seconds': seconds, 'cpu_seconds': cpu, 'losses': losses, 'test': test_nelbo}
+
+
+def median(xs):
+    s = sorted(xs)
+    return s[len(s) // 2]
+
+
+def run_w4(train, test, epochs, seed, repeats=15):
+    model = train_w1(train, epochs, seed)[0]
+    model.eval()
+    n = test.shape[0]
+    out = {'wall': {}, 'cpu': {}}
+    with torch.no_grad():
+        for name, f in (
+            ('reconstruct', lambda: model(test)),
+            ('anomalyScores', lambda: ((model(test) - test) ** 2).mean(dim=1)),
+        ):
+            f()
+            wall, cpu = [], []
+            for _ in range(repeats):
+                t0, c0 = time.perf_counter(), time.process_time()
+                f()
+                wall.append(time.perf_counter() - t0)
+                cpu.append(time.process_time() - c0)
+            out['wall'][name] = n / median(wall)
+            out['cpu'][name] = n / max(median(cpu), 1e-9)
+    return out
+
+
+def main():
+    path, n_train, n_test, threads, workload, epochs, seed = sys.argv[1:8]
+    torch.set_num_threads(int(threads))
+    train, test = load(path, int(n_train), int(n_test))
+    run = {'w1': run_w1, 'w2': run_w2, 'w4': run_w4}[workload]
+    result = run(train, test, int(epochs), int(seed))
+    result['torch'] = torch.__version__
+    result['threads'] = torch.get_num_threads()
+    print(json.dumps(result))
+
+
+if __name__ == '__main__':
+    main()
