@@ -263,35 +263,40 @@ export interface RandomizedOptions {
   readonly seed: number;
   /** Force the strategy (tests); by default the cheaper one is chosen. */
   readonly strategy?: 'gram' | 'direct';
-  /** Precision of the Gram matrix (`gram` strategy); default `'f32'`. */
+  /** Precision of the products of the `gram` strategy (Gram matrix, range finder); default `'f32'`. */
   readonly precision?: GramPrecision;
 }
 
-/** Orthonormal rows spanning the dominant subspace, then Rayleigh–Ritz: returns `k` eigenpairs of S (`m × m`). */
-function rangeFinderOnGram(s: Float64Array, m: number, k: number, l: number, q: number, rng: () => number) {
-  const ws = Workspace.create([[m, m], [l, m], [l, m]]);
+/**
+ * Orthonormal rows spanning the dominant subspace, then Rayleigh–Ritz: returns `k` eigenpairs of
+ * S (`m × m`). The products with S run in float32 lanes (`precision` 'f32', summed in float64
+ * blocks) or float64; the orthonormalisation and the small eigenproblem in float64.
+ */
+function rangeFinderOnGram(
+  s: Float64Array, m: number, k: number, l: number, q: number, rng: () => number, precision: GramPrecision,
+) {
+  const f32 = precision === 'f32';
+  const ws = Workspace.create(f32 ? [[m, m, 'f32'], [l, m, 'f32'], [l, m]] : [[m, m], [l, m], [l, m]]);
   const ps = ws.panel(0), pq = ws.panel(1), py = ws.panel(2);
   ws.write(ps, s);
+  const times = (): Float64Array => {
+    ws.write(pq, qRows);
+    ws.clear(py);
+    if (f32) ws.nt32(pq, ps, py, m);
+    else ws.nt(pq, ps, py, m);
+    return ws.read(py);
+  };
   const qRows = gaussianMatrix(l, m, rng);
   // Y = Ω S, then q times Q = orth(Y), Y = Q S: Q spans S^(q+1) Ω.
   for (let it = 0; it <= q; it++) {
-    ws.write(pq, qRows);
-    ws.clear(py);
-    ws.nt(pq, ps, py, m);
-    qRows.set(ws.read(py));
+    qRows.set(times());
     orthonormalizeRows(qRows, l, m, rng);
   }
   // B = Q S Qᵀ (l × l).
-  ws.write(pq, qRows);
-  ws.clear(py);
-  ws.nt(pq, ps, py, m);
-  const w = ws.read(py);
+  const w = times();
   const b = productNT(w, l, m, qRows, l);
   for (let i = 0; i < l; i++) {
-    for (let j = i + 1; j < l; j++) {
-      const avg = (b[i * l + j]! + b[j * l + i]!) / 2;
-      b[i * l + j] = avg;
-    }
+    for (let j = i + 1; j < l; j++) b[i * l + j] = (b[i * l + j]! + b[j * l + i]!) / 2;
   }
   mirrorUpper(b, l);
   const eig = symmetricEigen(b, l, () => k, 'ql');
@@ -333,12 +338,12 @@ export function fitRandomized(
   let components: Float64Array;
   if (strategy === 'gram') {
     const g = centeredGram(x, n, d, stats, true, opts.precision ?? 'f32');
-    sumSquares = centeredSumSquares(x, n, d, mean);
+    sumSquares = trace(g);
     const kv = Math.min(k, g.m);
     s2 = new Float64Array(k);
     let vectors: Float64Array = new Float64Array(0);
     if (kv > 0) {
-      const r = rangeFinderOnGram(g.gram, g.m, kv, Math.min(l, g.m), q, rng);
+      const r = rangeFinderOnGram(g.gram, g.m, kv, Math.min(l, g.m), q, rng, opts.precision ?? 'f32');
       s2.set(r.values);
       vectors = r.vectors;
     }

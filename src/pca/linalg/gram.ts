@@ -2,6 +2,8 @@ import { kernelKind, mirrorUpper, Workspace, type Panel } from './workspace.js';
 
 /** Samples (or features) copied into the workspace per pass of the Gram product. */
 const CHUNK = 2048;
+/** Samples per tile of the transposing copy. */
+const TILE = 16;
 
 /** Per-column statistics of `X` (`n × d`, row-major). @internal */
 export interface ColumnStats {
@@ -143,11 +145,16 @@ function featureGram(x: Float64Array, n: number, d: number, mean: Float64Array, 
   const mu = Float64Array.from(cols, (j) => mean[j]!);
   for (let t0 = 0; t0 < n; t0 += chunk) {
     const len = Math.min(chunk, n - t0);
-    // Panel row a holds feature cols[a] of samples t0..t0+len (centred).
-    for (let t = 0; t < len; t++) {
-      const src = (t0 + t) * d;
-      let dst = pm.off + t;
-      for (let a = 0; a < m; a++, dst += stride) h[dst] = x[src + cols[a]!]! - mu[a]!;
+    // Panel row a holds feature cols[a] of samples t0..t0+len (centred); copied in tiles of
+    // TILE samples so that both the reads and the writes stay in cache.
+    for (let tb = 0; tb < len; tb += TILE) {
+      const te = Math.min(len, tb + TILE);
+      for (let a = 0; a < m; a++) {
+        const col = cols[a]!;
+        const mua = mu[a]!;
+        const dst = pm.off + a * stride;
+        for (let t = tb; t < te; t++) h[dst + t] = x[(t0 + t) * d + col]! - mua;
+      }
     }
     zeroTail(h, pm, len, m);
     if (f32) ws.nt32(pm, pm, pc, len, true);
@@ -176,27 +183,32 @@ function sparseRows(
 ): void {
   const m = features.length;
   const s = sparsePos.length;
-  const ws = Workspace.create([[s, m], [1, m]]);
+  // Rows span all d features (constant ones centre to exactly 0): the centred sample is then a
+  // plain contiguous copy; the kept columns are picked out at the end.
+  const ws = Workspace.create([[s, d], [1, d]]);
   const pr = ws.panel(0), px = ws.panel(1);
   const h = ws.heap;
   const len = px.stride; // even; the padding entry stays 0
-  const colSum = new Float64Array(m);
+  const colSumAll = new Float64Array(d);
   const sparseCols = Int32Array.from(sparsePos, (p) => features[p]!);
-  const mu = Float64Array.from(features, (j) => mean[j]!);
   const xo = px.off;
   for (let r = 0; r < n; r++) {
     const o = r * d;
-    for (let t = 0; t < m; t++) {
-      const c = x[o + features[t]!]! - mu[t]!;
-      h[xo + t] = c;
-      colSum[t] = colSum[t]! + c;
+    for (let j = 0; j < d; j++) {
+      const c = x[o + j]! - mean[j]!;
+      h[xo + j] = c;
+      colSumAll[j] = colSumAll[j]! + c;
     }
     for (let a = 0; a < s; a++) {
       const v = x[o + sparseCols[a]!]!;
       if (v !== 0) ws.axpy(pr.off + a * pr.stride, xo, len, v);
     }
   }
-  const rows = ws.read(pr);
+  const full = ws.read(pr);
+  const rows = new Float64Array(s * m);
+  const colSum = new Float64Array(m);
+  for (let t = 0; t < m; t++) colSum[t] = colSumAll[features[t]!]!;
+  for (let a = 0; a < s; a++) for (let t = 0; t < m; t++) rows[a * m + t] = full[a * d + features[t]!]!;
   const sparseIndex = new Int32Array(m).fill(-1);
   sparsePos.forEach((p, a) => {
     sparseIndex[p] = a;
