@@ -140,14 +140,17 @@ export function setFusedAdamForTesting(enabled: boolean): void {
 }
 
 /**
- * Whether the active backend runs {@link fusedAdamUpdate} as one kernel (wasm and cpu, where
- * tensors live in memory JavaScript can read); registers the kernel on first use.
+ * Whether the active backend runs {@link fusedAdamUpdate} as one kernel (wasm with WebAssembly
+ * SIMD, and cpu: where tensors live in memory this code can reach); registers the kernel on first
+ * use.
  * @internal
  */
 export function hasFusedAdam(): boolean {
   const backend = tf.getBackend();
   const kernel = KERNELS[backend];
   if (kernel === undefined || disabled) return false;
+  // On wasm only with the SIMD loop (a scalar loop is no faster than tfjs' vectorised kernels).
+  if (backend === 'wasm' && simdFor(tf.backend() as unknown as WasmBackendLike) === null) return false;
   if (tf.getKernel(ADAM_KERNEL, backend) === undefined) {
     tf.registerKernel({ kernelName: ADAM_KERNEL, backendName: backend, kernelFunc: kernel as tf.KernelConfig['kernelFunc'] });
   }

@@ -15,6 +15,8 @@
  * @internal
  */
 
+import { lazyInstances } from './wasmAsm.js';
+
 const I32 = 0x7f;
 const F32 = 0x7d;
 const F64 = 0x7c;
@@ -187,29 +189,13 @@ export type AdamSimd = (
   b1: number, c1: number, b2: number, c2: number, d1: number, d2: number, eps: number, step: number,
 ) => number;
 
-let compiled: WebAssembly.Module | null | undefined;
-const instances = new WeakMap<WebAssembly.Memory, AdamSimd>();
-
 /**
  * The `adam` kernel bound to `memory` (instantiated once per memory), or `null` where
- * WebAssembly SIMD is not available.
+ * WebAssembly SIMD is not available or the memory cannot be imported (a shared one).
  * @internal
  */
 export function adamSimd(memory: WebAssembly.Memory): AdamSimd | null {
-  const known = instances.get(memory);
-  if (known !== undefined) return known;
-  if (compiled === undefined) {
-    compiled = null;
-    try {
-      const bytes = adamModuleBytes();
-      if (typeof WebAssembly === 'object' && WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
-    } catch {
-      compiled = null;
-    }
-  }
-  if (compiled === null) return null;
-  const instance = new WebAssembly.Instance(compiled, { env: { memory } });
-  const adam = instance.exports['adam'] as AdamSimd;
-  instances.set(memory, adam);
-  return adam;
+  return adamInstances(memory)?.adam ?? null;
 }
+
+const adamInstances = lazyInstances<{ adam: AdamSimd }>(adamModuleBytes);

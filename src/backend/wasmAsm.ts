@@ -185,12 +185,13 @@ export function moduleBytes(functions: readonly { name: string; fn: FunctionBuil
 }
 
 /**
- * Compiles `bytes` once (returns `null` where WebAssembly or its SIMD is missing) and
- * instantiates it once per memory.
+ * Compiles `bytes` once and instantiates it once per memory; the function returns `null` where
+ * WebAssembly or its SIMD is missing, or where the module cannot use the memory (a shared one).
  */
 export function lazyInstances<T>(bytes: () => Uint8Array<ArrayBuffer>): (memory: WebAssembly.Memory) => T | null {
   let compiled: WebAssembly.Module | null | undefined;
   const instances = new WeakMap<WebAssembly.Memory, T>();
+  const failed = new WeakSet<WebAssembly.Memory>();
   return (memory) => {
     const known = instances.get(memory);
     if (known !== undefined) return known;
@@ -203,9 +204,15 @@ export function lazyInstances<T>(bytes: () => Uint8Array<ArrayBuffer>): (memory:
         compiled = null;
       }
     }
-    if (compiled === null) return null;
-    const exports = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as T;
-    instances.set(memory, exports);
-    return exports;
+    if (compiled === null || failed.has(memory)) return null;
+    try {
+      const exports = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as T;
+      instances.set(memory, exports);
+      return exports;
+    } catch {
+      // E.g. the shared memory of tfjs' multi-threaded build, which this module's import does not declare.
+      failed.add(memory);
+      return null;
+    }
   };
 }

@@ -155,3 +155,14 @@ describe('the Adam WebAssembly module', () => {
     await tf.setBackend('cpu');
   });
 });
+
+describe('the WebAssembly kernels on a shared memory (tfjs-backend-wasm with threads)', () => {
+  it('decline it, so that the callers fall back to tfjs kernels', async () => {
+    const { adamSimd } = await import('../../src/backend/adamWasm.js');
+    const { gemmFor } = await import('../../src/backend/gemmWasm.js');
+    const shared = new WebAssembly.Memory({ initial: 1, maximum: 2, shared: true });
+    expect(adamSimd(shared)).toBeNull();
+    expect(gemmFor(shared)).toBeNull();
+    expect(gemmFor(new WebAssembly.Memory({ initial: 1 }))).not.toBeNull();
+  });
+});
