@@ -890,13 +890,14 @@ export function tile(pictures: readonly PNG[], options: TileOptions = {}): PNG {
   const rowHeights = rows.map((r) => Math.max(...r.map((p) => p.height)));
   const colWidths = Array.from({ length: columns }, (_, c) => Math.max(0, ...rows.map((r) => r[c]?.width ?? 0)));
   const titleHeight = options.title ? textHeight(3) + 24 : 0;
-  const width = colWidths.reduce((s, w) => s + w, 0) + gap * (columns - 1);
+  const contentWidth = colWidths.reduce((s, w) => s + w, 0) + gap * (columns - 1);
+  const width = Math.max(contentWidth, options.title ? textWidth(options.title, 3) + 20 : 0);
   const height = titleHeight + rowHeights.reduce((s, h) => s + h, 0) + gap * (rows.length - 1);
   const canvas = new Canvas(width, height);
   if (options.title) canvas.text(options.title, width / 2, 14, { scale: 3, align: 'center' });
   let y = titleHeight;
   rows.forEach((row, r) => {
-    let x = 0;
+    let x = Math.floor((width - contentWidth) / 2);
     row.forEach((p, c) => {
       canvas.paste(p, x, y);
       x += colWidths[c]! + gap;

@@ -58,5 +58,6 @@ export function writePng(path: string, png: PNG): void {
     if (d[i + 3] !== 255) opaque = false;
   }
   const colorType = !opaque ? 6 : grey ? 0 : 2;
-  writeFileSync(path, PNG.sync.write(png, { colorType, inputColorType: 6, inputHasAlpha: true }));
+  // Z_FILTERED (1) instead of pngjs's run-length default: a third smaller for scatter plots, a little for images.
+  writeFileSync(path, PNG.sync.write(png, { colorType, inputColorType: 6, inputHasAlpha: true, deflateStrategy: 1 }));
 }

@@ -64,7 +64,7 @@ interface Result {
   readonly codes: Float32Array;
   /** Mean activation of each unit over the test digits, largest first. */
   readonly unitMeans: number[];
-  /** First-layer weights of the 25 units most active on the test digits, one 784-vector each. */
+  /** First-layer weights of the 20 units whose activation varies most over the test digits, one 784-vector each. */
   readonly features: Float32Array[];
   readonly bce: number;
 }
@@ -84,9 +84,12 @@ for (const variant of variants) {
   // getWeights() hands out the variables' own tensors: read them, do not dispose them.
   const kernel = model.encoder.layers.flatMap((l) => l.getWeights()).find((w) => w.shape.length === 2)!;
   const k = (await kernel.data()) as Float32Array;
-  const order = means.map((m, j) => [m, j] as const).sort((a, b) => b[0] - a[0]);
-  const features = order.slice(0, 25).map(([, j]) => Float32Array.from({ length: MNIST_PIXELS }, (_, p) => k[p * units + j]!));
-  results.push({ name: variant.name, codes, unitMeans: order.map(([m]) => m), features, bce: terms.reconstruction ?? NaN });
+  // The units that tell digits apart: largest spread of activation (a unit stuck at 0 or 1 says nothing).
+  const spreadOf = new Array<number>(units).fill(0);
+  for (let i = 0; i < codes.length; i++) spreadOf[i % units]! += (codes[i]! - means[i % units]!) ** 2 / test.n;
+  const varying = spreadOf.map((v, j) => [v, j] as const).sort((a, b) => b[0] - a[0]);
+  const features = varying.slice(0, 20).map(([, j]) => Float32Array.from({ length: MNIST_PIXELS }, (_, p) => k[p * units + j]!));
+  results.push({ name: variant.name, codes, unitMeans: [...means].sort((a, b) => b - a), features, bce: terms.reconstruction ?? NaN });
   model.dispose();
 }
 
@@ -173,18 +176,19 @@ writePng(
   ),
 );
 
-// What the first layer looks for: the 25 most active units of each model, each weight vector stretched
-// to its own range (25 keeps the picture small: noisy weights hardly compress).
+// What the first layer looks for: the 20 units of each model whose activation varies most from digit
+// to digit, each weight vector stretched to its own range (20 keeps the picture under 100 KB: noisy
+// weights hardly compress).
 const featuresPath = join(outDir, 'features.png');
 const grid = (r: Result) =>
   imagePanel({
     title: r.name,
-    rows: Array.from({ length: 5 }, (_, i) => ({ images: r.features.slice(5 * i, 5 * i + 5) })),
+    rows: Array.from({ length: 4 }, (_, i) => ({ images: r.features.slice(5 * i, 5 * i + 5) })),
     scale: 3,
     gap: 2,
     normalize: 'each',
   });
-writePng(featuresPath, tile([grid(reluPlain), grid(reluL1), grid(sigPlain), grid(sigKl)], { columns: 2, gap: 8, title: 'First-layer features: the 25 most active of 196 units' }));
+writePng(featuresPath, tile([grid(reluPlain), grid(reluL1), grid(sigPlain), grid(sigKl)], { columns: 2, gap: 8, title: 'First-layer features of the 20 most varying units' }));
 console.log(`\nwrote ${histPath}\nwrote ${meanPath}\nwrote ${featuresPath}`);
 
 tf.dispose([x, xTest]);
