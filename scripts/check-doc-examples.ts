@@ -4,7 +4,7 @@
 // user's data) are declared in a `// given:` line inside the block, e.g.
 //   // given: const images: tf.Tensor2D;
 // which becomes a declaration. The common names below (x, xTrain, xTest, images, labels, model,
-// vae, pca, chunks, background, testImages, testLabels, text) are declared for every example. Run: `tsx scripts/check-doc-examples.ts`
+// vae, pca, chunks, background, testImages, testLabels, text, history, optimizer) are declared for every example. Run: `tsx scripts/check-doc-examples.ts`
 // (part of `npm run typecheck`).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -67,6 +67,8 @@ const common = [
   'declare const testImages: tf.Tensor2D;',
   'declare const testLabels: number[];',
   'declare const text: string;',
+  'declare const history: TrainHistory;',
+  'declare const optimizer: tf.Optimizer;',
 ];
 const all = sources(join(root, 'src')).flatMap(examples);
 rmSync(out, { recursive: true, force: true });

@@ -6,7 +6,7 @@
  */
 
 // Backends
-export { useBackend, ensureGradients, installFastWasmMatMul } from './backend/index.js';
+export { useBackend, ensureGradients, installFastWasmMatMul, installFastWasmKernels } from './backend/index.js';
 export type { BackendName, BackendPreference, BackendInfo, GpuAdapterInfo, UseBackendOptions } from './backend/index.js';
 
 // Data

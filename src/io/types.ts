@@ -97,6 +97,7 @@ export type SaveDestination = string | MemoryDestination | tf.io.IOHandler;
  * @category I/O
  * @example
  * ```ts
+ * // given: const jsonFile: File, binFile: File;
  * const source: LoadSource = { modelJson: await jsonFile.text(), weights: await binFile.arrayBuffer() };
  * ```
  */
