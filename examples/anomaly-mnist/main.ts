@@ -26,7 +26,7 @@ const digitFlag = args.indexOf('--digit');
 const only = digitFlag >= 0 ? Number(args[digitFlag + 1]) : quick ? 0 : null;
 if (only !== null && !(Number.isInteger(only) && only >= 0 && only <= 9)) throw new Error(`--digit must be 0…9, got ${args[digitFlag + 1]}`);
 const digits = only === null ? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] : [only];
-const budget = quick ? { trainRows: 1500, epochs: 1 } : { trainRows: Infinity, epochs: 10 };
+const budget = quick ? { trainRows: 1500, epochs: 1 } : { trainRows: Infinity, epochs: 5 };
 const LATENT = 16;
 const outDir = join(dirname(fileURLToPath(import.meta.url)), 'out');
 

@@ -193,7 +193,7 @@ function networkBatchScores(model: ScorableModel, xb: tf.Tensor, o: ResolvedScor
  * @category Anomaly detection
  * @example
  * ```ts
- * const ae = denseAutoencoder({ inputDim: 784, units: [128], latentDim: 16, seed: 1 });
+ * const ae = denseAutoencoder({ inputDim: 784, hidden: [128], latentDim: 16, seed: 1 });
  * await train(ae, background, { epochs: 10, batchSize: 64, seed: 2 });
  * const scores = await anomalyScores(ae, testImages);          // Float32Array [n]
  * rocAuc(scores, testLabels);                                  // 1 = anomaly in testLabels
