@@ -2,7 +2,7 @@
 // Trains a VAE with a 16-D latent space and one with a 2-D latent space (784-256-z, Bernoulli
 // decoder) on the digits of the `mnist` package, prints their test negative ELBO, and writes
 //   samples.png     new digits decoded from z ~ N(0, I) (the prior) by the 16-D VAE;
-//   manifold.png    the 2-D VAE's decoder over a 15 × 15 grid of z (the classic manifold picture);
+//   manifold.png    the 2-D VAE's decoder over a 13 × 13 grid of z (the classic manifold picture);
 //   latent-2d.png   the posterior means μ(x) of the test digits in the 2-D VAE, coloured by digit.
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -94,8 +94,8 @@ writePng(
   }),
 );
 
-// The manifold: z on a 15 × 15 grid of normal quantiles, so that each cell covers the same prior mass.
-const side = 15;
+// The manifold: z on a 13 × 13 grid of normal quantiles, so that each cell covers the same prior mass.
+const side = 13;
 const q = Array.from({ length: side }, (_, i) => normalQuantile(0.05 + (0.9 * i) / (side - 1)));
 const grid: number[] = [];
 for (let r = 0; r < side; r++) for (let c = 0; c < side; c++) grid.push(q[c]!, q[side - 1 - r]!); // z2 grows upwards
