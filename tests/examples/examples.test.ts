@@ -3,7 +3,7 @@
 // pictures it promises as valid, non-blank PNGs of plausible size, so that no example can rot.
 // Two children run at a time (the machines this runs on have two cores); each has its own limit.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,11 @@ interface ExampleCase {
   readonly files?: readonly string[];
   /** Wall-clock limit of the child process, in ms. */
   readonly limit: number;
+  /**
+   * For an example without `--out`: the folder, relative to the repository, it writes its pictures
+   * into; they must then be written during the run.
+   */
+  readonly fixedOut?: string;
 }
 
 const quickInto = (out: string): string[] => ['--quick', '--out', out];
@@ -36,11 +41,17 @@ const CASES: Readonly<Record<string, ExampleCase>> = {
   vae: { args: quickInto, pngs: ['samples.png', 'manifold.png', 'latent-2d.png'], limit: 120_000 },
   cvae: { args: quickInto, pngs: ['digits.png', 'analogies.png'], limit: 120_000 },
   'pca-vs-autoencoder': { args: quickInto, pngs: ['error-vs-k.png', 'components.png', 'reconstructions.png'], limit: 120_000 },
+  // These two write into their own out/ folder (no --out yet).
+  'anomaly-mnist': { args: () => ['--quick'], pngs: ['auc-by-digit.png', 'most-anomalous.png'], limit: 120_000, fixedOut: 'examples/anomaly-mnist/out' },
+  'anomaly-jets': { args: () => ['--quick'], pngs: ['roc.png', 'figure3.png'], limit: 120_000, fixedOut: 'examples/anomaly-jets/out' },
   // The browser demo is a page: build it (no server) and check the built files.
   browser: { args: (out) => ['--build-only', '--out', out], pngs: [], files: ['index.html', 'app.js', 'mnist.bin'], limit: 120_000 },
 };
 
-/** For an example not in CASES: `--quick --out <dir>`, and at least one PNG must appear in <dir>. */
+/**
+ * For an example not in CASES: `--quick --out <dir>`, and at least one PNG must appear in <dir> (or,
+ * for an example that ignores --out, in examples/<name>/out/, written during the run).
+ */
 const GENERIC: ExampleCase = { args: quickInto, pngs: [], limit: 120_000 };
 
 const examples = readdirSync(join(root, 'examples'), { withFileTypes: true })
@@ -86,9 +97,10 @@ function runExample(name: string, args: readonly string[], limit: number): Promi
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
-/** Asserts that `path` is a readable PNG of a plausible size that is not one flat colour. */
-function expectPicture(path: string): void {
+/** Asserts that `path` is a readable PNG of a plausible size that is not one flat colour (and, with `since`, was written after it). */
+function expectPicture(path: string, since?: number): void {
   expect(existsSync(path), `${path} was not written`).toBe(true);
+  if (since !== undefined) expect(statSync(path).mtimeMs, `${path} is left over from an earlier run`).toBeGreaterThanOrEqual(since - 1000);
   const bytes = readFileSync(path);
   expect([...bytes.subarray(0, 8)], `${path} does not start with the PNG signature`).toEqual(PNG_SIGNATURE);
   expect(bytes.length, `${path} is suspiciously small`).toBeGreaterThan(1_000);
@@ -98,9 +110,15 @@ function expectPicture(path: string): void {
   expect(png.height).toBeGreaterThanOrEqual(60);
   expect(png.width).toBeLessThanOrEqual(4_000);
   expect(png.height).toBeLessThanOrEqual(4_000);
-  const shades = new Set<number>();
-  for (let i = 0; i < png.data.length && shades.size < 16; i += 4 * 7) shades.add((png.data[i]! << 16) | (png.data[i + 1]! << 8) | png.data[i + 2]!);
-  expect(shades.size, `${path} is (nearly) one flat colour`).toBeGreaterThanOrEqual(16);
+  // Not blank: several colours, and no single colour covers (nearly) every pixel.
+  const counts = new Map<number, number>();
+  for (let i = 0; i < png.data.length; i += 4) {
+    const c = (png.data[i]! << 16) | (png.data[i + 1]! << 8) | png.data[i + 2]!;
+    counts.set(c, (counts.get(c) ?? 0) + 1);
+  }
+  const pixels = png.width * png.height;
+  expect(counts.size, `${path} has fewer than 3 colours`).toBeGreaterThanOrEqual(3);
+  expect(Math.max(...counts.values()) / pixels, `${path} is (nearly) one flat colour`).toBeLessThan(0.995);
 }
 
 const tempRoot = mkdtempSync(join(tmpdir(), 'autoencoders-examples-'));
@@ -108,7 +126,7 @@ afterAll(() => rmSync(tempRoot, { recursive: true, force: true }));
 
 describe('every example runs on a tiny budget', () => {
   it('finds the examples of the package', () => {
-    for (const name of ['demo', 'mnist-autoencoder', 'denoising', 'sparse', 'vae', 'cvae', 'pca-vs-autoencoder']) expect(examples).toContain(name);
+    for (const name of ['demo', 'mnist-autoencoder', 'denoising', 'sparse', 'vae', 'cvae', 'pca-vs-autoencoder', 'browser']) expect(examples).toContain(name);
   });
 
   for (const name of examples) {
@@ -121,16 +139,24 @@ describe('every example runs on a tiny budget', () => {
       title,
       async () => {
         const out = join(tempRoot, name);
+        const started = Date.now();
         const result = await inSlot(() => runExample(name, spec.args(out), spec.limit));
         const tail = result.output.split('\n').slice(-25).join('\n');
         expect(result.signal, `${name} was killed (${result.signal}) after ${result.seconds.toFixed(0)} s; its last output:\n${tail}`).toBeNull();
         expect(result.code, `${name} exited with ${result.code}; its last output:\n${tail}`).toBe(0);
-        for (const png of spec.pngs) expectPicture(join(out, png));
+        const dir = spec.fixedOut === undefined ? out : join(root, spec.fixedOut);
+        for (const png of spec.pngs) expectPicture(join(dir, png), spec.fixedOut === undefined ? undefined : started);
         for (const file of spec.files ?? []) expect(existsSync(join(out, file)), `${name} did not write ${file}`).toBe(true);
         if (known === undefined) {
-          const written = existsSync(out) ? readdirSync(out).filter((f) => f.endsWith('.png')) : [];
-          expect(written.length, `${name} wrote no PNG into --out ${out}; its last output:\n${tail}`).toBeGreaterThan(0);
-          for (const png of written) expectPicture(join(out, png));
+          const pngsIn = (dir: string): string[] =>
+            existsSync(dir)
+              ? readdirSync(dir)
+                  .filter((f) => f.endsWith('.png') && statSync(join(dir, f)).mtimeMs >= started - 1000)
+                  .map((f) => join(dir, f))
+              : [];
+          const written = pngsIn(out).length > 0 ? pngsIn(out) : pngsIn(join(root, 'examples', name, 'out'));
+          expect(written.length, `${name} wrote no PNG into --out ${out} nor examples/${name}/out/; its last output:\n${tail}`).toBeGreaterThan(0);
+          for (const png of written) expectPicture(png);
         }
       },
       spec.limit * 3,
