@@ -18,7 +18,7 @@ export interface HostInput {
 }
 
 /** The kind of a 2-D input, without reading it. @internal */
-export function inputKind(x: unknown): InputKind {
+export function inputKind(x: unknown, fn: string, arg: string): InputKind {
   if (isTensor(x)) return 'tensor';
   if (Array.isArray(x)) return 'array';
   if (typeof x === 'object' && x !== null && 'data' in x) {
@@ -26,7 +26,7 @@ export function inputKind(x: unknown): InputKind {
     if (data instanceof Float64Array) return 'float64';
     if (data instanceof Float32Array) return 'float32';
   }
-  return typeFail('PCA', 'x', 'a tf.Tensor2D, number[][] or { data: Float32Array | Float64Array, shape: [n, d] }', x);
+  return typeFail(fn, arg, 'a tf.Tensor2D, number[][] or { data: Float32Array | Float64Array, shape: [n, d] }', x);
 }
 
 /**
@@ -61,7 +61,7 @@ function rowsToFloat64(rows: readonly unknown[], fn: string, arg: string): HostI
  * @internal
  */
 export function readInput(x: unknown, fn: string, arg = 'x', checkFinite = true): HostInput {
-  const kind = inputKind(x);
+  const kind = inputKind(x, fn, arg);
   let host: HostInput;
   if (kind === 'array') {
     host = rowsToFloat64(x as readonly unknown[], fn, arg);

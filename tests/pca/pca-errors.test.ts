@@ -68,6 +68,9 @@ describe('PCA.fit rejects bad data', () => {
     t1.dispose();
     expect(() => new PCA().fit({ data: new Float64Array(6), shape: [2, 2] })).toThrow(/holds 6 values/);
     expect(() => new PCA().fit('data' as unknown as number[][])).toThrow(TypeError);
+    expect(() => new PCA().fit({ data: [1, 2], shape: [1, 2] } as unknown as number[][])).toThrow(
+      "PCA.fit: argument 'x' must be a tf.Tensor2D, number[][] or { data: Float32Array | Float64Array, shape: [n, d] }",
+    );
   });
 
   it('leaves the previous fit intact when a new fit fails', () => {
