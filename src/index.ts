@@ -46,7 +46,7 @@ export type {
 
 // PCA
 export { PCA } from './pca/index.js';
-export type { PCAOptions, PCASolver, PCAInput, PCAOutput, PCAScores, PCAMatrix, PCAJSON, PCAOptionsJSON, PCAStateJSON } from './pca/index.js';
+export type { PCAOptions, PCASolver, PCAInput, PCAOutput, PCAScores, PCAMatrix, PCAJSON, PCAOptionsJSON, PCAStateJSON, PCAFittedSolver } from './pca/index.js';
 
 // Networks
 export { denseEncoder, denseDecoder, convEncoder, convDecoder, gaussianEncoder, DEFAULT_LOG_VAR_LIMIT } from './nn/index.js';

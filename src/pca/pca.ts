@@ -491,6 +491,7 @@ export class PCA {
    * Number of samples the model was fitted on (all batches for `partialFit`). Throws if not fitted.
    * @example
    * ```ts
+   * // given: const a: number[][], b: number[][];
    * new PCA({ nComponents: 2 }).partialFit(a).partialFit(b).nSamplesSeen; //=> a.length + b.length
    * ```
    */
@@ -505,7 +506,7 @@ export class PCA {
    * @example
    * ```ts
    * const { data, shape } = pca.components;
-   * const v = tf.tensor2d(data, shape); // [k, d], yours to dispose
+   * const v = tf.tensor2d(Float32Array.from(data), shape); // [k, d], yours to dispose
    * ```
    */
   get components(): PCAMatrix {
@@ -576,6 +577,17 @@ export class PCA {
   get noiseVariance(): number {
     return this.#fitted('PCA.noiseVariance').noiseVariance;
   }
+
+  /**
+   * Does nothing: PCA keeps its state in host arrays and holds no tensors. It exists so that code
+   * handling any model of the package (e.g. what `loadModel` returns) can call `dispose()`.
+   * @example
+   * ```ts
+   * const model = await loadModel('./models/digits'); // Autoencoder | VAE | CVAE | PCA
+   * model.dispose();
+   * ```
+   */
+  dispose(): void {}
 
   /**
    * The model as a plain JSON-safe object (options and fitted state; `state: null` if never

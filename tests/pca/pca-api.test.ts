@@ -198,3 +198,17 @@ describe('PCA solvers', () => {
     expect(new PCA().partialFit(wide.x).nComponents).toBe(15);
   });
 });
+
+describe('PCA.dispose', () => {
+  it('holds no tensors, so dispose leaves the tensor count and the fitted model unchanged', () => {
+    const pca = new PCA({ nComponents: 1 }).fit([
+      [1, 2],
+      [2, 4.5],
+      [3, 5.5],
+    ]);
+    const before = tf.memory().numTensors;
+    pca.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(pca.isFitted).toBe(true);
+  });
+});
