@@ -49,7 +49,7 @@ export function tensorOf(part: MnistPart): tf.Tensor2D {
 }
 
 /** The wasm kernels that {@link installFastWasmKernels} replaces. */
-const PATCHED_KERNELS = ['BatchMatMul', '_FusedMatMul', 'Slice', 'GatherV2', 'Identity'] as const;
+const PATCHED_KERNELS = ['BatchMatMul', '_FusedMatMul', 'Slice', 'GatherV2', 'Identity', 'Sum', 'Exp', 'Log1p'] as const;
 
 /**
  * The wasm kernels as tfjs registers them, captured before the package replaces them, so that

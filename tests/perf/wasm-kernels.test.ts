@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installFastWasmKernels, useBackend } from '../../src/backend/index.js';
 import { setWasmGemmForTesting } from '../../src/backend/wasmMatMul.js';
 
-const NAMES = ['Slice', 'GatherV2', 'Identity', 'BatchMatMul', '_FusedMatMul'] as const;
+const NAMES = ['Slice', 'GatherV2', 'Identity', 'BatchMatMul', '_FusedMatMul', 'Sum', 'Exp', 'Log1p'] as const;
 let stock: Map<string, tf.KernelConfig>;
 
 function useStock(): void {
@@ -219,5 +219,61 @@ describe.each([
     const expected = grads();
     installFastWasmKernels();
     expectClose(grads(), expected, 1e-5);
+  });
+});
+
+/** Distance in float32 steps (ulp) between two float32 values. */
+function ulps(a: number, b: number): number {
+  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b) ? 0 : Infinity;
+  if (a === b) return 0;
+  const bits = new Int32Array(new Float32Array([a, b]).buffer);
+  const key = (i: number): number => (i < 0 ? -(i & 0x7fffffff) : i);
+  return Math.abs(key(bits[0]!) - key(bits[1]!));
+}
+
+describe('installFastWasmKernels: SIMD element-wise kernels and sums', () => {
+  const sample = (n: number, lo: number, hi: number): Float32Array => new Float32Array(n).map((_, i) => lo + (hi - lo) * ((i * 0.6180339887) % 1));
+
+  it.each([
+    ['exp', -103.9, 88.72, 1, Math.exp],
+    ['exp', -5, 5, 1, Math.exp],
+    ['log1p', -0.999, 20, 2, Math.log1p],
+    ['log1p', -1e-4, 1e-4, 2, Math.log1p],
+    ['log1p', 1, 1e30, 2, Math.log1p],
+  ] as const)('computes %s on [%d, %d] within %i ulp of the exact value', (name, lo, hi, bound, exact) => {
+    installFastWasmKernels();
+    const xs = sample(40_001, lo, hi); // not a multiple of 4: the last element goes through the scratch path
+    const ys = tf.tidy(() => (name === 'exp' ? tf.exp(tf.tensor1d(xs)) : tf.log1p(tf.tensor1d(xs))).dataSync());
+    let worst = 0;
+    xs.forEach((x, i) => {
+      worst = Math.max(worst, ulps(ys[i]!, Math.fround(exact(x))));
+    });
+    expect(worst).toBeLessThanOrEqual(bound);
+  });
+
+  it('keeps the special values of exp and log1p', () => {
+    installFastWasmKernels();
+    const xs = [Number.NaN, Infinity, -Infinity, 0, -0, 100, -110, -1, -2, 1e-30];
+    const e = tf.tidy(() => Array.from(tf.exp(tf.tensor1d(xs)).dataSync()));
+    const l = tf.tidy(() => Array.from(tf.log1p(tf.tensor1d(xs)).dataSync()));
+    expect(e).toEqual([Number.NaN, Infinity, 0, 1, 1, Infinity, 0, Math.fround(Math.exp(-1)), Math.fround(Math.exp(-2)), 1]);
+    expect(l).toEqual([Number.NaN, Infinity, Number.NaN, 0, -0, Math.fround(Math.log1p(100)), Number.NaN, -Infinity, Number.NaN, Math.fround(1e-30)]);
+  });
+
+  it.each([
+    ['the batch axis of a matrix', [128, 20], [0], false],
+    ['the two leading axes, keeping dimensions', [3, 5, 8], [0, 1], true],
+    ['an inner axis (left to tfjs)', [4, 6, 8], [1], false],
+    ['columns not a multiple of 4 (left to tfjs)', [9, 7], [0], false],
+    ['every axis (left to tfjs)', [6, 8], [0, 1], false],
+  ] as const)('sums over %s exactly as tfjs does', (_label, shape, axis, keepDims) => {
+    const r = both(() => tf.sum(tf.randomNormal([...shape], 0, 1, 'float32', 21), [...axis], keepDims));
+    expect(r.shapes[1]).toEqual(r.shapes[0]);
+    expect(r.fastValues).toEqual(r.stockValues);
+  });
+
+  it('leaves int32 sums to tfjs', () => {
+    const r = both(() => tf.sum(tf.reshape(tf.range(0, 24, 1, 'int32'), [6, 4]), 0));
+    expect(r.fastValues).toEqual(r.stockValues);
   });
 });
