@@ -1,6 +1,7 @@
 // Ref: every expected value here comes from scikit-learn (roc_auc_score, average_precision_score,
 // roc_curve with drop_intermediate=False) on the same float32 scores, written to
 // tests/fixtures/anomaly.json by tests/fixtures/make-anomaly-fixtures.py.
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import fixture from '../fixtures/anomaly.json' with { type: 'json' };
 import { averagePrecision, rocAuc, rocCurve } from '../../src/anomaly/index.js';
@@ -112,5 +113,16 @@ describe('averagePrecision', () => {
   it('throws on NaN scores and on labels other than 0 and 1', () => {
     expect(() => averagePrecision([NaN, 1], [0, 1])).toThrow(/averagePrecision: argument 'scores' must hold finite numbers, found NaN/);
     expect(() => averagePrecision([0, 1], [0, 0.5])).toThrow(/averagePrecision: argument 'labels' must hold only 0 and 1/);
+  });
+});
+
+describe('the metrics', () => {
+  it('run on the host and create no tensor', () => {
+    const c = cases[2]!;
+    const before = tf.memory().numTensors;
+    rocAuc(c.scores, c.labels);
+    rocCurve(c.scores, c.labels);
+    averagePrecision(c.scores, c.labels);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
