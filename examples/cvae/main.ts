@@ -5,35 +5,16 @@
 //   digits.png      a 10 × 10 grid generated on demand: row d is `generate([d, d, …], { seed })`;
 //                   the same seed gives every row the same ten z, so each column keeps one style;
 //   analogies.png   test digits, then their style z = μ(x, y) decoded with each of the ten labels.
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { denseCvae, evaluate, train, useBackend } from '../../src/index.js';
-import { loadMnistSplit, MNIST_PIXELS, type MnistPart } from '../../bench/mnist-data.js';
+import { loadMnistSplit, MNIST_PIXELS } from '../../bench/mnist-data.js';
 import { imagePanel } from '../shared/plot.js';
 import { writePng } from '../shared/png.js';
+import { exampleArgs, spread } from '../shared/setup.js';
 
-const { values: args } = parseArgs({
-  args: process.argv.slice(2),
-  options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } },
-});
-const quick = args.quick;
-const outDir = args.out ?? join(dirname(fileURLToPath(import.meta.url)), 'out');
+const { quick, outDir } = exampleArgs(import.meta.url);
 const epochs = quick ? 1 : 25;
-
-/** `count` digits spread evenly over a part (the parts are grouped by digit, so every class is in). */
-function spread(part: MnistPart, count: number): MnistPart {
-  if (count >= part.n) return part;
-  const x = new Float32Array(count * MNIST_PIXELS);
-  const labels = new Int32Array(count);
-  for (let i = 0; i < count; i++) {
-    const j = Math.floor((i * part.n) / count);
-    x.set(part.x.subarray(j * MNIST_PIXELS, (j + 1) * MNIST_PIXELS), i * MNIST_PIXELS);
-    labels[i] = part.labels[j]!;
-  }
-  return { x, labels, n: count };
-}
 
 const backend = await useBackend('auto');
 console.log(`backend: ${backend.name}${backend.simd ? ' (SIMD)' : ''}`);

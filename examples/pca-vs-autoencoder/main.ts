@@ -6,36 +6,17 @@
 //   error-vs-k.png        test MSE per pixel against k, one line per method;
 //   components.png        the first 16 principal components, with their share of the variance;
 //   reconstructions.png   test digits rebuilt by PCA and by the autoencoder from k numbers.
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { type Autoencoder, denseAutoencoder, PCA, train, useBackend } from '../../src/index.js';
-import { loadMnistSplit, MNIST_PIXELS, type MnistPart } from '../../bench/mnist-data.js';
+import { loadMnistSplit, MNIST_PIXELS } from '../../bench/mnist-data.js';
 import { imagePanel, lineChart, PALETTE } from '../shared/plot.js';
 import { writePng } from '../shared/png.js';
+import { exampleArgs, spread } from '../shared/setup.js';
 
-const { values: args } = parseArgs({
-  args: process.argv.slice(2),
-  options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } },
-});
-const quick = args.quick;
-const outDir = args.out ?? join(dirname(fileURLToPath(import.meta.url)), 'out');
+const { quick, outDir } = exampleArgs(import.meta.url);
 const ks = quick ? [2, 8] : [2, 4, 8, 16, 32, 64];
 const epochs = quick ? 1 : 10;
-
-/** `count` digits spread evenly over a part (the parts are grouped by digit, so every class is in). */
-function spread(part: MnistPart, count: number): MnistPart {
-  if (count >= part.n) return part;
-  const x = new Float32Array(count * MNIST_PIXELS);
-  const labels = new Int32Array(count);
-  for (let i = 0; i < count; i++) {
-    const j = Math.floor((i * part.n) / count);
-    x.set(part.x.subarray(j * MNIST_PIXELS, (j + 1) * MNIST_PIXELS), i * MNIST_PIXELS);
-    labels[i] = part.labels[j]!;
-  }
-  return { x, labels, n: count };
-}
 
 const backend = await useBackend('auto');
 console.log(`backend: ${backend.name}${backend.simd ? ' (SIMD)' : ''}`);

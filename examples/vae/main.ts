@@ -4,34 +4,15 @@
 //   samples.png     new digits decoded from z ~ N(0, I) (the prior) by the 16-D VAE;
 //   manifold.png    the 2-D VAE's decoder over a 13 × 13 grid of z (the classic manifold picture);
 //   latent-2d.png   the posterior means μ(x) of the test digits in the 2-D VAE, coloured by digit.
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { type VAE, denseVae, evaluate, train, useBackend } from '../../src/index.js';
-import { loadMnistSplit, MNIST_PIXELS, type MnistPart } from '../../bench/mnist-data.js';
+import { loadMnistSplit, MNIST_PIXELS } from '../../bench/mnist-data.js';
 import { imagePanel, scatterPlot } from '../shared/plot.js';
 import { writePng } from '../shared/png.js';
+import { exampleArgs, spread } from '../shared/setup.js';
 
-const { values: args } = parseArgs({
-  args: process.argv.slice(2),
-  options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } },
-});
-const quick = args.quick;
-const outDir = args.out ?? join(dirname(fileURLToPath(import.meta.url)), 'out');
-
-/** `count` digits spread evenly over a part (the parts are grouped by digit, so every class is in). */
-function spread(part: MnistPart, count: number): MnistPart {
-  if (count >= part.n) return part;
-  const x = new Float32Array(count * MNIST_PIXELS);
-  const labels = new Int32Array(count);
-  for (let i = 0; i < count; i++) {
-    const j = Math.floor((i * part.n) / count);
-    x.set(part.x.subarray(j * MNIST_PIXELS, (j + 1) * MNIST_PIXELS), i * MNIST_PIXELS);
-    labels[i] = part.labels[j]!;
-  }
-  return { x, labels, n: count };
-}
+const { quick, outDir } = exampleArgs(import.meta.url);
 
 /** The standard normal quantile Φ⁻¹(p), by bisection on Φ (erf after Abramowitz & Stegun 7.1.26, |error| < 1.5e-7). */
 function normalQuantile(p: number): number {
