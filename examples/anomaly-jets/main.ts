@@ -5,12 +5,13 @@
 //   npm run example -- anomaly-jets           the full budget (a few minutes on 2 cores)
 //   npm run example -- anomaly-jets --conv    the convolutional autoencoder instead (slower)
 //   npm run example -- anomaly-jets --quick   a tiny budget for CI (seconds)
+//   … --out DIR                               the pictures into DIR instead of out/
 //
 // The jets come from the toy generator in jets.ts, not from a physics event generator: see
 // README.md. Writes out/roc.png and out/figure3.png.
 import * as tf from '@tensorflow/tfjs-core';
 import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { anomalyScores, anomalyThreshold, averagePrecision, rocAuc, rocCurve } from '../../src/anomaly/index.js';
 import { useBackend } from '../../src/backend/index.js';
 import { PCA } from '../../src/pca/index.js';
@@ -36,7 +37,9 @@ const PIXELS = SIDE * SIDE;
  * network then hardly trains. PCA and the ROC curves do not depend on this scale.
  */
 const SCALE = 100;
-const outDir = join(dirname(fileURLToPath(import.meta.url)), 'out');
+/** Where the pictures go: `--out DIR`, else this example's own out/ folder (git-ignored). */
+const outFlag = args.indexOf('--out');
+const outDir = outFlag >= 0 && args[outFlag + 1] !== undefined ? resolve(args[outFlag + 1]!) : join(dirname(fileURLToPath(import.meta.url)), 'out');
 
 // Both models train on wasm (see model.ts for why not tf.layers.conv2d and why not cpu).
 const backend = await useBackend('wasm');
@@ -190,7 +193,7 @@ heatmapGrid(
   ],
   { side: SIDE, scale: 6, columns: ['QCD-LIKE', 'TOP-LIKE'], rows: ['ORIGINAL', 'RECONSTRUCTED', 'SQUARED\nERROR'], decades: 5 },
 ).write(join(outDir, 'figure3.png'));
-console.log(`\nwrote out/roc.png and out/figure3.png (${lap()})`);
+console.log(`\nwrote roc.png and figure3.png into ${outDir} (${lap()})`);
 
 tf.dispose([x, xTest]);
 ae.dispose();

@@ -3,6 +3,7 @@
 //   npm run example -- anomaly-mnist            all ten digits held out in turn (a few minutes)
 //   npm run example -- anomaly-mnist --digit 7  only digit 7
 //   npm run example -- anomaly-mnist --quick    a tiny budget (CI): digit 0, 1,500 digits, 1 epoch
+//   … --out DIR                                 the pictures into DIR instead of out/
 //
 // For each held-out digit d, a dense autoencoder and a PCA with as many components as the
 // autoencoder's code are fitted on the training digits other than d (the "background"); every
@@ -10,7 +11,7 @@
 // single out the d's. Writes out/auc-by-digit.png and out/most-anomalous.png.
 import * as tf from '@tensorflow/tfjs-core';
 import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { anomalyScores, anomalyThreshold, averagePrecision, rocAuc } from '../../src/anomaly/index.js';
 import { useBackend } from '../../src/backend/index.js';
 import { denseAutoencoder } from '../../src/models/index.js';
@@ -28,7 +29,9 @@ if (only !== null && !(Number.isInteger(only) && only >= 0 && only <= 9)) throw 
 const digits = only === null ? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] : [only];
 const budget = quick ? { trainRows: 1500, epochs: 1 } : { trainRows: Infinity, epochs: 5 };
 const LATENT = 16;
-const outDir = join(dirname(fileURLToPath(import.meta.url)), 'out');
+/** Where the pictures go: `--out DIR`, else this example's own out/ folder (git-ignored). */
+const outFlag = args.indexOf('--out');
+const outDir = outFlag >= 0 && args[outFlag + 1] !== undefined ? resolve(args[outFlag + 1]!) : join(dirname(fileURLToPath(import.meta.url)), 'out');
 
 const backend = await useBackend('wasm');
 console.log(`backend: ${backend.name}${backend.simd ? ' (SIMD)' : ''}${quick ? ' — quick run' : ''}`);
@@ -122,7 +125,7 @@ for (const d of digits) {
     const grid = [...highest.map(image), ...highest.map((_, k) => rec(k)), ...lowest.map(image), ...lowest.map((_, k) => rec(12 + k))];
     writePng(join(outDir, 'most-anomalous.png'), imageGrid(grid, { columns: 12, side: 28, scale: 3 }));
     console.log(
-      `wrote out/most-anomalous.png (held-out ${d}): rows 1–2 the 12 highest scores and their reconstructions ` +
+      `wrote most-anomalous.png (held-out ${d}): rows 1–2 the 12 highest scores and their reconstructions ` +
         `(${highest.filter((i) => labels[i] === 1).length} of them are ${d}s), rows 3–4 the 12 lowest`,
     );
   }
@@ -137,7 +140,7 @@ const chart = barChart(
   'ROC AUC',
 );
 chart.write(join(outDir, 'auc-by-digit.png'));
-console.log('wrote out/auc-by-digit.png');
+console.log(`wrote auc-by-digit.png into ${outDir}`);
 if (results.length > 1) {
   const mean = (f: (r: Result) => number) => results.reduce((s, r) => s + f(r), 0) / results.length;
   console.log(`mean ROC AUC over the digits: autoencoder ${mean((r) => r.aeAuc).toFixed(3)}, PCA ${mean((r) => r.pcaAuc).toFixed(3)}`);
