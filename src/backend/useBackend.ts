@@ -29,7 +29,10 @@ export interface BackendInfo {
   readonly name: BackendName;
   /** wasm only: whether the SIMD build runs. */
   readonly simd?: boolean;
-  /** wasm only: threads in use (1 in Node, where tfjs-backend-wasm has no threads). */
+  /**
+   * wasm only: threads in use (1 in Node, where tfjs-backend-wasm has no threads). Absent in a
+   * browser bundle, where the wasm package cannot be asked by name (its `getThreadsCount()` tells).
+   */
   readonly threads?: number;
   /** webgpu only: the adapter in use. */
   readonly adapter?: GpuAdapterInfo;
@@ -42,7 +45,11 @@ export interface UseBackendOptions {
    * (a software GPU is slower than wasm), `true` when `'webgpu'` is asked for by name.
    */
   readonly allowSoftwareAdapter?: boolean;
-  /** Where the `.wasm` files of tfjs-backend-wasm are served from (browser bundles); see `setWasmPaths`. */
+  /**
+   * Where the `.wasm` files of tfjs-backend-wasm are found (`setWasmPaths`). Applied where
+   * useBackend can import the wasm package by name (Node); in a browser bundle, call the
+   * package's `setWasmPaths` yourself (useBackend says so instead of ignoring the option).
+   */
   readonly wasmPaths?: string;
   /**
    * wasm only: re-register the wasm kernels that training needs fast — matrix products and data
@@ -217,7 +224,13 @@ async function startPackaged(name: 'wasm' | 'cpu' | 'tensorflow', pkg: string, o
   }
   if (name === 'wasm' && options.wasmPaths !== undefined) {
     mod ??= await importOptional(pkg);
-    (mod?.['setWasmPaths'] as ((p: string) => void) | undefined)?.(options.wasmPaths);
+    const setWasmPaths = mod?.['setWasmPaths'] as ((p: string) => void) | undefined;
+    if (!setWasmPaths) {
+      return {
+        reason: `option 'wasmPaths' cannot be applied: '${pkg}' cannot be imported by name here (a browser bundle); call its setWasmPaths yourself before useBackend`,
+      };
+    }
+    setWasmPaths(options.wasmPaths);
   }
   if (!(await tf.setBackend(name))) {
     const hint = name === 'wasm' ? ' (often: the .wasm files were not found; pass wasmPaths)' : '';
@@ -227,8 +240,8 @@ async function startPackaged(name: 'wasm' | 'cpu' | 'tensorflow', pkg: string, o
   if (options.fastWasmKernels !== false && options.fastWasmMatMul !== false) installFastWasmKernels();
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
   mod ??= await importOptional(pkg);
-  const threads = (mod?.['getThreadsCount'] as (() => number) | undefined)?.() ?? 1;
-  return { info: { name, simd, threads } };
+  const threads = (mod?.['getThreadsCount'] as (() => number) | undefined)?.();
+  return { info: threads === undefined ? { name, simd } : { name, simd, threads } };
 }
 
 function start(name: BackendName, options: UseBackendOptions, auto: boolean): Promise<Attempt> {
