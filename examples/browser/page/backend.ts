@@ -9,14 +9,14 @@ import { useBackend, type BackendInfo, type BackendPreference, type UseBackendOp
 export const WASM_PATHS = new URL('tfjs-wasm/', location.href).href;
 
 /**
- * `useBackend` with the page's wasm path. The path is also set here with the wasm package's own
- * `setWasmPaths`: in a bundle, `useBackend` cannot reach that function (it imports the package by
- * a computed name, which a browser cannot resolve), so its `wasmPaths` option alone is not enough.
+ * `useBackend` with the page's wasm path, set with the wasm package's own `setWasmPaths`: in a
+ * bundle, `useBackend` cannot reach that function (it imports the package by a computed name,
+ * which a browser cannot resolve), and refuses its `wasmPaths` option there rather than ignore it.
  */
 export async function startBackend(preference: BackendPreference, options: Omit<UseBackendOptions, 'wasmPaths'> = {}): Promise<BackendInfo> {
   setWasmPaths(WASM_PATHS);
-  const info = await useBackend(preference, { ...options, wasmPaths: WASM_PATHS });
-  // useBackend reads the thread count the same way, and gets 1 in a bundle: ask the package.
+  const info = await useBackend(preference, options);
+  // useBackend cannot ask the wasm package for its thread count in a bundle: ask it here.
   return info.name === 'wasm' ? { ...info, threads: getThreadsCount() } : info;
 }
 
