@@ -1,12 +1,13 @@
 /**
  * The benchmark suite: `npm run bench -- [workloads…] [options]`.
  *
- * Workloads (default: w1 w2 w3 w4 profile webgpu):
+ * Workloads (default: w1 w2 w3 w4 profile matmul webgpu):
  *   w1       dense autoencoder 784-256-64-256-784, BCE, Adam, batch 128: s/epoch, train loss, test BCE
  *   w2       VAE 784-512-(20, 20) / 20-512-784, Bernoulli, Adam, batch 128: s/epoch, test −ELBO
  *   w3, pca  PCA k = 50 (bench/pca.ts, against scikit-learn and ml-pca)
  *   w4       inference: reconstruct and anomalyScores, samples/s on the test digits
  *   profile  per-kernel time of one W1 step, package against plain tfjs-layers fit
+ *   matmul   GFLOP/s of the products of a training step: the package's wasm kernels, tfjs' own, PyTorch
  *   webgpu   W1 and W2 again on WebGPU (the `webgpu` package in Node) when a GPU adapter is present
  *
  * Each training workload runs, in this process and on the same backend, the package, the plain
@@ -22,6 +23,8 @@
  *   --epochs N          epochs of the package and PyTorch runs (default: W1 10, W2 20, the quality references)
  *   --plain-epochs N    epochs of the plain tfjs-layers runs (default 3; they are slow)
  *   --seed N            seed of the package's and PyTorch's runs (default 0)
+ *   --repeat N          run the package and PyTorch N times in W1 and W2, alternating, and keep
+ *                       each one's fastest run (default 1; the shared machine's noise is ±15 %)
  *   --no-torch          skip PyTorch
  *   --webgpu-software   let the webgpu workload run on a software adapter (Dawn on OpenGL ES with
  *                       Mesa's llvmpipe, EGL_PLATFORM=surfaceless): checks the WebGPU path on a
@@ -48,8 +51,9 @@ import { runW1 } from './workloads/w1.js';
 import { runW2 } from './workloads/w2.js';
 import { runW3 } from './workloads/w3.js';
 import { runW4 } from './workloads/w4.js';
+import { runMatmul } from './workloads/matmul.js';
 
-const WORKLOADS = ['w1', 'w2', 'w3', 'w4', 'profile', 'webgpu'] as const;
+const WORKLOADS = ['w1', 'w2', 'w3', 'w4', 'profile', 'matmul', 'webgpu'] as const;
 type Workload = (typeof WORKLOADS)[number];
 
 interface Args {
@@ -60,6 +64,7 @@ interface Args {
   readonly epochs: number | undefined;
   readonly plainEpochs: number | undefined;
   readonly seed: number;
+  readonly repeats: number | undefined;
   readonly torch: boolean;
   readonly webgpuSoftware: boolean;
   readonly write: string | undefined;
@@ -73,6 +78,7 @@ function parseArgs(argv: readonly string[]): Args {
   let epochs: number | undefined;
   let plainEpochs: number | undefined;
   let seed = 0;
+  let repeats: number | undefined;
   let torch = true;
   let webgpuSoftware = false;
   let write: string | undefined;
@@ -93,6 +99,7 @@ function parseArgs(argv: readonly string[]): Args {
     } else if (a === '--epochs') epochs = Math.max(1, number(a, next()));
     else if (a === '--plain-epochs') plainEpochs = Math.max(1, number(a, next()));
     else if (a === '--seed') seed = number(a, next());
+    else if (a === '--repeat') repeats = Math.max(1, number(a, next()));
     else if (a === '--no-torch') torch = false;
     else if (a === '--webgpu-software') webgpuSoftware = true;
     else if (a === '--write') write = argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('-') && !isWorkload(argv[i + 1]!) ? next() : 'docs/benchmarks.md';
@@ -102,7 +109,7 @@ function parseArgs(argv: readonly string[]): Args {
   }
   const named = workloads.length > 0;
   const chosen = named ? WORKLOADS.filter((w) => workloads.includes(w)) : WORKLOADS.filter((w) => !quick || (w !== 'w3' && w !== 'webgpu'));
-  return { workloads: chosen, named, quick, backend, epochs, plainEpochs, seed, torch, webgpuSoftware, write, json };
+  return { workloads: chosen, named, quick, backend, epochs, plainEpochs, seed, repeats, torch, webgpuSoftware, write, json };
 }
 
 function isWorkload(a: string): boolean {
@@ -151,6 +158,7 @@ async function main(): Promise<void> {
     torchNote: 'missing' in torchInfo ? `/usr/bin/python3 cannot import torch (${torchInfo.missing})` : '',
     kernels,
     inferenceRepeats: args.quick ? 1 : 7,
+    repeats: args.repeats ?? 1,
   };
 
   const reports: WorkloadReport[] = [];
@@ -163,6 +171,7 @@ async function main(): Promise<void> {
       else if (w === 'w2') report = await runW2(ctx, backend);
       else if (w === 'w3') report = runW3(ctx);
       else if (w === 'w4') report = await runW4(ctx, backend);
+      else if (w === 'matmul') report = runMatmul(ctx, backend);
       else if (w === 'profile') {
         profile = { backend, profiles: await profileW1(ctx, args.quick ? 1 : 8) };
         console.log(`\nW1 step profile — backend ${backend} (tf.profile, per step)`);

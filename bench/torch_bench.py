@@ -5,7 +5,7 @@ bench/run.ts writes the MNIST split it uses (bench/mnist-data.ts) to a raw float
 
     /usr/bin/python3 bench/torch_bench.py DATA N_TRAIN N_TEST THREADS WORKLOAD EPOCHS SEED
 
-with WORKLOAD one of w1, w2, w4. It prints one JSON object on stdout.
+with WORKLOAD one of w1, w2, w4, gemm. It prints one JSON object on stdout.
 
 - w1: 784-256-64-256-784 autoencoder (ReLU on every hidden layer and the code, sigmoid output),
   BCE (mean per element), Adam 1e-3, batch 128, shuffled. Seconds per epoch, final train loss
@@ -16,6 +16,9 @@ with WORKLOAD one of w1, w2, w4. It prints one JSON object on stdout.
 - w4: inference on the test rows with the W1 network trained for EPOCHS epochs: reconstruction
   and per-sample MSE anomaly scores, samples per second (median of repeats), by the wall clock
   and per process CPU second.
+
+- gemm: GFLOP/s of the three products of a training step (X·W, δ·Wᵀ, Xᵀ·δ) at W2's sizes, per
+  process CPU second (best of repeats).
 
 Training workloads report wall-clock and process CPU seconds (time.process_time) per epoch.
 
@@ -151,11 +154,35 @@ def run_w4(train, test, epochs, seed, repeats=15):
     return out
 
 
+def run_gemm(train, test, epochs, seed, repeats=20):
+    """GFLOP/s (per process CPU second) of the three products of a dense layer's training step."""
+    del train, test, epochs
+    torch.manual_seed(seed)
+    out = {}
+    for name, m, k, n in GEMM_SHAPES:
+        a = torch.randn(m, k) if name != 'tn' else torch.randn(k, m)
+        b = torch.randn(k, n) if name != 'nt' else torch.randn(n, k)
+        f = {'nn': lambda: a @ b, 'nt': lambda: a @ b.t(), 'tn': lambda: a.t() @ b}[name]
+        f()
+        best = float('inf')
+        for _ in range(repeats):
+            c0 = time.process_time()
+            for _ in range(3):
+                f()
+            best = min(best, (time.process_time() - c0) / 3)
+        out[f'{name} {m}x{k}x{n}'] = 2 * m * k * n / max(best, 1e-9) / 1e9
+    return out
+
+
+# (form, m, k, n): C[m×n] = A'·B' with k inner; nn = X·W, nt = δ·Wᵀ, tn = Xᵀ·δ (W2's first and last layers).
+GEMM_SHAPES = [('nn', 128, 784, 512), ('nt', 128, 784, 512), ('tn', 784, 128, 512)]
+
+
 def main():
     path, n_train, n_test, threads, workload, epochs, seed = sys.argv[1:8]
     torch.set_num_threads(int(threads))
     train, test = load(path, int(n_train), int(n_test))
-    run = {'w1': run_w1, 'w2': run_w2, 'w4': run_w4}[workload]
+    run = {'w1': run_w1, 'w2': run_w2, 'w4': run_w4, 'gemm': run_gemm}[workload]
     result = run(train, test, int(epochs), int(seed))
     result['torch'] = torch.__version__
     result['threads'] = torch.get_num_threads()

@@ -27,6 +27,8 @@ export interface BenchContext {
   readonly kernels: WasmKernelSwitch | null;
   /** Repeats of each timed inference call (W4). */
   readonly inferenceRepeats: number;
+  /** Runs of the package and of PyTorch in W1 and W2, alternating; each keeps its fastest. */
+  readonly repeats: number;
 }
 
 /** Every `step`-th row of a part, `n` rows in all (keeps the ten digits mixed). */

@@ -51,8 +51,14 @@ export class TorchRunner {
    * Runs one workload on `threads` threads (OMP_WAIT_POLICY=PASSIVE so that an idle thread does
    * not spin) and returns its JSON, or throws with PyTorch's last error line.
    */
-  run<T>(workload: 'w1' | 'w2' | 'w4', threads: number, epochs: number, seed: number): T {
-    const env: NodeJS.ProcessEnv = { ...process.env, OMP_WAIT_POLICY: 'PASSIVE', OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
+  run<T>(workload: 'w1' | 'w2' | 'w4' | 'gemm', threads: number, epochs: number, seed: number): T {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      OMP_WAIT_POLICY: 'PASSIVE',
+      OMP_NUM_THREADS: String(threads),
+      MKL_NUM_THREADS: String(threads),
+      OPENBLAS_NUM_THREADS: String(threads),
+    };
     const args = [SCRIPT, this.#path, String(this.nTrain), String(this.nTest), String(threads), workload, String(epochs), String(seed)];
     const r = spawnSync(PYTHON, args, { env, encoding: 'utf8', maxBuffer: 1 << 24 });
     if (r.status !== 0) {

@@ -55,6 +55,37 @@ export async function timePackage(
   return { clock, losses: history.epochs.map((e) => e.loss) };
 }
 
+/** The fastest of several runs of one implementation (by CPU seconds per epoch), noting all of them. */
+function fastest(runs: readonly ImplResult[]): ImplResult {
+  const best = runs.reduce((a, b) => ((b.cpuSecondsPerEpoch ?? Infinity) < (a.cpuSecondsPerEpoch ?? Infinity) ? b : a));
+  if (runs.length < 2) return best;
+  const all = runs.map((r) => (r.cpuSecondsPerEpoch ?? Number.NaN).toFixed(3)).join(', ');
+  return { ...best, note: `fastest of ${runs.length} runs (CPU s / epoch: ${all})` };
+}
+
+/**
+ * The package's and PyTorch's rows of a training workload, run `ctx.repeats` times in
+ * alternation (package, PyTorch, package, …) so that both meet the same ups and downs of a shared
+ * machine; each implementation keeps its fastest run, and the note lists them all.
+ */
+export async function packageAndTorch(
+  ctx: BenchContext,
+  workload: 'w1' | 'w2',
+  epochs: number,
+  runPackage: () => Promise<ImplResult>,
+  notes: string[],
+): Promise<{ pkg: ImplResult; torch: ImplResult[] }> {
+  const pkgRuns: ImplResult[] = [];
+  const torchRuns = new Map<string, ImplResult[]>();
+  for (let r = 0; r < ctx.repeats; r++) {
+    pkgRuns.push(await runPackage());
+    for (const row of torchRows(ctx, workload, epochs, r === 0 ? notes : [])) {
+      torchRuns.set(row.impl, [...(torchRuns.get(row.impl) ?? []), row]);
+    }
+  }
+  return { pkg: fastest(pkgRuns), torch: [...torchRuns.values()].map(fastest) };
+}
+
 /** PyTorch on one and on two threads, as result rows (empty, with a note, when PyTorch is absent). */
 export function torchRows(ctx: BenchContext, workload: 'w1' | 'w2', epochs: number, notes: string[]): ImplResult[] {
   if (ctx.torch === null) {

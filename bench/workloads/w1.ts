@@ -11,7 +11,7 @@ import type { BenchContext } from '../lib/context.js';
 import { tensorOf } from '../lib/context.js';
 import { peakRssMb } from '../lib/env.js';
 import type { ImplResult, WorkloadReport } from '../lib/report.js';
-import { BATCH, EpochClock, LEARNING_RATE, qualityNote, timePackage, timeRatio, torchRows } from './common.js';
+import { BATCH, EpochClock, LEARNING_RATE, packageAndTorch, qualityNote, timePackage, timeRatio } from './common.js';
 
 /** Test BCE of PyTorch 1.13 after 10 epochs (bench/torch_quality.py, the issue's reference). */
 export const W1_REFERENCE_BCE = 0.1142;
@@ -71,25 +71,25 @@ export async function runW1(ctx: BenchContext, backend: string): Promise<Workloa
   const notes: string[] = [];
   const xTrain = tensorOf(ctx.data.train);
   const xTest = tensorOf(ctx.data.test);
-  const rows: ImplResult[] = [];
+  const plainRows: ImplResult[] = [];
+  let measured: { pkg: ImplResult; torch: ImplResult[] };
   try {
     ctx.kernels?.fast();
-    const pkg = await packageW1(ctx, xTrain, xTest, ctx.epochs.w1);
-    rows.push(pkg);
+    measured = await packageAndTorch(ctx, 'w1', ctx.epochs.w1, () => packageW1(ctx, xTrain, xTest, ctx.epochs.w1), notes);
     if (!backend.startsWith('webgpu')) notes.push(`peak RSS of the process after the package's W1 training (data loaded, backend started): ${peakRssMb().toFixed(0)} MB (target < 400 MB)`);
     if (ctx.kernels !== null) {
       ctx.kernels.stock();
-      rows.push(await plainW1(xTrain, xTest, ctx.plainEpochs, 'plain tfjs-layers fit'));
+      plainRows.push(await plainW1(xTrain, xTest, ctx.plainEpochs, 'plain tfjs-layers fit'));
       ctx.kernels.fast();
-      rows.push(await plainW1(xTrain, xTest, ctx.plainEpochs, 'plain tfjs-layers fit + package wasm kernels'));
-      notes.push("'plain tfjs-layers fit' runs with tfjs' own wasm kernels, as a user of tfjs has them; the second plain row runs it with the package's wasm kernels (installFastWasmKernels: matrix products, Slice, GatherV2, Identity), to separate the kernel work from the trainer's");
+      plainRows.push(await plainW1(xTrain, xTest, ctx.plainEpochs, 'plain tfjs-layers fit + package wasm kernels'));
+      notes.push("'plain tfjs-layers fit' runs with tfjs' own wasm kernels, as a user of tfjs has them; the second plain row runs it with the package's wasm kernels (installFastWasmKernels: matrix products, Slice, GatherV2, Identity, Sum, Exp, Log1p), to separate the kernel work from the trainer's");
     } else {
-      rows.push(await plainW1(xTrain, xTest, ctx.plainEpochs, 'plain tfjs-layers fit'));
+      plainRows.push(await plainW1(xTrain, xTest, ctx.plainEpochs, 'plain tfjs-layers fit'));
     }
   } finally {
     tf.dispose([xTrain, xTest]);
   }
-  rows.push(...torchRows(ctx, 'w1', ctx.epochs.w1, notes));
+  const rows: ImplResult[] = [measured.pkg, ...plainRows, ...measured.torch];
   const [pkg, plain] = rows;
   const torch1 = rows.find((r) => r.impl === 'PyTorch 1 thread');
   const torch2 = rows.find((r) => r.impl === 'PyTorch 2 threads');

@@ -10,7 +10,7 @@ import { denseVae } from '../../src/models/index.js';
 import type { BenchContext } from '../lib/context.js';
 import { tensorOf } from '../lib/context.js';
 import type { ImplResult, WorkloadReport } from '../lib/report.js';
-import { BATCH, EpochClock, LEARNING_RATE, qualityNote, timePackage, timeRatio, torchRows } from './common.js';
+import { BATCH, EpochClock, LEARNING_RATE, packageAndTorch, qualityNote, timePackage, timeRatio } from './common.js';
 
 /** Test −ELBO of PyTorch 1.13 after 20 epochs (bench/torch_quality.py, the issue's reference). */
 export const W2_REFERENCE_NELBO = 113.4;
@@ -99,17 +99,18 @@ export async function runW2(ctx: BenchContext, backend: string): Promise<Workloa
   const notes: string[] = [];
   const xTrain = tensorOf(ctx.data.train);
   const xTest = tensorOf(ctx.data.test);
-  const rows: ImplResult[] = [];
+  const plainRows: ImplResult[] = [];
+  let measured: { pkg: ImplResult; torch: ImplResult[] };
   try {
     ctx.kernels?.fast();
-    rows.push(await packageW2(ctx, xTrain, xTest, ctx.epochs.w2));
+    measured = await packageAndTorch(ctx, 'w2', ctx.epochs.w2, () => packageW2(ctx, xTrain, xTest, ctx.epochs.w2), notes);
     if (ctx.kernels !== null) {
       ctx.kernels.stock();
-      rows.push(await plainW2(xTrain, xTest, ctx.plainEpochs, ctx.seed, 'plain tfjs-layers loop'));
+      plainRows.push(await plainW2(xTrain, xTest, ctx.plainEpochs, ctx.seed, 'plain tfjs-layers loop'));
       ctx.kernels.fast();
-      rows.push(await plainW2(xTrain, xTest, ctx.plainEpochs, ctx.seed, 'plain tfjs-layers loop + package wasm kernels'));
+      plainRows.push(await plainW2(xTrain, xTest, ctx.plainEpochs, ctx.seed, 'plain tfjs-layers loop + package wasm kernels'));
     } else {
-      rows.push(await plainW2(xTrain, xTest, ctx.plainEpochs, ctx.seed, 'plain tfjs-layers loop'));
+      plainRows.push(await plainW2(xTrain, xTest, ctx.plainEpochs, ctx.seed, 'plain tfjs-layers loop'));
     }
   } finally {
     tf.dispose([xTrain, xTest]);
@@ -117,7 +118,7 @@ export async function runW2(ctx: BenchContext, backend: string): Promise<Workloa
   notes.push(
     "the plain tfjs-layers VAE is trained as tfjs-examples/vae does it: `optimizer.minimize` on the −ELBO built from the layers' outputs (tfjs-layers' `fit` has no VAE loss); its loss is summed on the device and read once per epoch",
   );
-  rows.push(...torchRows(ctx, 'w2', ctx.epochs.w2, notes));
+  const rows: ImplResult[] = [measured.pkg, ...plainRows, ...measured.torch];
   const [pkg, plain] = rows;
   const torch1 = rows.find((r) => r.impl === 'PyTorch 1 thread');
   const torch2 = rows.find((r) => r.impl === 'PyTorch 2 threads');

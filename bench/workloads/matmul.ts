@@ -1,0 +1,75 @@
+/**
+ * The ceiling of the wasm backend: GFLOP/s of the three matrix products of a dense layer's
+ * training step, at W2's sizes — X·W (forward), δ·Wᵀ (gradient of the input), Xᵀ·δ (gradient of
+ * the weights) — each with a new right-hand operand per call, as in training (which is what makes
+ * XNNPACK pack it every time). The package's kernels, tfjs' own, and PyTorch on one thread.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { BenchContext } from '../lib/context.js';
+import type { ImplResult, Ratio, WorkloadReport } from '../lib/report.js';
+import { cpuMs } from '../lib/stats.js';
+
+/** (form, m, k, n) as in bench/torch_bench.py: C[m×n] = A'·B' with k inner. */
+const SHAPES = [
+  ['nn', 128, 784, 512],
+  ['nt', 128, 784, 512],
+  ['tn', 784, 128, 512],
+] as const;
+
+const label = ([form, m, k, n]: (typeof SHAPES)[number]): string => `${form} ${m}x${k}x${n}`;
+
+/** GFLOP/s per CPU second of each product, best of `rounds`, every call on operands it has not seen. */
+function rates(rounds: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const shape of SHAPES) {
+    const [form, m, k, n] = shape;
+    let best = Infinity;
+    for (let r = 0; r < rounds + 1; r++) {
+      const [a, b] = tf.tidy(() => [
+        form === 'tn' ? tf.randomNormal([k, m], 0, 1, 'float32', r) : tf.randomNormal([m, k], 0, 1, 'float32', r),
+        form === 'nt' ? tf.randomNormal([n, k], 0, 1, 'float32', r + 1) : tf.randomNormal([k, n], 0, 1, 'float32', r + 1),
+      ]);
+      const c0 = cpuMs();
+      const c = tf.matMul(a!, b!, form === 'tn', form === 'nt');
+      const ms = cpuMs() - c0;
+      tf.dispose([a!, b!, c]);
+      if (r > 0) best = Math.min(best, ms);
+    }
+    out[label(shape)] = (2 * m * k * n) / best / 1e6;
+  }
+  return out;
+}
+
+/** Runs the product comparison on the active (wasm) backend. */
+export function runMatmul(ctx: BenchContext, backend: string): WorkloadReport {
+  const notes: string[] = [];
+  const rounds = ctx.quick ? 2 : 12;
+  const columns = SHAPES.map(label);
+  const rows: ImplResult[] = [];
+  ctx.kernels?.fast();
+  rows.push({ impl: 'package kernels', values: rates(rounds) });
+  if (ctx.kernels !== null) {
+    ctx.kernels.stock();
+    rows.push({ impl: "tfjs' own kernels", values: rates(Math.min(rounds, 3)) });
+    ctx.kernels.fast();
+  }
+  let torch: ImplResult | undefined;
+  if (ctx.torch === null) notes.push(`PyTorch skipped: ${ctx.torchNote}`);
+  else {
+    try {
+      torch = { impl: 'PyTorch 1 thread', values: ctx.torch.run<Record<string, number>>('gemm', 1, 0, ctx.seed) };
+      rows.push(torch);
+    } catch (error) {
+      notes.push(`PyTorch failed: ${(error as Error).message}`);
+    }
+  }
+  const ratios: Ratio[] = [];
+  if (torch?.values !== undefined) {
+    // Time ratios: PyTorch's rate over the package's.
+    for (const c of columns) ratios.push({ label: `${c}: package / PyTorch 1 thread`, cpu: torch.values[c]! / rows[0]!.values![c]! });
+  }
+  notes.push(
+    'GFLOP/s per CPU second, best of repeated calls; nn = X·W, nt = δ·Wᵀ, tn = Xᵀ·δ with X 128 × 784, W 784 × 512 (the first layer of W2); every call gets operands it has not seen, as in training',
+  );
+  return { id: 'matmul', title: 'Matrix products of a training step, GFLOP/s', backend, valueColumns: columns, rows, ratios, notes };
+}
