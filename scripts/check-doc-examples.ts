@@ -107,6 +107,7 @@ writeFileSync(
       extends: '../tsconfig.json',
       compilerOptions: { noUnusedLocals: false, noUnusedParameters: false, noEmit: true },
       include: ['./*.ts'],
+      exclude: [],
     },
     null,
     2,
@@ -123,6 +124,7 @@ try {
     console.error(`${head} (generated ${m[1]} line ${m[2]}): ${m[3]}`);
     files.add(m[1]!);
   }
+  if (files.size === 0) console.error(text);
   console.error(`\n${files.size} of ${all.length} TSDoc examples do not type-check (generated files in .doc-examples/)`);
   process.exit(1);
 }
