@@ -20,6 +20,19 @@ export type MatrixInput =
   | readonly (readonly number[])[]
   | { readonly data: Float32Array | Float64Array; readonly shape: readonly [number, number] };
 
+/**
+ * Class labels for conditional models: one non-negative integer class index in `[0, numClasses)`
+ * per sample, as a `number[]`, an `Int32Array` or a rank-1 tensor (an int32 tensor is used as
+ * is; a float tensor is cast to int32, which truncates).
+ *
+ * @category Data
+ * @example
+ * ```ts
+ * const y: LabelInput = [0, 2, 1, 1];
+ * ```
+ */
+export type LabelInput = readonly number[] | Int32Array | tf.Tensor1D;
+
 /** A flat, row-major float64 copy of a matrix. @internal */
 export interface HostMatrix {
   data: Float64Array;

@@ -132,12 +132,7 @@ export function inputTensor(x: unknown, shape: FeatureShape, fn: string, arg: st
   return t.dtype === 'float32' ? t : tf.cast(t, 'float32');
 }
 
-/**
- * Class labels as the package accepts them: `n` integer class indices in `[0, numClasses)`, as a
- * `number[]`, an `Int32Array` or a rank-1 tensor (int32; a float tensor is truncated to int32).
- * @category Models
- */
-export type LabelInput = tf.Tensor1D | readonly number[] | Int32Array;
+export type { LabelInput } from '../core/index.js';
 
 /** Backends whose tensors live in CPU memory, where reading labels back is cheap and allowed. */
 const HOST_BACKENDS = new Set(['cpu', 'wasm', 'tensorflow']);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { assertFiniteHost, assertNumber, assertOneOf, describe, fail, isTensor, typeFail } from '../core/index.js';
-import { readInput, toOutput, type MatrixOutput } from './io.js';
+import { readInput, toOutput } from './io.js';
 import { parseDocument, toDocument, type PCAJSON, type PCAOptionsJSON } from './json.js';
 import { columnStats } from './linalg/gram.js';
 import { productNT } from './linalg/workspace.js';
@@ -104,7 +104,7 @@ export type PCAOutput<X> = X extends tf.Tensor
       ? { data: Float64Array; shape: [number, number] }
       : X extends readonly (readonly number[])[]
         ? number[][]
-        : MatrixOutput;
+        : tf.Tensor2D | number[][] | { data: Float32Array | Float64Array; shape: [number, number] };
 
 /**
  * What {@link PCA.reconstructionError} returns for an input of type `X`: a `Float32Array` for a

@@ -1,18 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import type { DataInput } from '../core/index.js';
+import type { DataInput, LabelInput } from '../core/index.js';
 
-/**
- * Class labels for conditional models: one non-negative integer class index per sample,
- * as a `number[]`, an `Int32Array` or a rank-1 tensor (an int32 tensor is used as is; a
- * float tensor is cast to int32, which truncates).
- *
- * @category Training
- * @example
- * ```ts
- * const y: LabelInput = [0, 2, 1, 1];
- * ```
- */
-export type LabelInput = readonly number[] | Int32Array | tf.Tensor1D;
+export type { LabelInput };
 
 /**
  * Samples with their class labels, for conditional models (CVAE): `x` is any
