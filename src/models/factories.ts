@@ -1,4 +1,5 @@
 import { assertNumber, assertUnits, deriveSeed, fail, typeFail } from '../core/index.js';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Activation, WeightInit } from '../nn/index.js';
 import { denseDecoder, denseEncoder, gaussianEncoder } from '../nn/index.js';
 import type { Corruptor } from '../noise/index.js';
@@ -50,6 +51,43 @@ function networkSeeds(seed: number | undefined): { encoder: { seed?: number }; d
   return { encoder: { seed: deriveSeed(seed, 1) }, decoder: { seed: deriveSeed(seed, 2) } };
 }
 
+/** Anything that holds weights. */
+interface Disposable {
+  dispose(): void;
+}
+
+/**
+ * Builds an encoder, then a decoder, then the model that owns them; when a later step throws,
+ * disposes what the earlier steps built, so that a failed factory call leaks no weights.
+ */
+function buildOwned<E extends Disposable, D extends Disposable, M>(encoder: () => E, decoder: () => D, model: (encoder: E, decoder: D) => M): M {
+  const e = encoder();
+  let d: D;
+  try {
+    d = decoder();
+  } catch (error) {
+    e.dispose();
+    throw error;
+  }
+  try {
+    return model(e, d);
+  } catch (error) {
+    e.dispose();
+    d.dispose();
+    throw error;
+  }
+}
+
+/** The given keys of `options` whose values are defined (for options typed with `exactOptionalPropertyTypes`). */
+function definedOnly<T extends object, K extends keyof T>(options: T, keys: readonly K[]): { [P in K]?: Exclude<T[P], undefined> } {
+  const out: { [P in K]?: Exclude<T[P], undefined> } = {};
+  for (const key of keys) {
+    const value = options[key];
+    if (value !== undefined) out[key] = value as Exclude<T[K], undefined>;
+  }
+  return out;
+}
+
 /**
  * A fully connected {@link Autoencoder} (built with {@link denseEncoder} and {@link denseDecoder};
  * the decoder mirrors the encoder). Takes and gives `[n, inputDim]`.
@@ -68,27 +106,11 @@ export function denseAutoencoder(options: DenseAutoencoderOptions): Autoencoder 
   checkOptions(options, fn);
   const { inputDim, hidden, latentDim, activation = 'relu', latentActivation = 'linear', outputActivation = 'sigmoid', seed, init = 'glorot' } = options;
   const seeds = networkSeeds(seed);
-  const encoder = denseEncoder({ inputDim, units: hidden, latentDim, activation, latentActivation, init, ...seeds.encoder });
-  let decoder;
-  try {
-    decoder = denseDecoder({ latentDim, units: [...hidden].reverse(), outputDim: inputDim, activation, outputActivation, init, ...seeds.decoder });
-  } catch (error) {
-    encoder.dispose();
-    throw error;
-  }
-  try {
-    return new Autoencoder({
-      encoder,
-      decoder,
-      ...(options.loss === undefined ? {} : { loss: options.loss }),
-      ...(options.sparsity === undefined ? {} : { sparsity: options.sparsity }),
-      ...(options.corruptor === undefined ? {} : { corruptor: options.corruptor }),
-    });
-  } catch (error) {
-    encoder.dispose();
-    decoder.dispose();
-    throw error;
-  }
+  return buildOwned(
+    () => denseEncoder({ inputDim, units: hidden, latentDim, activation, latentActivation, init, ...seeds.encoder }),
+    () => denseDecoder({ latentDim, units: [...hidden].reverse(), outputDim: inputDim, activation, outputActivation, init, ...seeds.decoder }),
+    (encoder, decoder) => new Autoencoder({ encoder, decoder, ...definedOnly(options, ['loss', 'sparsity', 'corruptor']) }),
+  );
 }
 
 /**
@@ -180,33 +202,24 @@ export interface DenseVaeOptions {
   readonly init?: WeightInit;
 }
 
-function buildVaeNetworks(options: DenseVaeOptions, extraIn: number) {
+/** Builds a Gaussian encoder and a dense decoder, `extraIn` wider at their inputs (CVAE labels), and the model that owns them. */
+function buildVae<M>(options: DenseVaeOptions, extraIn: number, model: (encoder: tfl.LayersModel, decoder: tfl.LayersModel) => M): M {
   const { inputDim, hidden, latentDim, activation = 'relu', likelihood = 'bernoulli', seed, init = 'glorot' } = options;
   const seeds = networkSeeds(seed);
-  const encoder = gaussianEncoder({
-    inputDim: inputDim + extraIn,
-    units: hidden,
-    latentDim,
-    activation,
-    init,
-    ...(options.logVarLimit === undefined ? {} : { logVarLimit: options.logVarLimit }),
-    ...seeds.encoder,
-  });
-  try {
-    const decoder = denseDecoder({
-      latentDim: latentDim + extraIn,
-      units: [...hidden].reverse(),
-      outputDim: inputDim,
-      activation,
-      outputActivation: likelihood === 'gaussian' ? 'linear' : 'sigmoid',
-      init,
-      ...seeds.decoder,
-    });
-    return { encoder, decoder };
-  } catch (error) {
-    encoder.dispose();
-    throw error;
-  }
+  return buildOwned(
+    () => gaussianEncoder({ inputDim: inputDim + extraIn, units: hidden, latentDim, activation, init, ...definedOnly(options, ['logVarLimit']), ...seeds.encoder }),
+    () =>
+      denseDecoder({
+        latentDim: latentDim + extraIn,
+        units: [...hidden].reverse(),
+        outputDim: inputDim,
+        activation,
+        outputActivation: likelihood === 'gaussian' ? 'linear' : 'sigmoid',
+        init,
+        ...seeds.decoder,
+      }),
+    model,
+  );
 }
 
 /**
@@ -225,19 +238,7 @@ function buildVaeNetworks(options: DenseVaeOptions, extraIn: number) {
 export function denseVae(options: DenseVaeOptions): VAE {
   const fn = 'denseVae';
   checkOptions(options, fn);
-  const { encoder, decoder } = buildVaeNetworks(options, 0);
-  try {
-    return new VAE({
-      encoder,
-      decoder,
-      ...(options.likelihood === undefined ? {} : { likelihood: options.likelihood }),
-      ...(options.beta === undefined ? {} : { beta: options.beta }),
-    });
-  } catch (error) {
-    encoder.dispose();
-    decoder.dispose();
-    throw error;
-  }
+  return buildVae(options, 0, (encoder, decoder) => new VAE({ encoder, decoder, ...definedOnly(options, ['likelihood', 'beta']) }));
 }
 
 /**
@@ -266,18 +267,5 @@ export function denseCvae(options: DenseCvaeOptions): CVAE {
   checkOptions(options, fn);
   const { numClasses } = options;
   assertNumber(numClasses, fn, 'numClasses', { integer: true, min: 1 });
-  const { encoder, decoder } = buildVaeNetworks(options, numClasses);
-  try {
-    return new CVAE({
-      encoder,
-      decoder,
-      numClasses,
-      ...(options.likelihood === undefined ? {} : { likelihood: options.likelihood }),
-      ...(options.beta === undefined ? {} : { beta: options.beta }),
-    });
-  } catch (error) {
-    encoder.dispose();
-    decoder.dispose();
-    throw error;
-  }
+  return buildVae(options, numClasses, (encoder, decoder) => new CVAE({ encoder, decoder, numClasses, ...definedOnly(options, ['likelihood', 'beta']) }));
 }
