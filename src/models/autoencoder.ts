@@ -7,15 +7,14 @@ import type { Batch, LossContext, LossOutput, TrainableModel } from './contract.
 import {
   type FeatureShape,
   SALT,
-  assertAlive,
   checkNetwork,
-  collectVariables,
   expectShape,
   inputTensor,
   run1,
   seedOrRandom,
   sigmoidLogitsModel,
   tidyRecord,
+  OwnedNetworks,
 } from './internal.js';
 
 /**
@@ -167,7 +166,7 @@ export class Autoencoder implements TrainableModel {
   /** The training corruptor, or null. */
   readonly corruptor: Corruptor | null;
   readonly #logits: tfl.LayersModel | null;
-  #disposed = false;
+  readonly #networks: OwnedNetworks;
 
   /**
    * @param options - see {@link AutoencoderOptions}.
@@ -192,6 +191,7 @@ export class Autoencoder implements TrainableModel {
     this.loss = loss;
     this.encoder = enc.model;
     this.decoder = dec.model;
+    this.#networks = new OwnedNetworks(enc.model, dec.model);
     this.inputShape = inputShape;
     this.codeShape = codeShape;
     this.#logits = sigmoidLogitsModel(dec.model);
@@ -199,8 +199,7 @@ export class Autoencoder implements TrainableModel {
 
   /** The encoder's and decoder's trainable variables (each once), for the trainer. */
   get trainableVariables(): readonly tf.Variable[] {
-    assertAlive(this.#disposed, 'Autoencoder.trainableVariables');
-    return collectVariables([this.encoder, this.decoder]);
+    return this.#networks.variables('Autoencoder.trainableVariables');
   }
 
   /**
@@ -210,7 +209,7 @@ export class Autoencoder implements TrainableModel {
    */
   encode(x: DataInput): tf.Tensor {
     const fn = 'Autoencoder.encode';
-    assertAlive(this.#disposed, fn);
+    this.#networks.assertAlive(fn);
     return tf.tidy(() => run1(this.encoder, this.#input(x, fn), false));
   }
 
@@ -221,7 +220,7 @@ export class Autoencoder implements TrainableModel {
    */
   decode(z: DataInput): tf.Tensor {
     const fn = 'Autoencoder.decode';
-    assertAlive(this.#disposed, fn);
+    this.#networks.assertAlive(fn);
     return tf.tidy(() => run1(this.decoder, inputTensor(z, this.codeShape, fn, 'z', "the decoder's input shape"), false));
   }
 
@@ -232,7 +231,7 @@ export class Autoencoder implements TrainableModel {
    */
   reconstruct(x: DataInput): tf.Tensor {
     const fn = 'Autoencoder.reconstruct';
-    assertAlive(this.#disposed, fn);
+    this.#networks.assertAlive(fn);
     return tf.tidy(() => run1(this.decoder, run1(this.encoder, this.#input(x, fn), false), false));
   }
 
@@ -243,7 +242,7 @@ export class Autoencoder implements TrainableModel {
    */
   forward(x: DataInput): AutoencoderOutput {
     const fn = 'Autoencoder.forward';
-    assertAlive(this.#disposed, fn);
+    this.#networks.assertAlive(fn);
     return tidyRecord(() => {
       const code = run1(this.encoder, this.#input(x, fn), false);
       return { code, reconstruction: run1(this.decoder, code, false) };
@@ -260,7 +259,7 @@ export class Autoencoder implements TrainableModel {
    */
   computeLoss(batch: Batch, context: LossContext): LossOutput {
     const fn = 'Autoencoder.computeLoss';
-    assertAlive(this.#disposed, fn);
+    this.#networks.assertAlive(fn);
     if (typeof batch !== 'object' || batch === null) typeFail(fn, 'batch', '{ x }', batch);
     if (typeof context !== 'object' || context === null) typeFail(fn, 'context', '{ training, seed? }', context);
     const training = context.training === true;
@@ -294,15 +293,12 @@ export class Autoencoder implements TrainableModel {
 
   /** Disposes the encoder's and decoder's weights; the model cannot be used afterwards. Idempotent. */
   dispose(): void {
-    if (this.#disposed) return;
-    this.#disposed = true;
-    this.encoder.dispose();
-    if (this.decoder !== this.encoder) this.decoder.dispose();
+    this.#networks.dispose();
   }
 
   /** True once {@link Autoencoder.dispose} was called. */
   get isDisposed(): boolean {
-    return this.#disposed;
+    return this.#networks.disposed;
   }
 
   #input(x: unknown, fn: string): tf.Tensor {

@@ -5,10 +5,8 @@ import type { Batch, LossContext, LossOutput, TrainableModel } from './contract.
 import {
   type FeatureShape,
   type LabelInput,
-  assertAlive,
   batchShape,
   checkNetwork,
-  collectVariables,
   expectShape,
   inputTensor,
   oneHotLabels,
@@ -16,6 +14,7 @@ import {
   runAll,
   seedOrRandom,
   tidyRecord,
+  OwnedNetworks,
 } from './internal.js';
 import {
   type EncodeOptions,
@@ -26,7 +25,8 @@ import {
   GaussianLatent,
   checkHeads,
   checkVaeOptions,
-  reparameterize,
+  latentCode,
+  sampledPass,
 } from './vae.js';
 
 /**
@@ -98,7 +98,7 @@ export class CVAE implements TrainableModel {
   readonly #core: GaussianLatent;
   readonly #encoderPair: boolean;
   readonly #decoderPair: boolean;
-  #disposed = false;
+  readonly #networks: OwnedNetworks;
 
   /**
    * @param options - see {@link CvaeOptions}.
@@ -137,6 +137,7 @@ export class CVAE implements TrainableModel {
 
     this.encoder = enc.model;
     this.decoder = dec.model;
+    this.#networks = new OwnedNetworks(enc.model, dec.model);
     this.inputShape = inputShape;
     this.latentDim = latentDim;
     this.numClasses = K;
@@ -149,8 +150,7 @@ export class CVAE implements TrainableModel {
 
   /** The encoder's and decoder's trainable variables (each once). */
   get trainableVariables(): readonly tf.Variable[] {
-    assertAlive(this.#disposed, 'CVAE.trainableVariables');
-    return collectVariables([this.encoder, this.decoder]);
+    return this.#networks.variables('CVAE.trainableVariables');
   }
 
   /**
@@ -161,7 +161,7 @@ export class CVAE implements TrainableModel {
    */
   posterior(x: DataInput, labels: LabelInput): Posterior {
     const fn = 'CVAE.posterior';
-    assertAlive(this.#disposed, fn);
+    this.#networks.assertAlive(fn);
     return tidyRecord(() => this.#posterior(x, labels, fn, false, 'x', 'labels'));
   }
 
@@ -171,12 +171,8 @@ export class CVAE implements TrainableModel {
    */
   encode(x: DataInput, labels: LabelInput, options: EncodeOptions = {}): tf.Tensor2D {
     const fn = 'CVAE.encode';
-    assertAlive(this.#disposed, fn);
-    const seed = options.sample === true ? seedOrRandom(options.seed, fn, 'options.seed') : 0;
-    return tf.tidy(() => {
-      const { mean, logVar } = this.#posterior(x, labels, fn, false, 'x', 'labels');
-      return options.sample === true ? reparameterize(mean, logVar, { seed }) : mean;
-    });
+    this.#networks.assertAlive(fn);
+    return latentCode(() => this.#posterior(x, labels, fn, false, 'x', 'labels'), options, fn);
   }
 
   /**
@@ -187,7 +183,7 @@ export class CVAE implements TrainableModel {
    */
   decode(z: DataInput, labels: LabelInput): tf.Tensor {
     const fn = 'CVAE.decode';
-    assertAlive(this.#disposed, fn);
+    this.#networks.assertAlive(fn);
     return tf.tidy(() => {
       const zt = inputTensor(z, [this.latentDim], fn, 'z', 'latentDim');
       const y = oneHotLabels(labels, this.numClasses, zt.shape[0], fn, 'labels');
@@ -201,7 +197,7 @@ export class CVAE implements TrainableModel {
    */
   reconstruct(x: DataInput, labels: LabelInput): tf.Tensor {
     const fn = 'CVAE.reconstruct';
-    assertAlive(this.#disposed, fn);
+    this.#networks.assertAlive(fn);
     return tf.tidy(() => {
       const { mean, y } = this.#posteriorWithLabels(x, labels, fn, false, 'x', 'labels');
       return run1(this.decoder, this.#decoderInput(mean, y), false);
@@ -214,13 +210,15 @@ export class CVAE implements TrainableModel {
    */
   forward(x: DataInput, labels: LabelInput, options: SeedOptions = {}): VaeOutput {
     const fn = 'CVAE.forward';
-    assertAlive(this.#disposed, fn);
-    const seed = seedOrRandom(options.seed, fn, 'options.seed');
-    return tidyRecord(() => {
-      const { mean, logVar, y } = this.#posteriorWithLabels(x, labels, fn, false, 'x', 'labels');
-      const z = reparameterize(mean, logVar, { seed });
-      return { reconstruction: run1(this.decoder, this.#decoderInput(z, y), false), mean, logVar, z };
-    });
+    this.#networks.assertAlive(fn);
+    return sampledPass(
+      () => {
+        const { mean, logVar, y } = this.#posteriorWithLabels(x, labels, fn, false, 'x', 'labels');
+        return { mean, logVar, decode: (z) => run1(this.decoder, this.#decoderInput(z, y), false) };
+      },
+      options,
+      fn,
+    );
   }
 
   /**
@@ -230,7 +228,7 @@ export class CVAE implements TrainableModel {
    */
   generate(labels: LabelInput, options: SeedOptions = {}): tf.Tensor {
     const fn = 'CVAE.generate';
-    assertAlive(this.#disposed, fn);
+    this.#networks.assertAlive(fn);
     const seed = seedOrRandom(options.seed, fn, 'options.seed');
     return tf.tidy(() => {
       const y = oneHotLabels(labels, this.numClasses, undefined, fn, 'labels');
@@ -258,7 +256,7 @@ export class CVAE implements TrainableModel {
    */
   computeLoss(batch: Batch, context: LossContext): LossOutput {
     const fn = 'CVAE.computeLoss';
-    assertAlive(this.#disposed, fn);
+    this.#networks.assertAlive(fn);
     if (typeof batch !== 'object' || batch === null) typeFail(fn, 'batch', '{ x, y }', batch);
     if (typeof context !== 'object' || context === null) typeFail(fn, 'context', '{ training, seed? }', context);
     return tidyRecord(() => {
@@ -282,15 +280,12 @@ export class CVAE implements TrainableModel {
 
   /** Disposes the encoder's and decoder's weights. Idempotent. */
   dispose(): void {
-    if (this.#disposed) return;
-    this.#disposed = true;
-    this.encoder.dispose();
-    this.decoder.dispose();
+    this.#networks.dispose();
   }
 
   /** True once {@link CVAE.dispose} was called. */
   get isDisposed(): boolean {
-    return this.#disposed;
+    return this.#networks.disposed;
   }
 
   #decoderInput(z: tf.Tensor, y: tf.Tensor): tf.Tensor | tf.Tensor[] {

@@ -203,9 +203,41 @@ export function seedOrRandom(seed: unknown, fn: string, arg: string): number {
   return seed;
 }
 
-/** Throws when a model was disposed. @internal */
-export function assertAlive(disposed: boolean, fn: string): void {
-  if (disposed) throw new Error(`${fn}: the model was disposed`);
+/**
+ * The encoder and decoder a model owns, and whether the model was disposed: what every model
+ * class needs for its `trainableVariables`, `dispose` and `isDisposed`. @internal
+ */
+export class OwnedNetworks {
+  #disposed = false;
+
+  constructor(
+    readonly encoder: tfl.LayersModel,
+    readonly decoder: tfl.LayersModel,
+  ) {}
+
+  /** True once {@link OwnedNetworks.dispose} was called. */
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  /** Throws `fn: the model was disposed` once the networks were disposed. */
+  assertAlive(fn: string): void {
+    if (this.#disposed) throw new Error(`${fn}: the model was disposed`);
+  }
+
+  /** The trainable variables of both networks, each once. */
+  variables(fn: string): tf.Variable[] {
+    this.assertAlive(fn);
+    return collectVariables([this.encoder, this.decoder]);
+  }
+
+  /** Disposes both networks' weights (a network shared by both, once). Idempotent. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.encoder.dispose();
+    if (this.decoder !== this.encoder) this.decoder.dispose();
+  }
 }
 
 /** Salts of {@link deriveSeed} for the random parts of one loss call. @internal */

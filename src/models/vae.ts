@@ -6,9 +6,7 @@ import type { Batch, LossContext, LossOutput, TrainableModel } from './contract.
 import {
   type FeatureShape,
   SALT,
-  assertAlive,
   checkNetwork,
-  collectVariables,
   expectShape,
   inputTensor,
   run1,
@@ -16,6 +14,7 @@ import {
   seedOrRandom,
   tidyRecord,
   sigmoidLogitsModel,
+  OwnedNetworks,
 } from './internal.js';
 
 /**
@@ -138,6 +137,31 @@ export class GaussianLatent {
   }
 }
 
+/**
+ * The body of `encode` for the VAE and the CVAE: the posterior mean, or with `{ sample: true }` a
+ * seeded draw `z ~ q(z|·)`. @internal
+ */
+export function latentCode(posterior: () => Posterior, options: EncodeOptions, fn: string): tf.Tensor2D {
+  const seed = options.sample === true ? seedOrRandom(options.seed, fn, 'options.seed') : 0;
+  return tf.tidy(() => {
+    const { mean, logVar } = posterior();
+    return options.sample === true ? reparameterize(mean, logVar, { seed }) : mean;
+  });
+}
+
+/**
+ * The body of `forward` for the VAE and the CVAE: one seeded draw `z = μ + σ·ε` and its decoding.
+ * `pass` gives the posterior and the decoder to apply to `z` (the CVAE's joins the labels). @internal
+ */
+export function sampledPass(pass: () => Posterior & { decode: (z: tf.Tensor2D) => tf.Tensor }, options: SeedOptions, fn: string): VaeOutput {
+  const seed = seedOrRandom(options.seed, fn, 'options.seed');
+  return tidyRecord(() => {
+    const { mean, logVar, decode } = pass();
+    const z = reparameterize(mean, logVar, { seed });
+    return { reconstruction: decode(z), mean, logVar, z };
+  });
+}
+
 /** Validates likelihood and β. @internal */
 export function checkVaeOptions(likelihood: unknown, beta: unknown, fn: string): { likelihood: Likelihood; beta: number } {
   assertOneOf(likelihood, ['bernoulli', 'gaussian'] as const, fn, 'likelihood');
@@ -227,7 +251,7 @@ export class VAE implements TrainableModel {
   readonly likelihood: Likelihood;
   readonly beta: number;
   readonly #core: GaussianLatent;
-  #disposed = false;
+  readonly #networks: OwnedNetworks;
 
   /**
    * @param options - see {@link VaeOptions}.
@@ -245,6 +269,7 @@ export class VAE implements TrainableModel {
     const { likelihood, beta } = checkVaeOptions(options.likelihood ?? 'bernoulli', options.beta ?? 1, fn);
     this.encoder = enc.model;
     this.decoder = dec.model;
+    this.#networks = new OwnedNetworks(enc.model, dec.model);
     this.inputShape = inputShape;
     this.latentDim = latentDim;
     this.likelihood = likelihood;
@@ -254,8 +279,7 @@ export class VAE implements TrainableModel {
 
   /** The encoder's and decoder's trainable variables (each once). */
   get trainableVariables(): readonly tf.Variable[] {
-    assertAlive(this.#disposed, 'VAE.trainableVariables');
-    return collectVariables([this.encoder, this.decoder]);
+    return this.#networks.variables('VAE.trainableVariables');
   }
 
   /**
@@ -265,7 +289,7 @@ export class VAE implements TrainableModel {
    */
   posterior(x: DataInput): Posterior {
     const fn = 'VAE.posterior';
-    assertAlive(this.#disposed, fn);
+    this.#networks.assertAlive(fn);
     return tidyRecord(() => this.#posterior(x, fn, false));
   }
 
@@ -276,12 +300,8 @@ export class VAE implements TrainableModel {
    */
   encode(x: DataInput, options: EncodeOptions = {}): tf.Tensor2D {
     const fn = 'VAE.encode';
-    assertAlive(this.#disposed, fn);
-    const seed = options.sample === true ? seedOrRandom(options.seed, fn, 'options.seed') : 0;
-    return tf.tidy(() => {
-      const { mean, logVar } = this.#posterior(x, fn, false);
-      return options.sample === true ? reparameterize(mean, logVar, { seed }) : mean;
-    });
+    this.#networks.assertAlive(fn);
+    return latentCode(() => this.#posterior(x, fn, false), options, fn);
   }
 
   /**
@@ -291,7 +311,7 @@ export class VAE implements TrainableModel {
    */
   decode(z: DataInput): tf.Tensor {
     const fn = 'VAE.decode';
-    assertAlive(this.#disposed, fn);
+    this.#networks.assertAlive(fn);
     return tf.tidy(() => run1(this.decoder, inputTensor(z, [this.latentDim], fn, 'z', 'latentDim'), false));
   }
 
@@ -302,7 +322,7 @@ export class VAE implements TrainableModel {
    */
   reconstruct(x: DataInput): tf.Tensor {
     const fn = 'VAE.reconstruct';
-    assertAlive(this.#disposed, fn);
+    this.#networks.assertAlive(fn);
     return tf.tidy(() => run1(this.decoder, this.#posterior(x, fn, false).mean, false));
   }
 
@@ -313,13 +333,8 @@ export class VAE implements TrainableModel {
    */
   forward(x: DataInput, options: SeedOptions = {}): VaeOutput {
     const fn = 'VAE.forward';
-    assertAlive(this.#disposed, fn);
-    const seed = seedOrRandom(options.seed, fn, 'options.seed');
-    return tidyRecord(() => {
-      const { mean, logVar } = this.#posterior(x, fn, false);
-      const z = reparameterize(mean, logVar, { seed });
-      return { reconstruction: run1(this.decoder, z, false), mean, logVar, z };
-    });
+    this.#networks.assertAlive(fn);
+    return sampledPass(() => ({ ...this.#posterior(x, fn, false), decode: (z) => run1(this.decoder, z, false) }), options, fn);
   }
 
   /**
@@ -329,7 +344,7 @@ export class VAE implements TrainableModel {
    */
   sample(n: number, options: SeedOptions = {}): tf.Tensor {
     const fn = 'VAE.sample';
-    assertAlive(this.#disposed, fn);
+    this.#networks.assertAlive(fn);
     assertNumber(n, fn, 'n', { integer: true, min: 1 });
     const seed = seedOrRandom(options.seed, fn, 'options.seed');
     return tf.tidy(() => run1(this.decoder, tf.randomNormal([n, this.latentDim], 0, 1, 'float32', seed), false));
@@ -342,7 +357,7 @@ export class VAE implements TrainableModel {
    */
   computeLoss(batch: Batch, context: LossContext): LossOutput {
     const fn = 'VAE.computeLoss';
-    assertAlive(this.#disposed, fn);
+    this.#networks.assertAlive(fn);
     if (typeof batch !== 'object' || batch === null) typeFail(fn, 'batch', '{ x }', batch);
     if (typeof context !== 'object' || context === null) typeFail(fn, 'context', '{ training, seed? }', context);
     return tidyRecord(() => {
@@ -360,15 +375,12 @@ export class VAE implements TrainableModel {
 
   /** Disposes the encoder's and decoder's weights. Idempotent. */
   dispose(): void {
-    if (this.#disposed) return;
-    this.#disposed = true;
-    this.encoder.dispose();
-    this.decoder.dispose();
+    this.#networks.dispose();
   }
 
   /** True once {@link VAE.dispose} was called. */
   get isDisposed(): boolean {
-    return this.#disposed;
+    return this.#networks.disposed;
   }
 
   #posterior(x: unknown, fn: string, training: boolean): { mean: tf.Tensor2D; logVar: tf.Tensor2D } {
