@@ -5,7 +5,7 @@
  *
  * Every operation is a float32x4 `mul`, `add`, `div` or `sqrt`, which WebAssembly defines as the
  * correctly rounded IEEE operations — the very operations tfjs' Adam kernels perform, in the same
- * order — so the results are bit for bit tfjs'. The module is assembled byte by byte (wasmAsm.ts)
+ * order — so the results are bit for bit tfjs'. The module is assembled byte by byte (src/core/wasm)
  * and compiled on first use (nothing runs at import time).
  *
  * `adam(pw, pm, pv, pg, pw2, pm2, pv2, n, b1, c1, b2, c2, d1, d2, eps, step) → Σ g` (pointers in
@@ -14,7 +14,7 @@
  * and the sum of the gradient entries in float64.
  * @internal
  */
-import { F32, F64, FunctionBuilder, I32, V128, lazyInstances, moduleBytes } from './wasmAsm.js';
+import { F32, F64, FunctionBuilder, I32, V128, lazyInstances, moduleBytes } from '../core/index.js';
 
 const F32X4 = { splat: 0x13, sqrt: 0xe3, add: 0xe4, mul: 0xe6, div: 0xe7 } as const;
 const F64X2 = { add: 0xf0, promoteLow: 0x5f, extractLane: 0x21 } as const;

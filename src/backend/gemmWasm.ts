@@ -17,7 +17,7 @@
  * registers — so that neither transposed operand is ever copied whole.
  * @internal
  */
-import { FunctionBuilder, I32, V128, lazyInstances, moduleBytes } from './wasmAsm.js';
+import { FunctionBuilder, I32, V128, lazyInstances, moduleBytes } from '../core/index.js';
 
 /** Values of t per slice. */
 export const KC = 256;
@@ -37,7 +37,7 @@ function blockLoop(f: FunctionBuilder, width: 8 | 4, transA: boolean, v: Locals,
       else f.get(v.pA[r]!).vsplatLoad(aOffset).set(v.aSplat);
       for (let c = 0; c < cols; c++) {
         const acc = v.acc[r * 2 + c]!;
-        f.get(acc).get(v.aSplat).get(v.b[c]!).fmul().fadd().set(acc);
+        f.get(acc).get(v.aSplat).get(v.b[c]!).f32x4('mul').f32x4('add').set(acc);
       }
     }
     f.inc(v.pB, width * 4);
@@ -53,7 +53,7 @@ function blockLoop(f: FunctionBuilder, width: 8 | 4, transA: boolean, v: Locals,
   }
   // Four values of t per iteration, B at static offsets into the packed panel.
   f.loop(() => {
-    f.get(v.t).i32(4).add().get(v.kc).e(0x4b).exitIf(); // t + 4 > kc (i32.gt_u)
+    f.get(v.t).i32(4).add().get(v.kc).gtU().exitIf(); // t + 4 > kc
     if (!options.splatLoads) for (let r = 0; r < 4; r++) f.get(v.pA[r]!).vload().set(v.aRows[r]!);
     for (let u = 0; u < 4; u++) {
       for (let c = 0; c < cols; c++) f.get(v.pB).vload(u * width * 4 + 16 * c).set(v.b[c]!);
@@ -63,7 +63,7 @@ function blockLoop(f: FunctionBuilder, width: 8 | 4, transA: boolean, v: Locals,
         else f.get(v.aRows[r]!).get(v.aRows[r]!).vlane(u).set(v.aSplat);
         for (let c = 0; c < cols; c++) {
           const acc = v.acc[r * 2 + c]!;
-          f.get(acc).get(v.aSplat).get(v.b[c]!).fmul().fadd().set(acc);
+          f.get(acc).get(v.aSplat).get(v.b[c]!).f32x4('mul').f32x4('add').set(acc);
         }
       }
     }
@@ -187,7 +187,7 @@ function gemmFunction(options: GemmOptions): FunctionBuilder {
     // i8x16.shuffle byte patterns for f32 lanes (0–3 first operand, 4–7 second).
     const lanes = (...l: number[]): number[] => l.flatMap((q) => [4 * q, 4 * q + 1, 4 * q + 2, 4 * q + 3]);
     f.loop(() => {
-      f.get(v.t).i32(4).add().get(v.kc).e(0x4b).exitIf(); // t + 4 > kc
+      f.get(v.t).i32(4).add().get(v.kc).gtU().exitIf(); // t + 4 > kc
       for (let blockIndex = 0; blockIndex < width / 4; blockIndex++) {
         const x = [x0, x1, x2, x3];
         for (let q = 0; q < 4; q++) f.get(rows[4 * blockIndex + q]!).vload().set(x[q]!);
@@ -259,7 +259,7 @@ function gemmFunction(options: GemmOptions): FunctionBuilder {
     f.get(k0).get(k).geU().exitIf();
     // kc = min(KC, k − k0)
     f.get(k).get(k0).sub().set(v.kc);
-    f.get(v.kc).i32(KC).e(0x4b); // kc > KC
+    f.get(v.kc).i32(KC).gtU(); // kc > KC
     f.ifElse(() => {
       f.i32(KC).set(v.kc);
     });

@@ -6,8 +6,9 @@
  * - `axpy`, `dot`: the sparse-column part of the Gram matrix and the back-transformation of
  *   eigenvectors;
  * - `rowUpdate`: the row update of the Householder tridiagonal reduction.
- * The module is assembled here, byte by byte, from the instructions below — no toolchain, no
- * binary blob — and compiled lazily on first use (nothing runs at import time).
+ * The module is assembled byte by byte from the instructions below with the package's small
+ * assembler (src/core/wasm) — no toolchain, no binary blob — and compiled lazily on first use
+ * (nothing runs at import time).
  *
  * `nt` works on 4×2 output blocks with eight `f64x2` accumulators (two lanes each), which on
  * x86-64 V8 runs about four times faster than the best plain JavaScript loop we measured.
@@ -19,148 +20,10 @@
  * `r2 % 2 == 0`, `len % 2 == 0` — callers pad with zero rows/columns.
  * @internal
  */
+import { F64, FunctionBuilder, I32, V128, lazyModule, moduleBytes } from '../../core/index.js';
 
-const I32 = 0x7f;
-const V128 = 0x7b;
-
-function uleb(value: number): number[] {
-  const out: number[] = [];
-  let v = value >>> 0;
-  do {
-    let b = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) b |= 0x80;
-    out.push(b);
-  } while (v !== 0);
-  return out;
-}
-
-function sleb(value: number): number[] {
-  const out: number[] = [];
-  let v = value | 0;
-  for (;;) {
-    const b = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-function vec(items: number[][]): number[] {
-  return [...uleb(items.length), ...items.flat()];
-}
-
-function section(id: number, bytes: number[]): number[] {
-  return [id, ...uleb(bytes.length), ...bytes];
-}
-
-function name(s: string): number[] {
-  const bytes = Array.from(s, (c) => c.charCodeAt(0));
-  return [...uleb(bytes.length), ...bytes];
-}
-
-const F64 = 0x7c;
-
-/** Emits one function: typed locals, structured control flow, the few instructions we need. */
-class FunctionBuilder {
-  readonly code: number[] = [];
-  private readonly localTypes: number[] = [];
-
-  constructor(readonly params: readonly number[], readonly results: readonly number[]) {}
-
-  /** A new local of the given type; returns its index. */
-  local(type: number): number {
-    this.localTypes.push(type);
-    return this.params.length + this.localTypes.length - 1;
-  }
-
-  e(...b: number[]): this {
-    this.code.push(...b);
-    return this;
-  }
-  get(l: number): this {
-    return this.e(0x20, ...uleb(l));
-  }
-  set(l: number): this {
-    return this.e(0x21, ...uleb(l));
-  }
-  tee(l: number): this {
-    return this.e(0x22, ...uleb(l));
-  }
-  i32(v: number): this {
-    return this.e(0x41, ...sleb(v));
-  }
-  add(): this {
-    return this.e(0x6a);
-  }
-  mul(): this {
-    return this.e(0x6c);
-  }
-  shl(): this {
-    return this.e(0x74);
-  }
-  geU(): this {
-    return this.e(0x4f);
-  }
-  gtU(): this {
-    return this.e(0x4b);
-  }
-  /** `block { loop { … } }` with `br_if 1` leaving and `br 0` repeating. */
-  loop(body: () => void): this {
-    this.e(0x02, 0x40, 0x03, 0x40);
-    body();
-    return this.e(0x0c, 0x00, 0x0b, 0x0b);
-  }
-  exitIf(): this {
-    return this.e(0x0d, 0x01);
-  }
-  simd(op: number, ...imm: number[]): this {
-    return this.e(0xfd, ...uleb(op), ...imm);
-  }
-  vload(offset = 0): this {
-    return this.simd(0x00, 3, ...uleb(offset));
-  }
-  vstore(offset = 0): this {
-    return this.simd(0x0b, 3, ...uleb(offset));
-  }
-  vzero(): this {
-    return this.simd(0x0c, ...new Array<number>(16).fill(0));
-  }
-  vsplat(): this {
-    return this.simd(0x14);
-  }
-  vadd(): this {
-    return this.simd(0xf0);
-  }
-  vsub(): this {
-    return this.simd(0xf1);
-  }
-  vmul(): this {
-    return this.simd(0xf2);
-  }
-  /** Pops a v128, pushes the f64 sum of its two lanes (needs a scratch v128 local). */
-  hsum(scratch: number): this {
-    return this.tee(scratch).simd(0x21, 0).get(scratch).simd(0x21, 1).e(0xa0);
-  }
-
-  type(): number[] {
-    return [0x60, ...vec(this.params.map((p) => [p])), ...vec(this.results.map((r) => [r]))];
-  }
-
-  body(): number[] {
-    const groups: [number, number][] = [];
-    for (const t of this.localTypes) {
-      const last = groups[groups.length - 1];
-      if (last !== undefined && last[1] === t) last[0]++;
-      else groups.push([1, t]);
-    }
-    const b = [...uleb(groups.length), ...groups.flatMap(([n, t]) => [...uleb(n), t]), ...this.code, 0x0b];
-    return [...uleb(b.length), ...b];
-  }
-}
+/** The kernels work on float64 lanes: their vector loads and stores declare 8-byte alignment. */
+const F64_LANES = { vectorAlign: 3 } as const;
 
 /**
  * `nt` (see the file comment); with `f32`, `nt32`: A and B hold float32 (strides in float32
@@ -168,7 +31,7 @@ class FunctionBuilder {
  * keep `len` short) and are added to the float64 C.
  */
 function ntFunction(f32 = false): FunctionBuilder {
-  const f = new FunctionBuilder(new Array<number>(10).fill(I32), []);
+  const f = new FunctionBuilder(new Array<number>(10).fill(I32), [], F64_LANES);
   const pa = 0, lda = 1, pb = 2, ldb = 3, pc = 4, ldc = 5, r1 = 6, r2 = 7, len = 8, sym = 9;
   const i = f.local(I32), j = f.local(I32), off = f.local(I32), lenB = f.local(I32);
   const a0 = [f.local(I32), f.local(I32), f.local(I32), f.local(I32)];
@@ -176,8 +39,7 @@ function ntFunction(f32 = false): FunctionBuilder {
   const acc = Array.from({ length: 8 }, () => f.local(V128));
   const x = f.local(V128), y0 = f.local(V128), y1 = f.local(V128);
   const shift = f32 ? 2 : 3;
-  const vmul = (): void => void (f32 ? f.simd(0xe6) : f.vmul());
-  const vadd = (): void => void (f32 ? f.simd(0xe4) : f.vadd());
+  const lanes = (op: 'add' | 'mul'): void => void (f32 ? f.f32x4(op) : f.f64x2(op));
   f.get(lda).i32(shift).shl().set(ldaB);
   f.get(ldb).i32(shift).shl().set(ldbB);
   f.get(len).i32(shift).shl().set(lenB);
@@ -199,12 +61,12 @@ function ntFunction(f32 = false): FunctionBuilder {
         for (let r = 0; r < 4; r++) {
           f.get(a0[r]!).get(off).add().vload().set(x);
           f.get(acc[2 * r]!).get(x).get(y0);
-          vmul();
-          vadd();
+          lanes('mul');
+          lanes('add');
           f.set(acc[2 * r]!);
           f.get(acc[2 * r + 1]!).get(x).get(y1);
-          vmul();
-          vadd();
+          lanes('mul');
+          lanes('add');
           f.set(acc[2 * r + 1]!);
         }
         f.get(off).i32(16).add().set(off);
@@ -220,7 +82,7 @@ function ntFunction(f32 = false): FunctionBuilder {
             f.get(q).simd(0x1f, 0).e(0xbb).get(q).simd(0x1f, 1).e(0xbb).e(0xa0);
             f.get(q).simd(0x1f, 2).e(0xbb).get(q).simd(0x1f, 3).e(0xbb).e(0xa0).e(0xa0);
           } else {
-            f.get(q).hsum(x);
+            f.get(q).f64x2Sum(x);
           }
           f.e(0xa0).e(0x39, 3, 0); // f64.add, f64.store
         }
@@ -234,17 +96,17 @@ function ntFunction(f32 = false): FunctionBuilder {
 
 /** `axpy(py, px, len, a)`: `y[0:len] += a·x[0:len]` (len even, pointers in bytes). */
 function axpyFunction(): FunctionBuilder {
-  const f = new FunctionBuilder([I32, I32, I32, F64], []);
+  const f = new FunctionBuilder([I32, I32, I32, F64], [], F64_LANES);
   const py = 0, px = 1, len = 2, a = 3;
   const off = f.local(I32), lenB = f.local(I32), av = f.local(V128);
-  f.get(a).vsplat().set(av);
+  f.get(a).f64x2('splat').set(av);
   f.get(len).i32(3).shl().set(lenB);
   f.i32(0).set(off);
   f.loop(() => {
     f.get(off).get(lenB).geU().exitIf();
     f.get(py).get(off).add(); // store address
     f.get(py).get(off).add().vload();
-    f.get(px).get(off).add().vload().get(av).vmul().vadd().vstore();
+    f.get(px).get(off).add().vload().get(av).f64x2('mul').f64x2('add').vstore();
     f.get(off).i32(16).add().set(off);
   });
   return f;
@@ -252,7 +114,7 @@ function axpyFunction(): FunctionBuilder {
 
 /** `dot(px, py, len) → Σ x·y` (len even, pointers in bytes), two accumulators. */
 function dotFunction(): FunctionBuilder {
-  const f = new FunctionBuilder([I32, I32, I32], [F64]);
+  const f = new FunctionBuilder([I32, I32, I32], [F64], F64_LANES);
   const px = 0, py = 1, len = 2;
   const off = f.local(I32), lenB = f.local(I32), last = f.local(I32), acc0 = f.local(V128), acc1 = f.local(V128), t = f.local(V128);
   f.get(len).i32(3).shl().set(lenB);
@@ -262,16 +124,15 @@ function dotFunction(): FunctionBuilder {
   f.loop(() => {
     // while off + 32 <= lenB, i.e. off < lenB − 16 (signed compare; lenB ≥ 0)
     f.get(off).get(last).e(0x4e).exitIf(); // i32.ge_s
-    f.get(acc0).get(px).get(off).add().vload().get(py).get(off).add().vload().vmul().vadd().set(acc0);
-    f.get(acc1).get(px).get(off).add().vload(16).get(py).get(off).add().vload(16).vmul().vadd().set(acc1);
+    f.get(acc0).get(px).get(off).add().vload().get(py).get(off).add().vload().f64x2('mul').f64x2('add').set(acc0);
+    f.get(acc1).get(px).get(off).add().vload(16).get(py).get(off).add().vload(16).f64x2('mul').f64x2('add').set(acc1);
     f.get(off).i32(32).add().set(off);
   });
   // A last pair when len ≡ 2 (mod 4).
-  f.get(off).get(lenB).e(0x49); // i32.lt_u
-  f.e(0x04, 0x40); // if
-  f.get(acc0).get(px).get(off).add().vload().get(py).get(off).add().vload().vmul().vadd().set(acc0);
-  f.e(0x0b);
-  f.get(acc0).get(acc1).vadd().hsum(t);
+  f.get(off).get(lenB).ltU().ifElse(() => {
+    f.get(acc0).get(px).get(off).add().vload().get(py).get(off).add().vload().f64x2('mul').f64x2('add').set(acc0);
+  });
+  f.get(acc0).get(acc1).f64x2('add').f64x2Sum(t);
   return f;
 }
 
@@ -281,66 +142,53 @@ function dotFunction(): FunctionBuilder {
  * update of the tridiagonal reduction fused with the next step's product (len even).
  */
 function rowUpdateFunction(): FunctionBuilder {
-  const f = new FunctionBuilder([I32, I32, I32, I32, I32, I32, F64, F64, F64], [F64]);
+  const f = new FunctionBuilder([I32, I32, I32, I32, I32, I32, F64, F64, F64], [F64], F64_LANES);
   const ps = 0, pv = 1, pw = 2, pu = 3, pnext = 4, len = 5, vi = 6, wi = 7, ui = 8;
   const off = f.local(I32), lenB = f.local(I32);
   const viv = f.local(V128), wiv = f.local(V128), uiv = f.local(V128), acc = f.local(V128), a = f.local(V128);
-  f.get(vi).vsplat().set(viv).get(wi).vsplat().set(wiv).get(ui).vsplat().set(uiv);
+  f.get(vi).f64x2('splat').set(viv).get(wi).f64x2('splat').set(wiv).get(ui).f64x2('splat').set(uiv);
   f.vzero().set(acc);
   f.get(len).i32(3).shl().set(lenB);
   f.i32(0).set(off);
   f.loop(() => {
     f.get(off).get(lenB).geU().exitIf();
     f.get(ps).get(off).add().vload();
-    f.get(viv).get(pw).get(off).add().vload().vmul().vsub();
-    f.get(wiv).get(pv).get(off).add().vload().vmul().vsub().set(a);
+    f.get(viv).get(pw).get(off).add().vload().f64x2('mul').f64x2('sub');
+    f.get(wiv).get(pv).get(off).add().vload().f64x2('mul').f64x2('sub').set(a);
     f.get(ps).get(off).add().get(a).vstore();
-    f.get(acc).get(a).get(pu).get(off).add().vload().vmul().vadd().set(acc);
+    f.get(acc).get(a).get(pu).get(off).add().vload().f64x2('mul').f64x2('add').set(acc);
     f.get(pnext).get(off).add();
-    f.get(pnext).get(off).add().vload().get(a).get(uiv).vmul().vadd().vstore();
+    f.get(pnext).get(off).add().vload().get(a).get(uiv).f64x2('mul').f64x2('add').vstore();
     f.get(off).i32(16).add().set(off);
   });
-  f.get(acc).hsum(a);
+  f.get(acc).f64x2Sum(a);
   return f;
 }
 
 /** The kernel names, in export order. @internal */
 export const KERNEL_NAMES = ['nt', 'axpy', 'dot', 'rowUpdate', 'nt32'] as const;
 
-/** The module bytes: imports `env.mem`, exports {@link KERNEL_NAMES}. @internal */
-export function ntModuleBytes(): Uint8Array<ArrayBuffer> {
-  const fns = [ntFunction(), axpyFunction(), dotFunction(), rowUpdateFunction(), ntFunction(true)];
-  const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec(fns.map((f) => f.type()))),
-    ...section(2, vec([[...name('env'), ...name('mem'), 0x02, 0x00, ...uleb(1)]])),
-    ...section(3, vec(fns.map((_, i) => uleb(i)))),
-    ...section(7, vec(KERNEL_NAMES.map((n, i) => [...name(n), 0x00, ...uleb(i)]))),
-    ...section(10, vec(fns.map((f) => f.body()))),
-  ];
-  return new Uint8Array(bytes);
-}
+/** The kernel builders, by export name. */
+const KERNEL_BUILDERS: Readonly<Record<(typeof KERNEL_NAMES)[number], () => FunctionBuilder>> = {
+  nt: () => ntFunction(),
+  axpy: axpyFunction,
+  dot: dotFunction,
+  rowUpdate: rowUpdateFunction,
+  nt32: () => ntFunction(true),
+};
 
-let cachedModule: WebAssembly.Module | null | undefined;
+/** The module bytes: imports `env.mem` (at least one page), exports {@link KERNEL_NAMES}. @internal */
+export function ntModuleBytes(): Uint8Array<ArrayBuffer> {
+  const functions = KERNEL_NAMES.map((name) => ({ name, fn: KERNEL_BUILDERS[name]() }));
+  return moduleBytes(functions, { name: 'mem', minPages: 1 });
+}
 
 /**
  * The compiled kernel module, or `null` where WebAssembly SIMD is not available (then callers
  * use the JavaScript kernel). Compiled once, on first call.
  * @internal
  */
-export function ntModule(): WebAssembly.Module | null {
-  if (cachedModule !== undefined) return cachedModule;
-  cachedModule = null;
-  try {
-    if (typeof WebAssembly === 'object' && typeof WebAssembly.Module === 'function') {
-      const bytes = ntModuleBytes();
-      if (WebAssembly.validate(bytes)) cachedModule = new WebAssembly.Module(bytes);
-    }
-  } catch {
-    cachedModule = null;
-  }
-  return cachedModule;
-}
+export const ntModule: () => WebAssembly.Module | null = lazyModule(ntModuleBytes);
 
 /** Signature of the kernel (see the file comment). @internal */
 export type NtKernel = (
