@@ -1,9 +1,10 @@
 /** Pieces the training workloads share: timing the package's trainer and PyTorch rows. */
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import type { TrainableModel } from '../../src/models/index.js';
 import { train } from '../../src/train/index.js';
 import type { BenchContext } from '../lib/context.js';
-import type { ImplResult, Ratio } from '../lib/report.js';
+import { tensorOf } from '../lib/context.js';
+import type { ImplResult, Ratio, WorkloadReport } from '../lib/report.js';
 import { cpuMs, epochSeconds, nowMs } from '../lib/stats.js';
 import type { TorchTraining } from '../lib/torch.js';
 
@@ -137,4 +138,80 @@ export function qualityNote(name: string, value: number | undefined, reference: 
   if (!applies) return `${name} ${value.toFixed(4)} (reference ${reference} applies to the full run only)`;
   const gap = (value - reference) / reference;
   return `${name} ${value.toFixed(4)} vs reference ${reference}: ${gap >= 0 ? '+' : ''}${(100 * gap).toFixed(1)} % (${gap <= 0.02 ? 'within' : 'outside'} 2 %)`;
+}
+
+/** What distinguishes W1 from W2 in {@link runTrainingWorkload}. */
+export interface TrainingWorkload {
+  readonly id: 'w1' | 'w2';
+  readonly title: string;
+  /** Name of the test metric, e.g. `'test BCE'`. */
+  readonly testMetric: string;
+  readonly epochs: number;
+  /** Epochs of the run the reference value was measured with. */
+  readonly referenceEpochs: number;
+  /** PyTorch's test value after `referenceEpochs` (lower is better). */
+  readonly reference: number;
+  /** How the plain tfjs-layers baseline trains, for the row names: `'fit'` or `'loop'`. */
+  readonly plain: string;
+  /** Trains and measures the package's model. */
+  runPackage(xTrain: tf.Tensor2D, xTest: tf.Tensor2D): Promise<ImplResult>;
+  /** Trains and measures the plain tfjs-layers baseline, reported as `impl`. */
+  runPlain(xTrain: tf.Tensor2D, xTest: tf.Tensor2D, impl: string): Promise<ImplResult>;
+  /** Called after the package's runs (e.g. to note the peak memory). */
+  afterPackage?(notes: string[]): void;
+  /** Notes that explain the rows. */
+  readonly notes?: readonly string[];
+}
+
+/**
+ * Runs a training workload on the active backend: the package and PyTorch (alternating,
+ * {@link packageAndTorch}), then the plain tfjs-layers baseline — with tfjs' own wasm kernels and
+ * again with the package's when the backend is wasm — and the ratios the issue sets targets for.
+ */
+export async function runTrainingWorkload(ctx: BenchContext, backend: string, workload: TrainingWorkload): Promise<WorkloadReport> {
+  const notes: string[] = [];
+  const xTrain = tensorOf(ctx.data.train);
+  const xTest = tensorOf(ctx.data.test);
+  const plainName = `plain tfjs-layers ${workload.plain}`;
+  const plainFastName = `${plainName} + package wasm kernels`;
+  const plainRows: ImplResult[] = [];
+  let measured: { pkg: ImplResult; torch: ImplResult[] };
+  try {
+    ctx.kernels?.fast();
+    measured = await packageAndTorch(ctx, workload.id, workload.epochs, () => workload.runPackage(xTrain, xTest), notes);
+    workload.afterPackage?.(notes);
+    if (ctx.kernels !== null) {
+      ctx.kernels.stock();
+      plainRows.push(await workload.runPlain(xTrain, xTest, plainName));
+      ctx.kernels.fast();
+      plainRows.push(await workload.runPlain(xTrain, xTest, plainFastName));
+      notes.push(
+        `'${plainName}' runs with tfjs' own wasm kernels, as a user of tfjs has them; the second plain row runs it with the package's wasm kernels (installFastWasmKernels: matrix products, Slice, GatherV2, Identity, Sum, Exp, Log1p), to separate the kernel work from the trainer's`,
+      );
+    } else {
+      plainRows.push(await workload.runPlain(xTrain, xTest, plainName));
+    }
+  } finally {
+    tf.dispose([xTrain, xTest]);
+  }
+  notes.push(...(workload.notes ?? []));
+  const rows: ImplResult[] = [measured.pkg, ...plainRows, ...measured.torch];
+  const pkg = measured.pkg;
+  const byName = (impl: string): ImplResult | undefined => rows.find((r) => r.impl === impl);
+  const full = !ctx.quick && workload.epochs === workload.referenceEpochs;
+  notes.push(qualityNote(`package ${workload.testMetric}`, pkg.test, workload.reference, full));
+  return {
+    id: workload.id,
+    title: workload.title,
+    backend,
+    testMetric: workload.testMetric,
+    rows,
+    ratios: [
+      ...timeRatio(`package / ${plainName}`, pkg, byName(plainName), { max: 1 / 3, text: '≤ 0.33 (≥ 3× faster)' }),
+      ...timeRatio(`package / ${plainFastName}`, pkg, byName(plainFastName)),
+      ...timeRatio('package / PyTorch 1 thread', pkg, byName('PyTorch 1 thread'), { max: 3, text: '≤ 3' }),
+      ...timeRatio('package / PyTorch 2 threads', pkg, byName('PyTorch 2 threads'), undefined, true),
+    ],
+    notes,
+  };
 }

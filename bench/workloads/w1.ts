@@ -8,10 +8,9 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { denseAutoencoder } from '../../src/models/index.js';
 import { evaluate } from '../../src/train/index.js';
 import type { BenchContext } from '../lib/context.js';
-import { tensorOf } from '../lib/context.js';
 import { peakRssMb } from '../lib/env.js';
 import type { ImplResult, WorkloadReport } from '../lib/report.js';
-import { BATCH, EpochClock, LEARNING_RATE, packageAndTorch, qualityNote, timePackage, timeRatio } from './common.js';
+import { BATCH, EpochClock, LEARNING_RATE, runTrainingWorkload, timePackage } from './common.js';
 
 /** Test BCE of PyTorch 1.13 after 10 epochs (bench/torch_quality.py, the issue's reference). */
 export const W1_REFERENCE_BCE = 0.1142;
@@ -68,46 +67,18 @@ export async function plainW1(xTrain: tf.Tensor2D, xTest: tf.Tensor2D, epochs: n
 
 /** Runs W1 on the active backend. */
 export async function runW1(ctx: BenchContext, backend: string): Promise<WorkloadReport> {
-  const notes: string[] = [];
-  const xTrain = tensorOf(ctx.data.train);
-  const xTest = tensorOf(ctx.data.test);
-  const plainRows: ImplResult[] = [];
-  let measured: { pkg: ImplResult; torch: ImplResult[] };
-  try {
-    ctx.kernels?.fast();
-    measured = await packageAndTorch(ctx, 'w1', ctx.epochs.w1, () => packageW1(ctx, xTrain, xTest, ctx.epochs.w1), notes);
-    if (!backend.startsWith('webgpu')) notes.push(`peak RSS of the process after the package's W1 training (data loaded, backend started): ${peakRssMb().toFixed(0)} MB (target < 400 MB)`);
-    if (ctx.kernels !== null) {
-      ctx.kernels.stock();
-      plainRows.push(await plainW1(xTrain, xTest, ctx.plainEpochs, 'plain tfjs-layers fit'));
-      ctx.kernels.fast();
-      plainRows.push(await plainW1(xTrain, xTest, ctx.plainEpochs, 'plain tfjs-layers fit + package wasm kernels'));
-      notes.push("'plain tfjs-layers fit' runs with tfjs' own wasm kernels, as a user of tfjs has them; the second plain row runs it with the package's wasm kernels (installFastWasmKernels: matrix products, Slice, GatherV2, Identity, Sum, Exp, Log1p), to separate the kernel work from the trainer's");
-    } else {
-      plainRows.push(await plainW1(xTrain, xTest, ctx.plainEpochs, 'plain tfjs-layers fit'));
-    }
-  } finally {
-    tf.dispose([xTrain, xTest]);
-  }
-  const rows: ImplResult[] = [measured.pkg, ...plainRows, ...measured.torch];
-  const [pkg, plain] = rows;
-  const torch1 = rows.find((r) => r.impl === 'PyTorch 1 thread');
-  const torch2 = rows.find((r) => r.impl === 'PyTorch 2 threads');
-  const plainFast = rows.find((r) => r.impl.endsWith('package wasm kernels'));
-  const full = !ctx.quick && ctx.epochs.w1 === 10;
-  notes.push(qualityNote('package test BCE', pkg?.test, W1_REFERENCE_BCE, full));
-  return {
+  return runTrainingWorkload(ctx, backend, {
     id: 'w1',
     title: 'W1 dense autoencoder 784-256-64-256-784, BCE, Adam, batch 128',
-    backend,
     testMetric: 'test BCE',
-    rows,
-    ratios: [
-      ...timeRatio('package / plain tfjs-layers fit', pkg, plain, { max: 1 / 3, text: '≤ 0.33 (≥ 3× faster)' }),
-      ...timeRatio('package / plain tfjs-layers fit + package wasm kernels', pkg, plainFast),
-      ...timeRatio('package / PyTorch 1 thread', pkg, torch1, { max: 3, text: '≤ 3' }),
-      ...timeRatio('package / PyTorch 2 threads', pkg, torch2, undefined, true),
-    ],
-    notes,
-  };
+    epochs: ctx.epochs.w1,
+    referenceEpochs: 10,
+    reference: W1_REFERENCE_BCE,
+    plain: 'fit',
+    runPackage: (xTrain, xTest) => packageW1(ctx, xTrain, xTest, ctx.epochs.w1),
+    runPlain: (xTrain, xTest, impl) => plainW1(xTrain, xTest, ctx.plainEpochs, impl),
+    afterPackage: (notes) => {
+      if (!backend.startsWith('webgpu')) notes.push(`peak RSS of the process after the package's W1 training (data loaded, backend started): ${peakRssMb().toFixed(0)} MB (target < 400 MB)`);
+    },
+  });
 }

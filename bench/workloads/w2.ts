@@ -8,9 +8,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { denseVae } from '../../src/models/index.js';
 import type { BenchContext } from '../lib/context.js';
-import { tensorOf } from '../lib/context.js';
 import type { ImplResult, WorkloadReport } from '../lib/report.js';
-import { BATCH, EpochClock, LEARNING_RATE, packageAndTorch, qualityNote, timePackage, timeRatio } from './common.js';
+import { BATCH, EpochClock, LEARNING_RATE, runTrainingWorkload, timePackage } from './common.js';
 
 /** Test −ELBO of PyTorch 1.13 after 20 epochs (bench/torch_quality.py, the issue's reference). */
 export const W2_REFERENCE_NELBO = 113.4;
@@ -96,47 +95,18 @@ export async function plainW2(xTrain: tf.Tensor2D, xTest: tf.Tensor2D, epochs: n
 
 /** Runs W2 on the active backend. */
 export async function runW2(ctx: BenchContext, backend: string): Promise<WorkloadReport> {
-  const notes: string[] = [];
-  const xTrain = tensorOf(ctx.data.train);
-  const xTest = tensorOf(ctx.data.test);
-  const plainRows: ImplResult[] = [];
-  let measured: { pkg: ImplResult; torch: ImplResult[] };
-  try {
-    ctx.kernels?.fast();
-    measured = await packageAndTorch(ctx, 'w2', ctx.epochs.w2, () => packageW2(ctx, xTrain, xTest, ctx.epochs.w2), notes);
-    if (ctx.kernels !== null) {
-      ctx.kernels.stock();
-      plainRows.push(await plainW2(xTrain, xTest, ctx.plainEpochs, ctx.seed, 'plain tfjs-layers loop'));
-      ctx.kernels.fast();
-      plainRows.push(await plainW2(xTrain, xTest, ctx.plainEpochs, ctx.seed, 'plain tfjs-layers loop + package wasm kernels'));
-    } else {
-      plainRows.push(await plainW2(xTrain, xTest, ctx.plainEpochs, ctx.seed, 'plain tfjs-layers loop'));
-    }
-  } finally {
-    tf.dispose([xTrain, xTest]);
-  }
-  notes.push(
-    "the plain tfjs-layers VAE is trained as tfjs-examples/vae does it: `optimizer.minimize` on the −ELBO built from the layers' outputs (tfjs-layers' `fit` has no VAE loss); its loss is summed on the device and read once per epoch",
-  );
-  const rows: ImplResult[] = [measured.pkg, ...plainRows, ...measured.torch];
-  const [pkg, plain] = rows;
-  const torch1 = rows.find((r) => r.impl === 'PyTorch 1 thread');
-  const torch2 = rows.find((r) => r.impl === 'PyTorch 2 threads');
-  const plainFast = rows.find((r) => r.impl.endsWith('package wasm kernels'));
-  const full = !ctx.quick && ctx.epochs.w2 === 20;
-  notes.push(qualityNote('package test −ELBO', pkg?.test, W2_REFERENCE_NELBO, full));
-  return {
+  return runTrainingWorkload(ctx, backend, {
     id: 'w2',
     title: 'W2 VAE 784-512-(20, 20) / 20-512-784, Bernoulli, Adam, batch 128',
-    backend,
     testMetric: 'test −ELBO',
-    rows,
-    ratios: [
-      ...timeRatio('package / plain tfjs-layers loop', pkg, plain, { max: 1 / 3, text: '≤ 0.33 (≥ 3× faster)' }),
-      ...timeRatio('package / plain tfjs-layers loop + package wasm kernels', pkg, plainFast),
-      ...timeRatio('package / PyTorch 1 thread', pkg, torch1, { max: 3, text: '≤ 3' }),
-      ...timeRatio('package / PyTorch 2 threads', pkg, torch2, undefined, true),
+    epochs: ctx.epochs.w2,
+    referenceEpochs: 20,
+    reference: W2_REFERENCE_NELBO,
+    plain: 'loop',
+    runPackage: (xTrain, xTest) => packageW2(ctx, xTrain, xTest, ctx.epochs.w2),
+    runPlain: (xTrain, xTest, impl) => plainW2(xTrain, xTest, ctx.plainEpochs, ctx.seed, impl),
+    notes: [
+      "the plain tfjs-layers VAE is trained as tfjs-examples/vae does it: `optimizer.minimize` on the −ELBO built from the layers' outputs (tfjs-layers' `fit` has no VAE loss); its loss is summed on the device and read once per epoch",
     ],
-    notes,
-  };
+  });
 }
