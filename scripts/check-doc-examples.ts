@@ -1,11 +1,32 @@
-// Type-checks every `@example` of the TSDoc in src/: each ```ts block becomes the body of an
-// async function in a generated module that imports tfjs-core as `tf` and every runtime export
-// of the package by name, then `tsc` checks them all. Free variables of an example (the
-// user's data) are declared in a `// given:` line inside the block, e.g.
+// Type-checks the code in the documentation, so that it cannot drift from the API:
+//
+// - every `@example` of the TSDoc in src/;
+// - every ```ts / ```typescript block of README.md and docs/guides/*.md (blocks in other languages
+//   — sh, html, jsonc — are skipped).
+//
+// Each example becomes the body of an async function (so top-level `await` works) in a generated
+// module under .doc-examples/, and `tsc` checks them all with the repository's tsconfig (plus the
+// DOM.Iterable lib, for browser snippets). Errors are reported at the line of the doc they come
+// from, e.g. `docs/guides/backends.md:13 (block at line 10)`.
+//
+// Imports. A TSDoc example, or a Markdown block without an `import` of its own (one that goes on
+// from an earlier block of its page), sees tfjs-core as `tf` and every export of the package by
+// name. A Markdown block with `import` statements is checked as the complete module a reader would
+// copy: it sees only what it imports. Its imports are hoisted out of the function, and
+// `'autoencoders'` resolves to the package source (src/index.ts), as for the TSDoc examples.
+//
+// Free variables (the user's data). The common names below (x, xTrain, xTest, images, labels,
+// model, vae, pca, chunks, background, testImages, testLabels, text, history, optimizer) are
+// declared for every example. Other ones are declared by a `// given:` line inside the block,
 //   // given: const images: tf.Tensor2D;
-// which becomes a declaration. The common names below (x, xTrain, xTest, images, labels, model,
-// vae, pca, chunks, background, testImages, testLabels, text, history, optimizer) are declared for every example. Run: `tsx scripts/check-doc-examples.ts`
-// (part of `npm run typecheck`).
+// or, in Markdown, where the reader should not see it, by an HTML comment just above the block,
+//   <!-- given: const test: tf.Tensor2D; const ae: Autoencoder; -->
+// Their types may name `tf` and every exported type of the package.
+//
+// Opting out. A Markdown block that is deliberately not a program (a fragment) is marked by an
+// HTML comment just above it that says why: `<!-- not-checked: the shape of a config, not code -->`.
+//
+// Run: `tsx scripts/check-doc-examples.ts` (part of `npm run typecheck`).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -22,12 +43,18 @@ function sources(dir: string): string[] {
 }
 
 interface Example {
+  kind: 'tsdoc' | 'markdown';
   file: string;
+  /** The line of the `@example` tag, or of the opening fence. */
   line: number;
-  code: string;
+  /** The code, line by line, and the line of the file each comes from. */
+  code: string[];
+  lines: number[];
+  /** Declarations from `<!-- given: … -->` (Markdown only). */
+  given: string[];
 }
 
-function examples(file: string): Example[] {
+function tsdocExamples(file: string): Example[] {
   const lines = readFileSync(file, 'utf8').split('\n');
   const found: Example[] = [];
   for (let i = 0; i < lines.length; i++) {
@@ -38,10 +65,88 @@ function examples(file: string): Example[] {
       j++;
     }
     if (j >= lines.length || !/^\s*\*\s*```/.test(lines[j]!)) continue;
-    const body: string[] = [];
+    const code: string[] = [];
+    const at: number[] = [];
     let k = j + 1;
-    for (; k < lines.length && !/^\s*\*\s*```/.test(lines[k]!); k++) body.push(lines[k]!.replace(/^\s*\* ?/, ''));
-    found.push({ file, line: i + 1, code: body.join('\n') });
+    for (; k < lines.length && !/^\s*\*\s*```/.test(lines[k]!); k++) {
+      code.push(lines[k]!.replace(/^\s*\* ?/, ''));
+      at.push(k + 1);
+    }
+    found.push({ kind: 'tsdoc', file, line: i + 1, code, lines: at, given: [] });
+    i = k;
+  }
+  return found;
+}
+
+/** Splits `const a: T; const b: { c: U; d: V };` at the semicolons outside brackets. */
+function declarations(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const ch of text) {
+    if ('([{'.includes(ch)) depth++;
+    if (')]}'.includes(ch)) depth--;
+    if (ch === ';' && depth === 0) {
+      parts.push(current);
+      current = '';
+    } else current += ch;
+  }
+  parts.push(current);
+  return parts.map((p) => p.trim().replace(/\s+/g, ' ')).filter((p) => p.length > 0);
+}
+
+/** The HTML comments directly above line `fence` (0-based), skipping blank lines, nearest last. */
+function commentsAbove(lines: readonly string[], fence: number): string[] {
+  const comments: string[] = [];
+  let i = fence - 1;
+  for (;;) {
+    while (i >= 0 && lines[i]!.trim() === '') i--;
+    if (i < 0 || !lines[i]!.trim().endsWith('-->')) break;
+    let start = i;
+    while (start >= 0 && !lines[start]!.includes('<!--')) start--;
+    if (start < 0) break;
+    const text = lines.slice(start, i + 1).join('\n');
+    comments.unshift(text.slice(text.indexOf('<!--') + 4, text.lastIndexOf('-->')).trim());
+    i = start - 1;
+  }
+  return comments;
+}
+
+interface Skipped {
+  file: string;
+  line: number;
+  reason: string;
+}
+const skipped: Skipped[] = [];
+
+function markdownBlocks(file: string): Example[] {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const found: Example[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^(\s*)(`{3,}|~{3,})\s*([^\s`]*)(.*)$/.exec(lines[i]!);
+    if (!open) continue;
+    const [, indent, fence, lang] = open as unknown as [string, string, string, string];
+    const close = new RegExp(`^\\s*${fence[0] === '`' ? '`' : '~'}{${fence.length},}\\s*$`);
+    const code: string[] = [];
+    const at: number[] = [];
+    let k = i + 1;
+    for (; k < lines.length && !close.test(lines[k]!); k++) {
+      code.push(lines[k]!.startsWith(indent) ? lines[k]!.slice(indent.length) : lines[k]!.trimStart());
+      at.push(k + 1);
+    }
+    if (k >= lines.length) throw new Error(`${relative(root, file)}:${i + 1}: code block is never closed`);
+    if (/^(ts|typescript)$/i.test(lang)) {
+      const comments = commentsAbove(lines, i);
+      const optOut = comments.find((c) => /^not-checked\b/.test(c));
+      if (optOut !== undefined) {
+        const reason = optOut.replace(/^not-checked:?/, '').trim();
+        if (reason === '') throw new Error(`${relative(root, file)}:${i + 1}: <!-- not-checked --> must say why: <!-- not-checked: reason -->`);
+        skipped.push({ file, line: i + 1, reason });
+      } else {
+        const given = comments.filter((c) => /^given:/.test(c)).flatMap((c) => declarations(c.slice('given:'.length)));
+        found.push({ kind: 'markdown', file, line: i + 1, code, lines: at, given });
+      }
+    }
     i = k;
   }
   return found;
@@ -54,58 +159,118 @@ const typeNames = [...readFileSync(join(root, 'src/index.ts'), 'utf8').matchAll(
   .map((n) => n.trim())
   .filter((n) => n.length > 0);
 const common = [
-  'declare const x: tf.Tensor2D;',
-  'declare const xTrain: tf.Tensor2D;',
-  'declare const xTest: tf.Tensor2D;',
-  'declare const images: tf.Tensor2D;',
-  'declare const labels: number[];',
-  'declare const model: Autoencoder;',
-  'declare const vae: VAE;',
-  'declare const pca: PCA;',
-  'declare const chunks: Iterable<tf.Tensor2D> & AsyncIterable<tf.Tensor2D>;',
-  'declare const background: tf.Tensor2D;',
-  'declare const testImages: tf.Tensor2D;',
-  'declare const testLabels: number[];',
-  'declare const text: string;',
-  'declare const history: TrainHistory;',
-  'declare const optimizer: tf.Optimizer;',
+  'const x: tf.Tensor2D',
+  'const xTrain: tf.Tensor2D',
+  'const xTest: tf.Tensor2D',
+  'const images: tf.Tensor2D',
+  'const labels: number[]',
+  'const model: Autoencoder',
+  'const vae: VAE',
+  'const pca: PCA',
+  'const chunks: Iterable<tf.Tensor2D> & AsyncIterable<tf.Tensor2D>',
+  'const background: tf.Tensor2D',
+  'const testImages: tf.Tensor2D',
+  'const testLabels: number[]',
+  'const text: string',
+  'const history: TrainHistory',
+  'const optimizer: tf.Optimizer',
 ];
-const all = sources(join(root, 'src')).flatMap(examples);
+/** The name a declaration such as `const images: tf.Tensor2D` declares. */
+const declared = (declaration: string): string => /^(?:const|let|var|function|class)\s+([\w$]+)/.exec(declaration)?.[1] ?? '';
+const scope = [
+  `import * as tf from '@tensorflow/tfjs-core';`,
+  `import { ${names.join(', ')} } from '../src/index.js';`,
+  `import type { ${typeNames.join(', ')} } from '../src/index.js';`,
+];
+
+/** Splits the `import` statements (which may span lines) from the rest of a block. */
+function hoistImports(example: Example): { imports: string[]; importLines: number[]; body: string[]; bodyLines: number[]; bound: Set<string> } {
+  const imports: string[] = [];
+  const importLines: number[] = [];
+  const body: string[] = [];
+  const bodyLines: number[] = [];
+  const statements: string[] = [];
+  let inImport = false;
+  example.code.forEach((line, n) => {
+    const starts = /^import[\s{*'"]/.test(line);
+    if (starts || inImport) {
+      imports.push(line);
+      importLines.push(example.lines[n]!);
+      if (starts) statements.push(line);
+      else statements[statements.length - 1] += `\n${line}`;
+      inImport = !/['"][^'"]+['"]\s*(with\s*\{[^}]*\}\s*)?;?\s*$/.test(line);
+    } else {
+      body.push(line);
+      bodyLines.push(example.lines[n]!);
+    }
+  });
+  // The names each statement binds: `tf` of `import * as tf from …`; `a`, `c` and `T` of `import { a, b as c, type T } from …`.
+  const bound = new Set<string>();
+  for (const statement of statements) {
+    const clause = /^import\s+(?:type\s+)?([\s\S]*?)\s+from\s/.exec(statement)?.[1] ?? '';
+    for (const part of clause.replace(/[{}]/g, ',').split(',')) {
+      const name = part.trim().split(/\s+as\s+|\s+/).pop()!;
+      if (/^[\w$]+$/.test(name)) bound.add(name);
+    }
+  }
+  return { imports, importLines, body, bodyLines, bound };
+}
+
+interface Generated {
+  example: Example;
+  file: string;
+  /** Generated line (1-based) → line of the doc. */
+  map: Map<number, number>;
+}
+
+function generate(example: Example, n: number): Generated {
+  const givenInBlock = example.code.filter((l) => l.trim().startsWith('// given:')).map((l) => l.trim().slice('// given:'.length).trim());
+  const kept = example.code.map((l, i) => [l, example.lines[i]!] as const).filter(([l]) => !l.trim().startsWith('// given:'));
+  const stripped: Example = { ...example, code: kept.map(([l]) => l), lines: kept.map(([, at]) => at) };
+  const given = [...givenInBlock.flatMap(declarations), ...example.given];
+  const where = `${relative(root, example.file)}:${example.line}`;
+  const name = `example-${String(n).padStart(3, '0')}`;
+  const { imports, importLines, body, bodyLines, bound } = hoistImports(stripped);
+  const head: string[] = [`// ${where}`];
+  const map = new Map<number, number>();
+  if (example.kind === 'tsdoc' || imports.length === 0) {
+    head.push(...scope, ...common.map((d) => `declare ${d};`), ...given.map((d) => `declare ${d};`), `void tf;`);
+    if (imports.length > 0) throw new Error(`${where}: a TSDoc example cannot have imports`);
+  } else {
+    // A complete snippet: its own imports, and the free names from a companion module, whose
+    // declarations can name tf and the package's types without adding them to the snippet's scope.
+    const free = [...common, ...given].filter((d) => !bound.has(declared(d)));
+    writeFileSync(join(out, `${name}.given.ts`), [`// ${where}`, ...scope, `void tf;`, ...free.map((d) => `export declare ${d};`), ''].join('\n'));
+    imports.forEach((line, i) => {
+      head.push(line);
+      map.set(head.length, importLines[i]!);
+    });
+    head.push(`import { ${free.map(declared).join(', ')} } from './${name}.given.js';`);
+  }
+  head.push(`export async function example(): Promise<void> {`);
+  body.forEach((_, i) => map.set(head.length + 1 + i, bodyLines[i]!));
+  writeFileSync(join(out, `${name}.ts`), [...head, ...body, `}`, ''].join('\n'));
+  return { example, file: `${name}.ts`, map };
+}
+
+const docs = [join(root, 'README.md'), ...readdirSync(join(root, 'docs/guides')).filter((f) => f.endsWith('.md')).sort().map((f) => join(root, 'docs/guides', f))];
+const all = [...sources(join(root, 'src')).flatMap(tsdocExamples), ...docs.flatMap(markdownBlocks)];
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
-all.forEach((example, n) => {
-  const given = example.code
-    .split('\n')
-    .filter((l) => l.trim().startsWith('// given:'))
-    .map((l) => `declare ${l.trim().slice('// given:'.length).trim()}`);
-  const code = example.code
-    .split('\n')
-    .filter((l) => !l.trim().startsWith('// given:'))
-    .join('\n');
-  const where = `${relative(root, example.file)}:${example.line}`;
-  writeFileSync(
-    join(out, `example-${String(n).padStart(3, '0')}.ts`),
-    [
-      `// ${where}`,
-      `import * as tf from '@tensorflow/tfjs-core';`,
-      `import { ${names.join(', ')} } from '../src/index.js';`,
-      `import type { ${typeNames.join(', ')} } from '../src/index.js';`,
-      ...common,
-      ...given,
-      `void tf;`,
-      `export async function example(): Promise<void> {`,
-      code,
-      `}`,
-      '',
-    ].join('\n'),
-  );
-});
+const generated = all.map(generate);
+const byFile = new Map(generated.map((g) => [g.file, g]));
 writeFileSync(
   join(out, 'tsconfig.json'),
   JSON.stringify(
     {
       extends: '../tsconfig.json',
-      compilerOptions: { noUnusedLocals: false, noUnusedParameters: false, noEmit: true },
+      compilerOptions: {
+        noUnusedLocals: false,
+        noUnusedParameters: false,
+        noEmit: true,
+        lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+        paths: { autoencoders: ['../src/index.ts'] },
+      },
       include: ['./*.ts'],
       exclude: [],
     },
@@ -113,18 +278,25 @@ writeFileSync(
     2,
   ),
 );
+const count = (kind: Example['kind']): number => all.filter((e) => e.kind === kind).length;
+const summary = `${count('tsdoc')} TSDoc examples and ${count('markdown')} Markdown code blocks (README.md, docs/guides/*.md)`;
+for (const s of skipped) console.log(`not checked: ${relative(root, s.file)}:${s.line} (${s.reason})`);
 try {
   execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(out, 'tsconfig.json')], { encoding: 'utf8', stdio: 'pipe' });
-  console.log(`${all.length} TSDoc examples type-check`);
+  console.log(`${summary} type-check`);
 } catch (error) {
   const text = String((error as { stdout?: string }).stdout ?? error);
-  const files = new Set<string>();
-  for (const m of text.matchAll(/(example-\d+\.ts)\((\d+),\d+\): (error .*)/g)) {
-    const head = readFileSync(join(out, m[1]!), 'utf8').split('\n')[0]!.slice(3);
-    console.error(`${head} (generated ${m[1]} line ${m[2]}): ${m[3]}`);
-    files.add(m[1]!);
+  const failed = new Set<string>();
+  for (const m of text.matchAll(/(example-\d+(?:\.given)?\.ts)\((\d+),\d+\): (error .*)/g)) {
+    const g = byFile.get(m[1]!.replace('.given', ''));
+    if (!g) continue;
+    const source = m[1]!.includes('.given') ? undefined : g.map.get(Number(m[2]));
+    const file = relative(root, g.example.file);
+    const where = source === undefined ? `${file}:${g.example.line}` : `${file}:${source}`;
+    console.error(`${where} (${g.example.kind === 'tsdoc' ? '@example' : 'block'} at line ${g.example.line}; generated ${m[1]} line ${m[2]}): ${m[3]}`);
+    failed.add(g.file);
   }
-  if (files.size === 0) console.error(text);
-  console.error(`\n${files.size} of ${all.length} TSDoc examples do not type-check (generated files in .doc-examples/)`);
+  if (failed.size === 0) console.error(text);
+  console.error(`\n${failed.size} of ${all.length} examples do not type-check — checked: ${summary}; generated files in .doc-examples/`);
   process.exit(1);
 }
