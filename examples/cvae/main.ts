@@ -7,23 +7,16 @@
 //   analogies.png   test digits, then their style z = μ(x, y) decoded with each of the ten labels.
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { denseCvae, evaluate, train, useBackend } from '../../src/index.js';
-import { loadMnistSplit, MNIST_PIXELS } from '../../bench/mnist-data.js';
+import { denseCvae, evaluate, train } from '../../src/index.js';
+import { MNIST_PIXELS } from '../../bench/mnist-data.js';
 import { imagePanel } from '../shared/plot.js';
 import { writePng } from '../shared/png.js';
-import { exampleArgs, spread } from '../shared/setup.js';
+import { exampleArgs, startMnistExample } from '../shared/setup.js';
 
 const { quick, outDir } = exampleArgs(import.meta.url);
 const epochs = quick ? 1 : 25;
 
-const backend = await useBackend('auto');
-console.log(`backend: ${backend.name}${backend.simd ? ' (SIMD)' : ''}`);
-const split = loadMnistSplit();
-const trainSet = spread(split.train, quick ? 500 : split.train.n);
-const test = split.test;
-const x = tf.tensor2d(trainSet.x, [trainSet.n, MNIST_PIXELS]);
-const xTest = tf.tensor2d(test.x, [test.n, MNIST_PIXELS]);
-console.log(`MNIST: ${trainSet.n} train / ${test.n} test digits of 28×28, with their labels`);
+const { trainSet, test, x, xTest } = await startMnistExample({ quick, detail: `, with their labels` });
 
 const cvae = denseCvae({ inputDim: MNIST_PIXELS, numClasses: 10, hidden: [256], latentDim: 2, seed: 0 });
 console.log(`\n784-256-2 CVAE: ${epochs} epoch${epochs === 1 ? '' : 's'}`);

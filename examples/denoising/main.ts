@@ -15,12 +15,11 @@ import {
   maskingNoise,
   saltAndPepperNoise,
   train,
-  useBackend,
 } from '../../src/index.js';
-import { loadMnistSplit, MNIST_PIXELS } from '../../bench/mnist-data.js';
+import { MNIST_PIXELS } from '../../bench/mnist-data.js';
 import { imagePanel, lineChart, tile } from '../shared/plot.js';
 import { writePng } from '../shared/png.js';
-import { exampleArgs, spread } from '../shared/setup.js';
+import { exampleArgs, startMnistExample } from '../shared/setup.js';
 
 const { quick, outDir } = exampleArgs(import.meta.url);
 const epochs = quick ? 1 : 10;
@@ -52,14 +51,7 @@ const noises: readonly Noise[] = [
   },
 ];
 
-const backend = await useBackend('auto');
-console.log(`backend: ${backend.name}${backend.simd ? ' (SIMD)' : ''}`);
-const split = loadMnistSplit();
-const trainSet = spread(split.train, quick ? 500 : split.train.n);
-const test = quick ? spread(split.test, 500) : split.test;
-const x = tf.tensor2d(trainSet.x, [trainSet.n, MNIST_PIXELS]);
-const xTest = tf.tensor2d(test.x, [test.n, MNIST_PIXELS]);
-console.log(`MNIST: ${trainSet.n} train / ${test.n} test digits of 28×28; ${epochs} epoch${epochs === 1 ? '' : 's'} per model`);
+const { test, x, xTest } = await startMnistExample({ quick, quickTest: true, detail: `; ${epochs} epoch${epochs === 1 ? '' : 's'} per model` });
 
 const shape = { inputDim: MNIST_PIXELS, hidden: [256], latentDim: 64, latentActivation: 'relu', loss: 'bce', seed: 0 } as const;
 const options = { epochs, batchSize: 128, learningRate: 1e-3, seed: 0, progress: true } as const;

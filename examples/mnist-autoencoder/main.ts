@@ -5,22 +5,15 @@
 //   latent-2d.png        the 2-D codes of the test digits, coloured by digit.
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { type Autoencoder, denseAutoencoder, evaluate, train, useBackend } from '../../src/index.js';
-import { loadMnistSplit, MNIST_PIXELS } from '../../bench/mnist-data.js';
+import { type Autoencoder, denseAutoencoder, evaluate, train } from '../../src/index.js';
+import { MNIST_PIXELS } from '../../bench/mnist-data.js';
 import { imagePanel, scatterPlot } from '../shared/plot.js';
 import { writePng } from '../shared/png.js';
-import { exampleArgs, spread } from '../shared/setup.js';
+import { exampleArgs, startMnistExample } from '../shared/setup.js';
 
 const { quick, outDir } = exampleArgs(import.meta.url);
 
-const backend = await useBackend('auto');
-console.log(`backend: ${backend.name}${backend.simd ? ' (SIMD)' : ''}`);
-const split = loadMnistSplit();
-const trainSet = spread(split.train, quick ? 500 : split.train.n);
-const test = split.test;
-const x = tf.tensor2d(trainSet.x, [trainSet.n, MNIST_PIXELS]);
-const xTest = tf.tensor2d(test.x, [test.n, MNIST_PIXELS]);
-console.log(`MNIST: ${trainSet.n} train / ${test.n} test digits of 28×28`);
+const { test, x, xTest } = await startMnistExample({ quick });
 
 /** Trains `model`, then prints and returns its test errors (BCE and MSE per pixel). */
 async function fit(name: string, model: Autoencoder, epochs: number): Promise<{ bce: number; mse: number }> {

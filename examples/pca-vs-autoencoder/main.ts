@@ -8,24 +8,17 @@
 //   reconstructions.png   test digits rebuilt by PCA and by the autoencoder from k numbers.
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { type Autoencoder, denseAutoencoder, PCA, train, useBackend } from '../../src/index.js';
-import { loadMnistSplit, MNIST_PIXELS } from '../../bench/mnist-data.js';
+import { type Autoencoder, denseAutoencoder, PCA, train } from '../../src/index.js';
+import { MNIST_PIXELS } from '../../bench/mnist-data.js';
 import { imagePanel, lineChart, PALETTE } from '../shared/plot.js';
 import { writePng } from '../shared/png.js';
-import { exampleArgs, spread } from '../shared/setup.js';
+import { exampleArgs, startMnistExample } from '../shared/setup.js';
 
 const { quick, outDir } = exampleArgs(import.meta.url);
 const ks = quick ? [2, 8] : [2, 4, 8, 16, 32, 64];
 const epochs = quick ? 1 : 10;
 
-const backend = await useBackend('auto');
-console.log(`backend: ${backend.name}${backend.simd ? ' (SIMD)' : ''}`);
-const split = loadMnistSplit();
-const trainSet = spread(split.train, quick ? 500 : split.train.n);
-const test = split.test;
-const x = tf.tensor2d(trainSet.x, [trainSet.n, MNIST_PIXELS]);
-const xTest = tf.tensor2d(test.x, [test.n, MNIST_PIXELS]);
-console.log(`MNIST: ${trainSet.n} train / ${test.n} test digits of 28×28; k = ${ks.join(', ')}; ${epochs} epoch${epochs === 1 ? '' : 's'} per autoencoder`);
+const { test, x, xTest } = await startMnistExample({ quick, detail: `; k = ${ks.join(', ')}; ${epochs} epoch${epochs === 1 ? '' : 's'} per autoencoder` });
 
 /** Test MSE per pixel of a reconstruction of xTest (disposes it). */
 async function testMse(reconstruction: tf.Tensor): Promise<number> {

@@ -8,11 +8,11 @@
 //   features.png          the weights of the first layer (what each code unit looks for).
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { type Autoencoder, denseAutoencoder, evaluate, sparseAutoencoder, train, useBackend } from '../../src/index.js';
-import { loadMnistSplit, MNIST_PIXELS } from '../../bench/mnist-data.js';
+import { type Autoencoder, denseAutoencoder, evaluate, sparseAutoencoder, train } from '../../src/index.js';
+import { MNIST_PIXELS } from '../../bench/mnist-data.js';
 import { histogram, imagePanel, lineChart, PALETTE, tile } from '../shared/plot.js';
 import { writePng } from '../shared/png.js';
-import { exampleArgs, spread } from '../shared/setup.js';
+import { exampleArgs, startMnistExample } from '../shared/setup.js';
 
 const { quick, outDir } = exampleArgs(import.meta.url);
 const epochs = quick ? 1 : 12;
@@ -21,14 +21,7 @@ const rho = 0.05;
 const l1Weight = 3e-4;
 const klWeight = 1e-2;
 
-const backend = await useBackend('auto');
-console.log(`backend: ${backend.name}${backend.simd ? ' (SIMD)' : ''}`);
-const split = loadMnistSplit();
-const trainSet = spread(split.train, quick ? 500 : split.train.n);
-const test = quick ? spread(split.test, 500) : split.test;
-const x = tf.tensor2d(trainSet.x, [trainSet.n, MNIST_PIXELS]);
-const xTest = tf.tensor2d(test.x, [test.n, MNIST_PIXELS]);
-console.log(`MNIST: ${trainSet.n} train / ${test.n} test digits of 28×28; ${epochs} epoch${epochs === 1 ? '' : 's'} per model`);
+const { test, x, xTest } = await startMnistExample({ quick, quickTest: true, detail: `; ${epochs} epoch${epochs === 1 ? '' : 's'} per model` });
 
 // One layer each way (hidden: []), so that the first layer's weights are the code units' features.
 const shape = { inputDim: MNIST_PIXELS, hidden: [], latentDim: units, loss: 'bce', seed: 0 } as const;

@@ -6,11 +6,11 @@
 //   latent-2d.png   the posterior means μ(x) of the test digits in the 2-D VAE, coloured by digit.
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { type VAE, denseVae, evaluate, train, useBackend } from '../../src/index.js';
-import { loadMnistSplit, MNIST_PIXELS } from '../../bench/mnist-data.js';
+import { type VAE, denseVae, evaluate, train } from '../../src/index.js';
+import { MNIST_PIXELS } from '../../bench/mnist-data.js';
 import { imagePanel, scatterPlot } from '../shared/plot.js';
 import { writePng } from '../shared/png.js';
-import { exampleArgs, spread } from '../shared/setup.js';
+import { exampleArgs, startMnistExample } from '../shared/setup.js';
 
 const { quick, outDir } = exampleArgs(import.meta.url);
 
@@ -31,14 +31,7 @@ function normalQuantile(p: number): number {
   return (lo + hi) / 2;
 }
 
-const backend = await useBackend('auto');
-console.log(`backend: ${backend.name}${backend.simd ? ' (SIMD)' : ''}`);
-const split = loadMnistSplit();
-const trainSet = spread(split.train, quick ? 500 : split.train.n);
-const test = split.test;
-const x = tf.tensor2d(trainSet.x, [trainSet.n, MNIST_PIXELS]);
-const xTest = tf.tensor2d(test.x, [test.n, MNIST_PIXELS]);
-console.log(`MNIST: ${trainSet.n} train / ${test.n} test digits of 28×28`);
+const { test, x, xTest } = await startMnistExample({ quick });
 
 /** Trains a VAE and prints its test negative ELBO (nats per digit) with its two terms. */
 async function fit(name: string, model: VAE, epochs: number): Promise<void> {
