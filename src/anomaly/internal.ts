@@ -5,23 +5,7 @@
  */
 import { describe, typeFail } from '../core/index.js';
 
-/**
- * Reads an options object: `undefined` gives `{}`; anything but a plain object throws a TypeError;
- * keys outside `known` throw (a misspelt option such as `contamnation` must not be ignored).
- * @internal
- */
-export function readOptions(options: unknown, known: readonly string[], fn: string, arg = 'options'): Record<string, unknown> {
-  if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    typeFail(fn, arg, `an options object with keys among ${known.join(', ')}`, options);
-  }
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new Error(`${fn}: unknown option '${key}' in '${arg}' (known options: ${known.join(', ')})`);
-    }
-  }
-  return options as Record<string, unknown>;
-}
+export { readOptions } from '../core/index.js';
 
 /** True for arrays and typed arrays (not DataView). @internal */
 function isArrayLike(value: unknown): value is ArrayLike<unknown> {

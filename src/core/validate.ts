@@ -72,3 +72,28 @@ export function assertUnits(value: unknown, fn: string, arg: string): asserts va
 }
 
 
+
+/**
+ * Throws when `value` has an own key outside `known`, so that a misspelt option is never ignored
+ * silently: `fn: unknown option 'key' in 'arg' (known: a, b, …)`.
+ * @internal
+ */
+export function rejectUnknownKeys(value: object, known: readonly string[], fn: string, arg: string): void {
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) throw new Error(`${fn}: unknown option '${key}' in '${arg}' (known: ${known.join(', ')})`);
+  }
+}
+
+/**
+ * Reads an options object: `undefined` gives `{}`; anything but a plain object throws a
+ * TypeError; a key outside `known` throws (see {@link rejectUnknownKeys}).
+ * @internal
+ */
+export function readOptions(options: unknown, known: readonly string[], fn: string, arg = 'options'): Record<string, unknown> {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    typeFail(fn, arg, `an options object with keys among ${known.join(', ')}`, options);
+  }
+  rejectUnknownKeys(options, known, fn, arg);
+  return options as Record<string, unknown>;
+}

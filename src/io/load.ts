@@ -1,4 +1,4 @@
-import { describe } from '../core/index.js';
+import { describe, rejectUnknownKeys } from '../core/index.js';
 import { type CheckedDocument, buildModel, checkDocument } from './document.js';
 import { MODEL_FILE_LIMITS } from './limits.js';
 import { restoreOptimizer } from './optimizer.js';
@@ -7,9 +7,7 @@ import type { LoadOptions, LoadSource, LoadTrainingStateOptions, ModelKind, Mode
 
 function checkOptions(options: unknown, known: readonly string[], fn: string): number {
   if (typeof options !== 'object' || options === null) throw new TypeError(`${fn}: argument 'options' must be an object, got ${describe(options)}`);
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw new Error(`${fn}: unknown option 'options.${key}' (known: ${known.join(', ')})`);
-  }
+  rejectUnknownKeys(options, known, fn, 'options');
   const max = (options as { maxWeightBytes?: unknown }).maxWeightBytes;
   if (max === undefined) return MODEL_FILE_LIMITS.maxWeightBytes;
   if (typeof max !== 'number' || !Number.isInteger(max) || max < 0 || max > MODEL_FILE_LIMITS.maxWeightBytes) {

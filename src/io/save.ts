@@ -1,4 +1,4 @@
-import { describe } from '../core/index.js';
+import { describe, rejectUnknownKeys } from '../core/index.js';
 import { checkDocument, describeModel } from './document.js';
 import { type JsonObject, cleanJson } from './json.js';
 import { MODEL_FILE_LIMITS } from './limits.js';
@@ -49,9 +49,7 @@ const SAVE_OPTIONS = ['training', 'omitCustomLoss'];
 export async function saveModel(model: SavableModel, destination: SaveDestination, options: SaveOptions = {}): Promise<SavedArtifacts> {
   const fn = 'saveModel';
   if (typeof options !== 'object' || options === null) throw new TypeError(`${fn}: argument 'options' must be an object, got ${describe(options)}`);
-  for (const key of Object.keys(options)) {
-    if (!SAVE_OPTIONS.includes(key)) throw new Error(`${fn}: unknown option 'options.${key}' (known: ${SAVE_OPTIONS.join(', ')})`);
-  }
+  rejectUnknownKeys(options, SAVE_OPTIONS, fn, 'options');
   if (options.omitCustomLoss !== undefined && typeof options.omitCustomLoss !== 'boolean') {
     throw new TypeError(`${fn}: argument 'options.omitCustomLoss' must be a boolean, got ${describe(options.omitCustomLoss)}`);
   }

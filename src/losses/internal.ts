@@ -43,23 +43,7 @@ export type LossResult<O, Default extends 'mean' | 'none' = 'mean'> = 'reduction
 /** @internal */
 export const REDUCTIONS: readonly Reduction[] = ['mean', 'sum', 'none'];
 
-/**
- * Reads an options object: `undefined` gives `{}`; anything but a plain object throws a TypeError;
- * keys outside `known` throw (a misspelt option must not be ignored silently).
- * @internal
- */
-export function readOptions(options: unknown, known: readonly string[], fn: string, arg = 'options'): Record<string, unknown> {
-  if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    typeFail(fn, arg, `an options object with keys among ${known.join(', ')}`, options);
-  }
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new Error(`${fn}: unknown option '${key}' in '${arg}' (known options: ${known.join(', ')})`);
-    }
-  }
-  return options as Record<string, unknown>;
-}
+export { readOptions } from '../core/index.js';
 
 /** Reads `options.reduction` (default `fallback`). @internal */
 export function readReduction(options: Record<string, unknown>, fn: string, fallback: Reduction = 'mean'): Reduction {

@@ -5,7 +5,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { assertNumber, assertTensor, fail, randomSeed, typeFail } from '../core/index.js';
+import { assertNumber, assertTensor, fail, randomSeed, rejectUnknownKeys, typeFail } from '../core/index.js';
 import type { CorruptOptions, Corruptor, CorruptorConfig, GaussianNoiseConfig, MaskingNoiseConfig, SaltAndPepperNoiseConfig } from './types.js';
 
 /**
@@ -15,11 +15,7 @@ import type { CorruptOptions, Corruptor, CorruptorConfig, GaussianNoiseConfig, M
  */
 export function readObject(value: unknown, known: readonly string[], fn: string, path: string, expected: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) typeFail(fn, path, expected, value);
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key)) {
-      throw new Error(`${fn}: unknown option '${key}' in '${path}' (known: ${known.join(', ')})`);
-    }
-  }
+  rejectUnknownKeys(value, known, fn, path);
   const own: Record<string, unknown> = {};
   for (const key of known) if (Object.hasOwn(value, key)) own[key] = (value as Record<string, unknown>)[key];
   return own;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { assertFiniteHost, assertNumber, assertOneOf, describe, fail, isTensor, typeFail } from '../core/index.js';
+import { assertFiniteHost, assertNumber, assertOneOf, describe, fail, isTensor, rejectUnknownKeys, typeFail } from '../core/index.js';
 import { readInput, toOutput } from './io.js';
 import { parseDocument, toDocument, type PCAJSON, type PCAOptionsJSON } from './json.js';
 import { columnStats } from './linalg/gram.js';
@@ -120,11 +120,7 @@ function normalizeOptions(options: unknown): PCAOptionsJSON {
   if (options === undefined) options = {};
   if (typeof options !== 'object' || options === null || Array.isArray(options)) typeFail(fn, 'options', 'an object', options);
   const o = options as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (!(OPTION_KEYS as readonly string[]).includes(key)) {
-      throw new Error(`${fn}: unknown option '${key}' (expected ${OPTION_KEYS.join(', ')})`);
-    }
-  }
+  rejectUnknownKeys(o, OPTION_KEYS, fn, 'options');
   const nComponents = o['nComponents'];
   if (nComponents !== undefined && nComponents !== null) {
     assertNumber(nComponents, fn, 'options.nComponents', { min: 0, minExclusive: true });

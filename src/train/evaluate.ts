@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { assertNumber, deriveSeed, fail, typeFail } from '../core/index.js';
+import { assertNumber, deriveSeed, rejectUnknownKeys, typeFail } from '../core/index.js';
 import type { Batch, LossContext, TrainableModel } from '../models/contract.js';
 import { forEachStreamBatch, memoryBatch, prepareData } from './data.js';
 import type { Source } from './data.js';
@@ -108,11 +108,7 @@ export async function evaluate(model: TrainableModel, data: TrainData, options: 
   const fn = 'evaluate';
   checkModel(model, fn);
   if (typeof options !== 'object' || options === null) typeFail(fn, 'options', 'an object', options);
-  for (const key of Object.keys(options)) {
-    if (!(EVALUATE_OPTIONS as readonly string[]).includes(key)) {
-      fail(fn, `options.${key}`, `absent (unknown option; known: ${EVALUATE_OPTIONS.join(', ')})`, (options as Record<string, unknown>)[key]);
-    }
-  }
+  rejectUnknownKeys(options, EVALUATE_OPTIONS, fn, 'options');
   const { batchSize = 256, seed = 0 } = options;
   assertNumber(batchSize, fn, 'options.batchSize', { min: 1, integer: true });
   assertNumber(seed, fn, 'options.seed', { integer: true });

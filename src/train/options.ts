@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { assertNumber, fail, randomSeed, typeFail } from '../core/index.js';
+import { assertNumber, fail, randomSeed, rejectUnknownKeys, typeFail } from '../core/index.js';
 import type { LearningRateSchedule, TrainCallbacks, TrainData, TrainOptions } from './types.js';
 
 /** Options of `train` with defaults applied and every value checked. @internal */
@@ -43,15 +43,6 @@ const TRAIN_OPTIONS = [
 
 const CALLBACKS = ['onEpochBegin', 'onBatchEnd', 'onEpochEnd'] as const;
 const EARLY_STOPPING = ['patience', 'minDelta', 'restoreBestWeights'] as const;
-
-/** Throws on keys of `obj` not in `known`, so that a misspelt option is not silently ignored. @internal */
-export function rejectUnknownKeys(obj: object, known: readonly string[], fn: string, prefix: string): void {
-  for (const key of Object.keys(obj)) {
-    if (!known.includes(key)) {
-      fail(fn, `${prefix}.${key}`, `absent (unknown option; known: ${known.join(', ')})`, (obj as Record<string, unknown>)[key]);
-    }
-  }
-}
 
 function assertBoolean(value: unknown, fn: string, arg: string): asserts value is boolean {
   if (typeof value !== 'boolean') typeFail(fn, arg, 'a boolean', value);

@@ -229,7 +229,7 @@ describe('loadModel, loadTrainingState and saveModel arguments', () => {
     await expectRejectsClean(() => loadModel('https://example.com/model.json'), /scheme https:\/\/ is not supported/);
     await expectRejectsClean(() => loadModel('downloads://x'), /downloads:\/\/ only saves; load the downloaded files with/);
     await expectRejectsClean(() => loadModel('indexeddb://x'), /no tfjs-core handler loads "indexeddb:\/\/x" here \(indexeddb:\/\/ needs a browser\)/);
-    await expectRejectsClean(() => loadModel(ae, { strict: true } as never), /unknown option 'options\.strict'/);
+    await expectRejectsClean(() => loadModel(ae, { strict: true } as never), /loadModel: unknown option 'strict' in 'options'/);
     await expectRejectsClean(() => loadModel(ae, { maxWeightBytes: 2 ** 31 }), /options\.maxWeightBytes' must be an integer in \[0, 1073741824\]/);
     await expectRejectsClean(() => loadModel(vae, { loss: () => tf.scalar(0) }), /options\.loss' must be absent: the file holds a vae, and only an autoencoder takes a reconstruction loss/);
     await expectRejectsClean(() => loadModel(ae, { kind: 'gan' as never }), /options\.kind' must be one of/);
@@ -243,7 +243,7 @@ describe('loadModel, loadTrainingState and saveModel arguments', () => {
     await expectRejectsClean(() => saveModel(model, 'ftp://host/x'), /scheme ftp:\/\/ is not supported/);
     await expectRejectsClean(() => saveModel(model, 'indexeddb://'), /must be a name after indexeddb:\/\//);
     await expectRejectsClean(() => saveModel(model, 'indexeddb://x'), /no tfjs-core handler saves to "indexeddb:\/\/x" here/);
-    await expectRejectsClean(() => saveModel(model, { type: 'memory' }, { compress: true } as never), /unknown option 'options\.compress'/);
+    await expectRejectsClean(() => saveModel(model, { type: 'memory' }, { compress: true } as never), /saveModel: unknown option 'compress' in 'options'/);
     const sgd = tf.train.sgd(1);
     await expectRejectsClean(() => saveModel(new PCA(), { type: 'memory' }, { training: { optimizer: sgd, initialEpoch: 0, seed: 0 } }), /options\.training' must be absent for a PCA/);
     sgd.dispose();

@@ -82,7 +82,7 @@ describe('evaluate', () => {
   it('rejects bad options and data, naming them', async () => {
     const model = linearAutoencoder({ features: 3 });
     await expect(evaluate(model, makeRows(4, 3), { batchSize: 0 })).rejects.toThrow(/evaluate: argument 'options.batchSize' must be an integer >= 1/);
-    await expect(evaluate(model, makeRows(4, 3), { batch: 2 } as never)).rejects.toThrow(/evaluate: argument 'options.batch' must be absent \(unknown option/);
+    await expect(evaluate(model, makeRows(4, 3), { batch: 2 } as never)).rejects.toThrow(/evaluate: unknown option 'batch' in 'options' \(known: batchSize, seed/);
     await expect(evaluate(model, 42 as never)).rejects.toThrow(/evaluate: argument 'data' must be a tf.Tensor/);
     const empty = { async *[Symbol.asyncIterator]() {} };
     await expect(evaluate(model, empty)).rejects.toThrow(/evaluate: argument 'data' yielded no samples to evaluate/);

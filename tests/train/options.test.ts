@@ -21,14 +21,14 @@ describe('train options', () => {
     ['validationSplit with validationData', { validationSplit: 0.2, validationData: rows }, /'options.validationSplit' must be absent when options.validationData is given/],
     ['validationSplit too large', { validationSplit: 0.99 }, /'options.validationSplit' must be a fraction that leaves samples on both sides \(the data has 20 samples\)/],
     ['callbacks', { callbacks: { onEpochEnd: 3 } as never }, /'options.callbacks.onEpochEnd' must be a function/],
-    ['callbacks name', { callbacks: { onBatchBegin: () => undefined } as never }, /'options.callbacks.onBatchBegin' must be absent \(unknown option/],
+    ['callbacks name', { callbacks: { onBatchBegin: () => undefined } as never }, /train: unknown option 'onBatchBegin' in 'options.callbacks' \(known: onEpochBegin, onBatchEnd, onEpochEnd\)/],
     ['patience', { earlyStopping: { patience: 0 } }, /'options.earlyStopping.patience' must be an integer >= 1/],
     ['minDelta', { earlyStopping: { minDelta: -1 } }, /'options.earlyStopping.minDelta' must be a finite number >= 0/],
     ['klWarmup', { klWarmup: { epochs: 0 } }, /'options.klWarmup.epochs' must be an integer >= 1/],
     ['clipNorm', { clipNorm: 0 }, /'options.clipNorm' must be a finite number > 0/],
     ['signal', { signal: {} as AbortSignal }, /'options.signal' must be an AbortSignal/],
     ['progress', { progress: 1 as unknown as boolean }, /'options.progress' must be a boolean/],
-    ['a misspelt option', { batch_size: 8 } as TrainOptions, /'options.batch_size' must be absent \(unknown option; known: epochs, initialEpoch, batchSize/],
+    ['a misspelt option', { batch_size: 8 } as TrainOptions, /train: unknown option 'batch_size' in 'options' \(known: epochs, initialEpoch, batchSize/],
   ])('rejects an invalid %s, naming the option', async (_name, options, message) => {
     const model = linearAutoencoder({ features: 3 });
     const before = tf.memory().numTensors;
