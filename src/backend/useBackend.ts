@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { installFastWasmKernels } from './wasmKernels.js';
+import { type OptionKeys, assertOptions } from '../core/index.js';
 
 /**
  * The tfjs backends that {@link useBackend} knows how to start.
@@ -68,6 +69,14 @@ export interface UseBackendOptions {
 }
 
 const FN = 'useBackend';
+const USE_BACKEND_OPTIONS: OptionKeys<UseBackendOptions> = {
+  allowSoftwareAdapter: true,
+  wasmPaths: true,
+  fastWasmKernels: true,
+  fastWasmMatMul: true,
+  nodeWebGpu: true,
+};
+const NODE_WEBGPU_OPTIONS: OptionKeys<NonNullable<UseBackendOptions['nodeWebGpu']>> = { flags: true, featureLevel: true };
 const ALL: readonly BackendName[] = ['webgpu', 'wasm', 'cpu', 'tensorflow'];
 const SOFTWARE = /swiftshader|llvmpipe|lavapipe|softpipe|microsoft basic render/i;
 
@@ -286,6 +295,8 @@ function start(name: BackendName, options: UseBackendOptions, auto: boolean): Pr
  * ```
  */
 export async function useBackend(preference: BackendPreference = 'auto', options: UseBackendOptions = {}): Promise<BackendInfo> {
+  assertOptions(options, USE_BACKEND_OPTIONS, FN);
+  if (options.nodeWebGpu !== undefined) assertOptions(options.nodeWebGpu, NODE_WEBGPU_OPTIONS, FN, 'options.nodeWebGpu');
   const auto = preference === 'auto';
   let names: readonly BackendName[];
   if (auto) names = isNode() ? ['webgpu', 'tensorflow', 'wasm', 'cpu'] : ['webgpu', 'wasm', 'cpu'];

@@ -1,6 +1,6 @@
 export { describe, fail, typeFail, isTensor, formatShape } from './errors.js';
-export { assertTensor, assertShape, assertSameShape, assertNumber, assertOneOf, assertUnits, readOptions, rejectUnknownKeys } from './validate.js';
-export type { NumberRule } from './validate.js';
+export { assertTensor, assertShape, assertSameShape, assertNumber, assertOneOf, assertUnits, readOptions, rejectUnknownKeys, assertOptions } from './validate.js';
+export type { NumberRule, OptionKeys } from './validate.js';
 export { toTensor, toTensor2D, toHostMatrix, assertFiniteHost } from './input.js';
 export type { DataInput, MatrixInput, LabelInput, HostMatrix } from './input.js';
 export { deriveSeed, createRng, permutation, randomSeed } from './random.js';

@@ -97,3 +97,20 @@ export function readOptions(options: unknown, known: readonly string[], fn: stri
   rejectUnknownKeys(options, known, fn, arg);
   return options as Record<string, unknown>;
 }
+
+/**
+ * Every key of an options type `T`, written as `{ key: true, … }` so that the compiler checks the
+ * list is complete and holds nothing else. @internal
+ */
+export type OptionKeys<T> = { readonly [K in keyof Required<T>]: true };
+
+/**
+ * Checks a required options argument: a plain object (else a TypeError naming `arg`) whose own
+ * keys are all in `known` (else an Error naming the unknown key, see {@link rejectUnknownKeys}).
+ * @internal
+ */
+export function assertOptions<T>(value: unknown, known: OptionKeys<T>, fn: string, arg = 'options'): asserts value is T {
+  const keys = Object.keys(known);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) typeFail(fn, arg, `an options object with keys among ${keys.join(', ')}`, value);
+  rejectUnknownKeys(value, keys, fn, arg);
+}

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type DataInput, assertNumber, deriveSeed, fail, typeFail } from '../core/index.js';
+import { type DataInput, type OptionKeys, assertOptions, assertNumber, deriveSeed, fail, typeFail } from '../core/index.js';
 import { bce, bceWithLogits, klBernoulliSparsity, l1Sparsity, mse } from '../losses/index.js';
 import type { Corruptor, CorruptorConfig } from '../noise/index.js';
 import type { Batch, LossContext, LossOutput, TrainableModel } from './contract.js';
@@ -125,6 +125,8 @@ function checkCorruptor(value: unknown, fn: string): Corruptor | null {
   return value as Corruptor;
 }
 
+const AUTOENCODER_OPTIONS: OptionKeys<AutoencoderOptions> = { encoder: true, decoder: true, loss: true, sparsity: true, corruptor: true };
+
 /**
  * An autoencoder: an encoder `X → X'` and a decoder `X' → X̂` trained to minimise `L(X, X̂)`;
  * optionally sparse (a penalty on the code) and/or denoising (the input corrupted in training,
@@ -175,7 +177,7 @@ export class Autoencoder implements TrainableModel {
    */
   constructor(options: AutoencoderOptions) {
     const fn = 'Autoencoder';
-    if (typeof options !== 'object' || options === null) typeFail(fn, 'options', '{ encoder, decoder, ... }', options);
+    assertOptions(options, AUTOENCODER_OPTIONS, fn);
     const enc = checkNetwork(options.encoder, fn, 'encoder', { inputs: [1], outputs: [1] });
     const dec = checkNetwork(options.decoder, fn, 'decoder', { inputs: [1], outputs: [1] });
     const inputShape = enc.inputs[0]!;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type DataInput, assertNumber, typeFail } from '../core/index.js';
+import { type DataInput, type OptionKeys, assertOptions, assertNumber, typeFail } from '../core/index.js';
 import type { Batch, LossContext, LossOutput, TrainableModel } from './contract.js';
 import {
   type FeatureShape,
@@ -12,7 +12,6 @@ import {
   oneHotLabels,
   run1,
   runAll,
-  seedOrRandom,
   tidyRecord,
   OwnedNetworks,
 } from './internal.js';
@@ -26,6 +25,7 @@ import {
   checkHeads,
   checkVaeOptions,
   latentCode,
+  optionSeed,
   sampledPass,
 } from './vae.js';
 
@@ -68,6 +68,8 @@ export interface CvaeConfig {
   readonly beta: number;
 }
 
+const CVAE_OPTIONS: OptionKeys<CvaeOptions> = { encoder: true, decoder: true, numClasses: true, latentDim: true, likelihood: true, beta: true };
+
 /**
  * A conditional variational autoencoder: a {@link VAE} whose encoder `q(z|x, y)` and decoder
  * `p(x|z, y)` both see the class label `y` (one-hot). Same loss as the VAE
@@ -106,7 +108,7 @@ export class CVAE implements TrainableModel {
    */
   constructor(options: CvaeOptions) {
     const fn = 'CVAE';
-    if (typeof options !== 'object' || options === null) typeFail(fn, 'options', '{ encoder, decoder, numClasses, ... }', options);
+    assertOptions(options, CVAE_OPTIONS, fn);
     const K = options.numClasses;
     assertNumber(K, fn, 'numClasses', { integer: true, min: 1 });
     const enc = checkNetwork(options.encoder, fn, 'encoder', { inputs: [1, 2], outputs: [2] });
@@ -229,7 +231,7 @@ export class CVAE implements TrainableModel {
   generate(labels: LabelInput, options: SeedOptions = {}): tf.Tensor {
     const fn = 'CVAE.generate';
     this.#networks.assertAlive(fn);
-    const seed = seedOrRandom(options.seed, fn, 'options.seed');
+    const seed = optionSeed(options, fn);
     return tf.tidy(() => {
       const y = oneHotLabels(labels, this.numClasses, undefined, fn, 'labels');
       const z = tf.randomNormal([y.shape[0], this.latentDim], 0, 1, 'float32', seed);
@@ -243,6 +245,7 @@ export class CVAE implements TrainableModel {
    */
   sample(n: number, options: SeedOptions = {}): tf.Tensor {
     assertNumber(n, 'CVAE.sample', 'n', { integer: true, min: 1 });
+    optionSeed(options, 'CVAE.sample');
     return this.generate(
       Array.from({ length: n }, (_, i) => i % this.numClasses),
       options,

@@ -1,4 +1,4 @@
-import { assertNumber, assertUnits, deriveSeed, fail, typeFail } from '../core/index.js';
+import { type OptionKeys, assertNumber, assertOptions, assertUnits, deriveSeed, fail } from '../core/index.js';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Activation, WeightInit } from '../nn/index.js';
 import { denseDecoder, denseEncoder, gaussianEncoder } from '../nn/index.js';
@@ -37,8 +37,23 @@ export interface DenseAutoencoderOptions {
   readonly init?: WeightInit;
 }
 
-function checkOptions(options: unknown, fn: string): void {
-  if (typeof options !== 'object' || options === null) typeFail(fn, 'options', 'an options object', options);
+const DENSE_AUTOENCODER_OPTIONS: OptionKeys<DenseAutoencoderOptions> = {
+  inputDim: true,
+  hidden: true,
+  latentDim: true,
+  activation: true,
+  latentActivation: true,
+  outputActivation: true,
+  loss: true,
+  sparsity: true,
+  corruptor: true,
+  seed: true,
+  init: true,
+};
+
+/** Checks the options object (a plain object of `known` keys) and the widths every factory needs. */
+function checkOptions<T>(options: unknown, known: OptionKeys<T>, fn: string): void {
+  assertOptions(options, known, fn);
   const { inputDim, hidden, latentDim } = options as { inputDim?: unknown; hidden?: unknown; latentDim?: unknown };
   assertNumber(inputDim, fn, 'inputDim', { integer: true, min: 1 });
   assertUnits(hidden, fn, 'hidden');
@@ -103,7 +118,7 @@ function definedOnly<T extends object, K extends keyof T>(options: T, keys: read
  */
 export function denseAutoencoder(options: DenseAutoencoderOptions): Autoencoder {
   const fn = 'denseAutoencoder';
-  checkOptions(options, fn);
+  checkOptions(options, DENSE_AUTOENCODER_OPTIONS, fn);
   const { inputDim, hidden, latentDim, activation = 'relu', latentActivation = 'linear', outputActivation = 'sigmoid', seed, init = 'glorot' } = options;
   const seeds = networkSeeds(seed);
   return buildOwned(
@@ -137,7 +152,7 @@ export interface SparseAutoencoderOptions extends DenseAutoencoderOptions {
  */
 export function sparseAutoencoder(options: SparseAutoencoderOptions): Autoencoder {
   const fn = 'sparseAutoencoder';
-  checkOptions(options, fn);
+  checkOptions(options, DENSE_AUTOENCODER_OPTIONS, fn);
   const { sparsity } = options;
   if (typeof sparsity !== 'object' || sparsity === null) {
     fail(fn, 'sparsity', "{ kind: 'l1', weight } or { kind: 'kl-bernoulli', rho?, weight? }", sparsity);
@@ -172,7 +187,7 @@ export interface DenoisingAutoencoderOptions extends DenseAutoencoderOptions {
  */
 export function denoisingAutoencoder(options: DenoisingAutoencoderOptions): Autoencoder {
   const fn = 'denoisingAutoencoder';
-  checkOptions(options, fn);
+  checkOptions(options, DENSE_AUTOENCODER_OPTIONS, fn);
   if (options.corruptor === undefined) fail(fn, 'corruptor', 'a corruptor (gaussianNoise, maskingNoise, …)', options.corruptor);
   return denseAutoencoder(options);
 }
@@ -201,6 +216,18 @@ export interface DenseVaeOptions {
   /** Initial weight distribution. Default `'glorot'`. */
   readonly init?: WeightInit;
 }
+
+const DENSE_VAE_OPTIONS: OptionKeys<DenseVaeOptions> = {
+  inputDim: true,
+  hidden: true,
+  latentDim: true,
+  likelihood: true,
+  beta: true,
+  activation: true,
+  logVarLimit: true,
+  seed: true,
+  init: true,
+};
 
 /** Builds a Gaussian encoder and a dense decoder, `extraIn` wider at their inputs (CVAE labels), and the model that owns them. */
 function buildVae<M>(options: DenseVaeOptions, extraIn: number, model: (encoder: tfl.LayersModel, decoder: tfl.LayersModel) => M): M {
@@ -237,7 +264,7 @@ function buildVae<M>(options: DenseVaeOptions, extraIn: number, model: (encoder:
  */
 export function denseVae(options: DenseVaeOptions): VAE {
   const fn = 'denseVae';
-  checkOptions(options, fn);
+  checkOptions(options, DENSE_VAE_OPTIONS, fn);
   return buildVae(options, 0, (encoder, decoder) => new VAE({ encoder, decoder, ...definedOnly(options, ['likelihood', 'beta']) }));
 }
 
@@ -264,7 +291,7 @@ export interface DenseCvaeOptions extends DenseVaeOptions {
  */
 export function denseCvae(options: DenseCvaeOptions): CVAE {
   const fn = 'denseCvae';
-  checkOptions(options, fn);
+  checkOptions(options, { ...DENSE_VAE_OPTIONS, numClasses: true } satisfies OptionKeys<DenseCvaeOptions>, fn);
   const { numClasses } = options;
   assertNumber(numClasses, fn, 'numClasses', { integer: true, min: 1 });
   return buildVae(options, numClasses, (encoder, decoder) => new CVAE({ encoder, decoder, numClasses, ...definedOnly(options, ['likelihood', 'beta']) }));

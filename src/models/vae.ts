@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type DataInput, assertNumber, assertOneOf, deriveSeed, typeFail } from '../core/index.js';
+import { type DataInput, type OptionKeys, assertOptions, assertNumber, assertOneOf, deriveSeed, typeFail } from '../core/index.js';
 import { elbo } from '../losses/index.js';
 import type { Batch, LossContext, LossOutput, TrainableModel } from './contract.js';
 import {
@@ -64,6 +64,15 @@ export interface EncodeOptions extends SeedOptions {
   readonly sample?: boolean;
 }
 
+const SEED_OPTIONS: OptionKeys<SeedOptions> = { seed: true };
+const ENCODE_OPTIONS: OptionKeys<EncodeOptions> = { seed: true, sample: true };
+
+/** The seed of a method's `{ seed }` options, checked (no other keys), or a fresh one. @internal */
+export function optionSeed(options: unknown, fn: string): number {
+  assertOptions<SeedOptions>(options, SEED_OPTIONS, fn);
+  return seedOrRandom(options.seed, fn, 'options.seed');
+}
+
 /**
  * The reparameterisation trick: `z = μ + exp(½·log σ²) ⊙ ε` with `ε ~ N(0, I)` drawn from `seed`,
  * differentiable in `mean` and `logVar`.
@@ -85,7 +94,7 @@ export function reparameterize<T extends tf.Tensor>(mean: T, logVar: T, options:
   if (mean.shape.join() !== logVar.shape.join()) {
     throw new Error(`${fn}: arguments 'mean' and 'logVar' must have the same shape, got [${mean.shape.join(',')}] and [${logVar.shape.join(',')}]`);
   }
-  const seed = seedOrRandom(options.seed, fn, 'options.seed');
+  const seed = optionSeed(options, fn);
   return tf.tidy(() => {
     const eps = tf.randomNormal(mean.shape, 0, 1, 'float32', seed);
     return tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps));
@@ -142,6 +151,8 @@ export class GaussianLatent {
  * seeded draw `z ~ q(z|·)`. @internal
  */
 export function latentCode(posterior: () => Posterior, options: EncodeOptions, fn: string): tf.Tensor2D {
+  assertOptions<EncodeOptions>(options, ENCODE_OPTIONS, fn);
+  if (options.sample !== undefined && typeof options.sample !== 'boolean') typeFail(fn, 'options.sample', 'a boolean', options.sample);
   const seed = options.sample === true ? seedOrRandom(options.seed, fn, 'options.seed') : 0;
   return tf.tidy(() => {
     const { mean, logVar } = posterior();
@@ -154,7 +165,7 @@ export function latentCode(posterior: () => Posterior, options: EncodeOptions, f
  * `pass` gives the posterior and the decoder to apply to `z` (the CVAE's joins the labels). @internal
  */
 export function sampledPass(pass: () => Posterior & { decode: (z: tf.Tensor2D) => tf.Tensor }, options: SeedOptions, fn: string): VaeOutput {
-  const seed = seedOrRandom(options.seed, fn, 'options.seed');
+  const seed = optionSeed(options, fn);
   return tidyRecord(() => {
     const { mean, logVar, decode } = pass();
     const z = reparameterize(mean, logVar, { seed });
@@ -218,6 +229,8 @@ export interface VaeConfig {
   readonly beta: number;
 }
 
+const VAE_OPTIONS: OptionKeys<VaeOptions> = { encoder: true, decoder: true, latentDim: true, likelihood: true, beta: true };
+
 /**
  * A variational autoencoder: the encoder gives `q(z|x) = N(μ(x), diag σ²(x))`, the decoder
  * `p(x|z)`; training maximises the ELBO, i.e. minimises
@@ -259,7 +272,7 @@ export class VAE implements TrainableModel {
    */
   constructor(options: VaeOptions) {
     const fn = 'VAE';
-    if (typeof options !== 'object' || options === null) typeFail(fn, 'options', '{ encoder, decoder, ... }', options);
+    assertOptions(options, VAE_OPTIONS, fn);
     const enc = checkNetwork(options.encoder, fn, 'encoder', { inputs: [1], outputs: [2] });
     const dec = checkNetwork(options.decoder, fn, 'decoder', { inputs: [1], outputs: [1] });
     const latentDim = checkHeads(enc.outputs, options.latentDim, fn);
@@ -346,7 +359,7 @@ export class VAE implements TrainableModel {
     const fn = 'VAE.sample';
     this.#networks.assertAlive(fn);
     assertNumber(n, fn, 'n', { integer: true, min: 1 });
-    const seed = seedOrRandom(options.seed, fn, 'options.seed');
+    const seed = optionSeed(options, fn);
     return tf.tidy(() => run1(this.decoder, tf.randomNormal([n, this.latentDim], 0, 1, 'float32', seed), false));
   }
 

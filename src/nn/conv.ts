@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { assertUnits, fail } from '../core/index.js';
+import { type OptionKeys, assertOptions, assertUnits, fail } from '../core/index.js';
 import {
   type Activation,
   type InitOptions,
@@ -45,6 +45,8 @@ function checkFilters(value: unknown, fn: string): readonly number[] {
   return value;
 }
 
+const CONVENCODER_OPTIONS: OptionKeys<ConvEncoderOptions> = { inputShape: true, filters: true, kernelSize: true, strides: true, latentDim: true, activation: true, latentActivation: true, init: true, seed: true };
+
 /**
  * A convolutional encoder: `filters.length` strided `'same'` convolutions
  * (`conv(kernelSize, strides) → activation`), then flatten and a dense code layer.
@@ -65,6 +67,7 @@ function checkFilters(value: unknown, fn: string): readonly number[] {
  */
 export function convEncoder(options: ConvEncoderOptions): tfl.LayersModel {
   const fn = 'convEncoder';
+  assertOptions(options, CONVENCODER_OPTIONS, fn);
   const { kernelSize = 3, strides = 2, activation = 'relu', latentActivation = 'linear' } = options;
   const [h, w, c] = checkImageShape(options.inputShape, fn, 'inputShape');
   const filters = checkFilters(options.filters, fn);
@@ -118,6 +121,8 @@ export interface ConvDecoderOptions extends InitOptions {
   readonly outputActivation?: Activation;
 }
 
+const CONVDECODER_OPTIONS: OptionKeys<ConvDecoderOptions> = { latentDim: true, outputShape: true, filters: true, kernelSize: true, strides: true, activation: true, outputActivation: true, init: true, seed: true };
+
 /**
  * A convolutional decoder mirroring {@link convEncoder}: a dense layer to a
  * `[⌈h/sᴸ⌉, ⌈w/sᴸ⌉, filters[0]]` map, `filters.length` strided transposed convolutions (each
@@ -137,6 +142,7 @@ export interface ConvDecoderOptions extends InitOptions {
  */
 export function convDecoder(options: ConvDecoderOptions): tfl.LayersModel {
   const fn = 'convDecoder';
+  assertOptions(options, CONVDECODER_OPTIONS, fn);
   const { kernelSize = 3, strides = 2, activation = 'relu', outputActivation = 'sigmoid' } = options;
   const latentDim = checkPositiveInt(options.latentDim, fn, 'latentDim');
   const [h, w, c] = checkImageShape(options.outputShape, fn, 'outputShape');

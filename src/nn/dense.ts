@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { assertUnits } from '../core/index.js';
+import { type OptionKeys, assertOptions, assertUnits } from '../core/index.js';
 import { type Activation, type InitOptions, checkActivation, checkInit, checkPositiveInt, seededDense } from './common.js';
 
 /**
@@ -19,6 +19,8 @@ export interface DenseEncoderOptions extends InitOptions {
   readonly latentActivation?: Activation;
 }
 
+const DENSEENCODER_OPTIONS: OptionKeys<DenseEncoderOptions> = { inputDim: true, units: true, latentDim: true, activation: true, latentActivation: true, init: true, seed: true };
+
 /**
  * A fully connected encoder: `x → h₁ = act(W₁x + b₁) → … → z = latentAct(W·h + b)`.
  *
@@ -36,6 +38,7 @@ export interface DenseEncoderOptions extends InitOptions {
  */
 export function denseEncoder(options: DenseEncoderOptions): tfl.LayersModel {
   const fn = 'denseEncoder';
+  assertOptions(options, DENSEENCODER_OPTIONS, fn);
   const { inputDim, units = [], latentDim, activation = 'relu', latentActivation = 'linear' } = options;
   checkPositiveInt(inputDim, fn, 'inputDim');
   assertUnits(units, fn, 'units');
@@ -76,6 +79,8 @@ export interface DenseDecoderOptions extends InitOptions {
   readonly outputActivation?: Activation;
 }
 
+const DENSEDECODER_OPTIONS: OptionKeys<DenseDecoderOptions> = { latentDim: true, units: true, outputDim: true, activation: true, outputActivation: true, init: true, seed: true };
+
 /**
  * A fully connected decoder: `z → h₁ = act(W₁z + b₁) → … → x̂ = outputAct(W·h + b)`.
  *
@@ -93,6 +98,7 @@ export interface DenseDecoderOptions extends InitOptions {
  */
 export function denseDecoder(options: DenseDecoderOptions): tfl.LayersModel {
   const fn = 'denseDecoder';
+  assertOptions(options, DENSEDECODER_OPTIONS, fn);
   const { latentDim, units = [], outputDim, activation = 'relu', outputActivation = 'sigmoid' } = options;
   checkPositiveInt(latentDim, fn, 'latentDim');
   assertUnits(units, fn, 'units');

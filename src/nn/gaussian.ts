@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { assertNumber, assertUnits, fail, formatShape } from '../core/index.js';
+import { type OptionKeys, assertNumber, assertOptions, assertUnits, fail, formatShape } from '../core/index.js';
 import { type Activation, type InitOptions, checkActivation, checkInit, checkPositiveInt, seededDense } from './common.js';
 
 /** Default bound `L` of the log-variance head: `log σ² ∈ [−L, L]`. @category Networks */
@@ -34,6 +34,8 @@ export interface GaussianEncoderOptions extends InitOptions {
   readonly logVarLimit?: number;
 }
 
+const GAUSSIANENCODER_OPTIONS: OptionKeys<GaussianEncoderOptions> = { inputDim: true, units: true, body: true, latentDim: true, activation: true, logVarLimit: true, init: true, seed: true };
+
 /**
  * An encoder with two heads for a diagonal Gaussian `q(z|x) = N(μ, diag σ²)`: the mean `μ` and the
  * log-variance `log σ²`, each a dense layer on the body's features, the log-variance softly clamped
@@ -53,6 +55,7 @@ export interface GaussianEncoderOptions extends InitOptions {
  */
 export function gaussianEncoder(options: GaussianEncoderOptions): tfl.LayersModel {
   const fn = 'gaussianEncoder';
+  assertOptions(options, GAUSSIANENCODER_OPTIONS, fn);
   const { units = [], body, activation = 'relu', logVarLimit = DEFAULT_LOG_VAR_LIMIT } = options;
   const latentDim = checkPositiveInt(options.latentDim, fn, 'latentDim');
   checkActivation(activation, fn, 'activation');
