@@ -63,12 +63,18 @@ function checkFlatShape(shape: readonly number[], length: number, fn: string, ar
   }
 }
 
-function rowsToFlat(rows: readonly (readonly number[])[], fn: string, arg: string): { data: Float32Array; shape: [number, number] } {
+/** A rectangular `number[][]` as flat row-major data of the given float type (float64 keeps every value exact). */
+function rowsToFlat<A extends Float32Array | Float64Array>(
+  rows: readonly (readonly number[])[],
+  fn: string,
+  arg: string,
+  ArrayType: new (length: number) => A,
+): { data: A; shape: [number, number] } {
   const n = rows.length;
   const first = rows[0];
   if (!Array.isArray(first)) typeFail(fn, arg, 'a tf.Tensor, number[][] or { data, shape }', rows);
   const d = first.length;
-  const data = new Float32Array(n * d);
+  const data = new ArrayType(n * d);
   for (let i = 0; i < n; i++) {
     const row = rows[i];
     if (!Array.isArray(row) || row.length !== d) {
@@ -96,7 +102,7 @@ export function toTensor(x: unknown, fn: string, arg: string): tf.Tensor {
   }
   if (Array.isArray(x)) {
     if (x.length === 0) fail(fn, arg, 'a non-empty number[][]', x);
-    const { data, shape } = rowsToFlat(x, fn, arg);
+    const { data, shape } = rowsToFlat(x, fn, arg, Float32Array);
     return tf.tensor2d(data, shape);
   }
   if (isFlat(x)) {
@@ -118,8 +124,8 @@ export function toTensor2D(x: unknown, fn: string, arg: string): tf.Tensor2D {
 }
 
 /**
- * Copies any 2-D input into a float64 host matrix (reads tensors synchronously). Does not
- * check values; see {@link assertFiniteHost}.
+ * Copies any 2-D input into a float64 host matrix (reads tensors synchronously; a `number[][]`
+ * keeps its float64 values exactly). Does not check values; see {@link assertFiniteHost}.
  * @internal
  */
 export function toHostMatrix(x: unknown, fn: string, arg: string): HostMatrix {
@@ -130,8 +136,8 @@ export function toHostMatrix(x: unknown, fn: string, arg: string): HostMatrix {
   }
   if (Array.isArray(x)) {
     if (x.length === 0) fail(fn, arg, 'a non-empty number[][]', x);
-    const { data, shape } = rowsToFlat(x, fn, arg);
-    return { data: Float64Array.from(data), rows: shape[0], cols: shape[1] };
+    const { data, shape } = rowsToFlat(x, fn, arg, Float64Array);
+    return { data, rows: shape[0], cols: shape[1] };
   }
   if (isFlat(x)) {
     checkFlatShape(x.shape, x.data.length, fn, arg);

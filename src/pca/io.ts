@@ -4,7 +4,7 @@
  * @internal
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { assertFiniteHost, describe, fail, isTensor, toHostMatrix, typeFail } from '../core/index.js';
+import { assertFiniteHost, fail, isTensor, toHostMatrix, typeFail } from '../core/index.js';
 
 /** Which kind of input a method received (it answers in the same kind). @internal */
 export type InputKind = 'tensor' | 'array' | 'float64' | 'float32';
@@ -30,31 +30,6 @@ export function inputKind(x: unknown, fn: string, arg: string): InputKind {
 }
 
 /**
- * `number[][]` straight to float64 (the core helper goes through float32, which would cost the
- * exact solver its float64 accuracy on such input).
- */
-function rowsToFloat64(rows: readonly unknown[], fn: string, arg: string): HostInput {
-  if (rows.length === 0) fail(fn, arg, 'a non-empty number[][]', rows);
-  const first = rows[0];
-  if (!Array.isArray(first)) typeFail(fn, arg, 'a tf.Tensor2D, number[][] or { data, shape }', rows);
-  const n = rows.length;
-  const d = first.length;
-  const data = new Float64Array(n * d);
-  for (let i = 0; i < n; i++) {
-    const row = rows[i];
-    if (!Array.isArray(row) || row.length !== d) {
-      throw new Error(`${fn}: argument '${arg}' must be a rectangular number[][]: row 0 has ${d} values, row ${i} is ${describe(row)}`);
-    }
-    for (let j = 0; j < d; j++) {
-      const v: unknown = row[j];
-      if (typeof v !== 'number') typeFail(fn, `${arg}[${i}][${j}]`, 'a number', v);
-      data[i * d + j] = v;
-    }
-  }
-  return { data, n, d, kind: 'array' };
-}
-
-/**
  * Reads any 2-D input into float64 (tensors are read synchronously and not disposed), and
  * rejects empty dimensions and (unless `checkFinite` is false: the caller checks later)
  * NaN/±Infinity with an error naming the place.
@@ -62,13 +37,8 @@ function rowsToFloat64(rows: readonly unknown[], fn: string, arg: string): HostI
  */
 export function readInput(x: unknown, fn: string, arg = 'x', checkFinite = true): HostInput {
   const kind = inputKind(x, fn, arg);
-  let host: HostInput;
-  if (kind === 'array') {
-    host = rowsToFloat64(x as readonly unknown[], fn, arg);
-  } else {
-    const m = toHostMatrix(x, fn, arg);
-    host = { data: m.data, n: m.rows, d: m.cols, kind };
-  }
+  const m = toHostMatrix(x, fn, arg);
+  const host: HostInput = { data: m.data, n: m.rows, d: m.cols, kind };
   if (host.d === 0) fail(fn, arg, 'a matrix with at least one feature (column)', x);
   if (host.n === 0) fail(fn, arg, 'a matrix with at least one sample (row)', x);
   if (checkFinite) assertFiniteHost(host.data, host.d, fn, arg);
