@@ -28,7 +28,7 @@ const floors = {
   models: ['core', 'losses', 'noise', 'nn'],
   train: ['core', 'models', 'backend'],
   anomaly: ['core', 'models', 'pca', 'losses', 'train'],
-  io: ['core', 'models', 'nn', 'noise', 'pca', 'losses'],
+  io: ['core', 'backend', 'models', 'nn', 'noise', 'pca', 'losses'],
 };
 const all = Object.keys(floors);
 const zones = Object.entries(floors).flatMap(([folder, allowed]) =>

@@ -104,8 +104,9 @@ export type {
 } from './models/index.js';
 
 // Training
-export { train, evaluate, NonFiniteLossError } from './train/index.js';
+export { train, evaluate, NonFiniteLossError, adam } from './train/index.js';
 export type {
+  AdamOptions,
   BatchInput,
   BatchLog,
   EarlyStoppingOptions,

@@ -4,6 +4,7 @@
  * @internal
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { FusedAdam } from '../backend/index.js';
 import { describe, formatShape } from '../core/index.js';
 import { type Json, type JsonObject, bad, isObject, objectAt, onlyKeys, own } from './json.js';
 import type { WeightSpec, WeightValues } from './weights.js';
@@ -33,7 +34,8 @@ const OPTIMIZERS: Readonly<Record<string, OptimizerKind>> = {
     numbers: ['learningRate', 'beta1', 'beta2', 'epsilon'],
     booleans: [],
     slots: () => ['m', 'v'],
-    create: (c) => tf.train.adam(n(c, 'learningRate'), n(c, 'beta1'), n(c, 'beta2'), n(c, 'epsilon')),
+    // The package's Adam: tf.train.adam's numbers in one kernel per variable (and its powers are plain numbers).
+    create: (c) => new FusedAdam(n(c, 'learningRate'), n(c, 'beta1'), n(c, 'beta2'), n(c, 'epsilon')),
   },
   RMSProp: {
     numbers: ['learningRate', 'decay', 'momentum', 'epsilon'],
@@ -126,10 +128,10 @@ export async function saveOptimizer(
     }
     const weights: WeightValues[] = [{ name: 'optimizer/iterations', shape: [], dtype: 'int32', values: Int32Array.of(optimizer.iterations) }];
     if (className === 'Adam') {
-      const powers = adamPowers(optimizer, fn);
-      for (const [i, v] of powers.entries()) {
-        weights.push({ name: `optimizer/${ADAM_POWERS[i]!}`, shape: [], dtype: 'float32', values: (await v.data()) as Float32Array });
-      }
+      const powers = FusedAdam.isFusedAdam(optimizer)
+        ? optimizer.powers.map((p) => Float32Array.of(p))
+        : await Promise.all(adamPowers(optimizer, fn).map(async (v) => (await v.data()) as Float32Array));
+      powers.forEach((values, i) => weights.push({ name: `optimizer/${ADAM_POWERS[i]!}`, shape: [], dtype: 'float32', values }));
     }
     for (const [s, slot] of slots.entries()) {
       for (let i = 0; i < k; i++) {
@@ -249,14 +251,14 @@ export async function restoreOptimizer(plan: OptimizerPlan, specs: ReadonlyMap<s
       named.push({ name: name === 'optimizer/iterations' ? 'iter' : name, tensor: t });
     }
     await optimizer.setWeights(named);
-    if (plan.className === 'Adam') {
-      const powers = adamPowers(optimizer, fn);
-      ADAM_POWERS.forEach((key, i) => {
-        const spec = specs.get(`optimizer/${key}`)!;
-        const value = tf.scalar(readValues(data, spec)[0]!, 'float32');
-        tensors.push(value);
-        powers[i]!.assign(value);
-      });
+    if (plan.className === 'Adam' && FusedAdam.isFusedAdam(optimizer)) {
+      const [p1, p2] = ADAM_POWERS.map((key) => {
+        const value = readValues(data, specs.get(`optimizer/${key}`)!)[0]!;
+        // β^(t+1) with β in [0, 1): anything else would turn every later step into NaN or nonsense.
+        if (!(value >= 0 && value < 1)) throw new Error(`${fn}: weight 'optimizer/${key}' must hold a power of β in [0, 1), got ${value}`);
+        return value;
+      }) as [number, number];
+      optimizer.setPowers(p1, p2);
     }
     return optimizer;
   } catch (error) {

@@ -1,5 +1,7 @@
 export { train, NonFiniteLossError } from './train.js';
 export { evaluate } from './evaluate.js';
+export { adam } from './optimizers.js';
+export type { AdamOptions } from './optimizers.js';
 export type {
   BatchInput,
   BatchLog,

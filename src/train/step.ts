@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Batch, LossContext, TrainableModel } from '../models/contract.js';
-import { FusedAdam, sumScalars } from './adam.js';
+import { FusedAdam, sumScalars } from '../backend/index.js';
 import { checkLossOutput } from './output.js';
 import type { TermNames } from './output.js';
 

@@ -3,7 +3,7 @@ import { assertNumber, createRng, deriveSeed, fail, permutation } from '../core/
 import type { Batch, TrainableModel } from '../models/contract.js';
 import { forEachStreamBatch, memoryBatch, prepareData, subRange } from './data.js';
 import type { MemorySource, Source, StreamSource } from './data.js';
-import { FusedAdam } from './adam.js';
+import { FusedAdam } from '../backend/index.js';
 import { evaluateSource } from './evaluate.js';
 import { readLearningRate, writeLearningRate } from './learning-rate.js';
 import { resolveTrainOptions } from './options.js';

@@ -236,14 +236,16 @@ export interface TrainOptions {
   /** Samples per batch (an integer ≥ 1); the last batch of an epoch may be smaller. Default 32. */
   readonly batchSize?: number;
   /**
-   * Learning rate of the Adam optimizer that `train` creates (and disposes) when no
-   * `optimizer` is given (> 0). Default 1e-3. Not allowed together with `optimizer`.
+   * Learning rate of the Adam optimizer ({@link adam}) that `train` creates (and disposes) when
+   * no `optimizer` is given (> 0). Default 1e-3. Not allowed together with `optimizer`.
    */
   readonly learningRate?: number;
   /**
-   * An optimizer to use instead (e.g. `tf.train.sgd(0.1)`). It is not disposed, so its state
-   * carries over to the next `train` call; a learning-rate schedule sets its rate each epoch
-   * and puts the original rate back at the end.
+   * An optimizer to use instead: {@link adam} for Adam with other β or ε (one kernel per weight
+   * tensor on wasm and cpu, as when `train` creates it), or any `tf.Optimizer` (e.g.
+   * `tf.train.sgd(0.1)`; tfjs' own Adam gives the same numbers, more slowly). It is not
+   * disposed, so its state carries over to the next `train` call; a learning-rate schedule sets
+   * its rate each epoch and puts the original rate back at the end.
    */
   readonly optimizer?: tf.Optimizer;
   /** Shuffle the training samples every epoch (in-memory data only). Default true. */

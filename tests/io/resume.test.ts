@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { loadModel, loadTrainingState, saveModel } from '../../src/io/index.js';
 import { type Autoencoder, type VAE, denoisingAutoencoder, denseAutoencoder, denseVae } from '../../src/models/index.js';
 import { maskingNoise } from '../../src/noise/index.js';
-import { type EpochLog, train } from '../../src/train/index.js';
+import { FusedAdam } from '../../src/backend/index.js';
+import { type EpochLog, adam, train } from '../../src/train/index.js';
 import { data, editJson, expectRejectsClean, expectSameBits, tempDir } from './helpers.js';
 
 /** The parts of an epoch log that do not depend on timing. */
@@ -76,6 +77,7 @@ describe('resuming training after loadModel and loadTrainingState', () => {
     ['Adagrad', () => tf.train.adagrad(0.1)],
     ['Adadelta', () => tf.train.adadelta(1, 0.95)],
     ['Adam', () => tf.train.adam(0.02, 0.8, 0.99, 1e-6)],
+    ["the package's adam()", () => adam({ learningRate: 0.02, beta1: 0.8, beta2: 0.99, epsilon: 1e-6 })],
   ];
   for (const [name, optimizer] of optimizers) {
     it(`continues a denoising autoencoder trained with ${name} exactly, from memory`, async () => {
@@ -149,6 +151,57 @@ describe('resuming training after loadModel and loadTrainingState', () => {
     optimizer.dispose();
     ae.dispose();
     other.dispose();
+  });
+
+  it("continues a VAE trained with the package's adam() exactly, across the step where pow() would differ", async () => {
+    const { whole, resumed, a, b } = await interruptedAndWhole(
+      () => denseVae({ inputDim: 8, hidden: [6], latentDim: 2, seed: 1 }),
+      () => adam({ learningRate: 0.01 }),
+      'memory',
+      2,
+    );
+    expect(resumed).toEqual(whole);
+    a.dispose();
+    b.dispose();
+  });
+
+  it("restores a saved Adam (tfjs' or the package's) as the package's one-kernel Adam, with the same configuration", async () => {
+    for (const make of [() => tf.train.adam(0.03, 0.7, 0.95, 1e-5), () => adam({ learningRate: 0.03, beta1: 0.7, beta2: 0.95, epsilon: 1e-5 })]) {
+      const ae = denseAutoencoder({ inputDim: 4, hidden: [3], latentDim: 2, seed: 3 });
+      const optimizer = make();
+      await train(ae, data(6, 4), { optimizer, epochs: 2, batchSize: 3, seed: 1 });
+      const saved = await saveModel(ae, { type: 'memory' }, { training: { optimizer, initialEpoch: 2, seed: 1 } });
+      const state = (await loadTrainingState(saved))!;
+      expect(FusedAdam.isFusedAdam(state.optimizer)).toBe(true);
+      expect(state.optimizer.getClassName()).toBe('Adam');
+      expect(state.optimizer.getConfig()).toEqual({ learningRate: 0.03, beta1: 0.7, beta2: 0.95, epsilon: 1e-5 });
+      expect(state.optimizer.iterations).toBe(4);
+      // after 4 steps, β₁⁵ and β₂⁵ (tfjs starts its running products at β, not 1)
+      const [p1, p2] = (state.optimizer as FusedAdam).powers;
+      expect(p1).toBeCloseTo(0.7 ** 5, 6);
+      expect(p2).toBeCloseTo(0.95 ** 5, 6);
+      state.optimizer.dispose();
+      optimizer.dispose();
+      ae.dispose();
+    }
+  });
+
+  it('rejects a tampered power of β in a saved Adam state', async () => {
+    const ae = denseAutoencoder({ inputDim: 4, hidden: [3], latentDim: 2, seed: 7 });
+    const optimizer = adam({ learningRate: 0.01 });
+    await train(ae, data(6, 4), { optimizer, epochs: 1, batchSize: 3, seed: 1 });
+    const saved = await saveModel(ae, { type: 'memory' }, { training: { optimizer, initialEpoch: 1, seed: 1 } });
+    const specs = JSON.parse(saved.modelJson).weightsManifest[0].weights as { name: string; shape: number[] }[];
+    let offset = 0;
+    for (const w of specs) {
+      if (w.name === 'optimizer/accBeta2') break;
+      offset += 4 * w.shape.reduce((a, b) => a * b, 1);
+    }
+    const bytes = (saved.weights as ArrayBuffer).slice(0);
+    new DataView(bytes).setFloat32(offset, Number.NaN, true);
+    await expectRejectsClean(() => loadTrainingState({ modelJson: saved.modelJson, weights: bytes }), /loadTrainingState: weight 'optimizer\/accBeta2' must hold a power of β in \[0, 1\), got NaN/);
+    optimizer.dispose();
+    ae.dispose();
   });
 
   it('rejects tampered optimizer state without leaving tensors behind', async () => {

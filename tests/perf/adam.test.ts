@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { useBackend } from '../../src/backend/index.js';
 import { setFusedAdamForTesting } from '../../src/backend/adamKernel.js';
-import { FusedAdam } from '../../src/train/adam.js';
+import { FusedAdam } from '../../src/backend/adamOptimizer.js';
 import { train } from '../../src/train/index.js';
 import { linearAutoencoder, makeRows } from '../train/helpers.js';
 

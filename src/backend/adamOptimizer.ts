@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { fusedAdamUpdate, hasFusedAdam } from '../backend/adamKernel.js';
-import type { AdamScalars } from '../backend/adamKernel.js';
+import { fusedAdamUpdate, hasFusedAdam } from './adamKernel.js';
+import type { AdamScalars } from './adamKernel.js';
 
 const fr = Math.fround;
 
@@ -28,8 +28,9 @@ interface Moments {
 /**
  * Adam with the numbers of tfjs' `tf.train.adam` — the same float32 operations in the same
  * order, so the same weights bit for bit — but one kernel per variable on the wasm and cpu
- * backends instead of fourteen (elsewhere it runs tfjs' kernels). It is what {@link train} uses
- * when it creates the optimizer itself.
+ * backends instead of fourteen (elsewhere it runs tfjs' kernels). The trainer uses it when it
+ * creates the optimizer itself; users get it from the public `adam()` factory; restored training
+ * states of an Adam optimizer come back as one.
  *
  * `β₁ᵗ` and `β₂ᵗ` are kept on the host as float32 numbers (tfjs keeps them in two scalar
  * variables): no kernel per step for them.
@@ -139,6 +140,17 @@ export class FusedAdam extends tf.Optimizer {
       this.#moments[i] = moments;
     }
     return moments;
+  }
+
+  /** `[β₁ᵗ⁺¹, β₂ᵗ⁺¹]` as float32 numbers, what tfjs' Adam keeps in its `accBeta1`/`accBeta2` variables (for saving). */
+  get powers(): readonly [number, number] {
+    return [this.#accBeta1, this.#accBeta2];
+  }
+
+  /** Sets the powers saved by {@link FusedAdam.powers} (after `setWeights`, which recomputes them). */
+  setPowers(beta1Power: number, beta2Power: number): void {
+    this.#accBeta1 = fr(beta1Power);
+    this.#accBeta2 = fr(beta2Power);
   }
 
   override dispose(): void {
