@@ -71,8 +71,6 @@ export function assertUnits(value: unknown, fn: string, arg: string): asserts va
   value.forEach((u, i) => assertNumber(u, fn, `${arg}[${i}]`, { min: 1, integer: true }));
 }
 
-
-
 /**
  * Throws when `value` has an own key outside `known`, so that a misspelt option is never ignored
  * silently: `fn: unknown option 'key' in 'arg' (known: a, b, …)`.
