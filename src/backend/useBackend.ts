@@ -279,8 +279,8 @@ function start(name: BackendName, options: UseBackendOptions, auto: boolean): Pr
  *
  * In Node the backend packages are imported on demand. In a browser bundle, import the
  * backends you want once (`import '@tensorflow/tfjs-backend-webgpu'`), and `useBackend`
- * chooses among them. wasm cannot train convolutional models (it lacks
- * `Conv2DBackpropFilter`); use cpu or webgpu for those.
+ * chooses among them. Convolutional models train on wasm with the package's kernels
+ * ({@link installFastWasmKernels} adds the `Conv2DBackpropFilter` that tfjs-backend-wasm lacks).
  *
  * @param preference - `'auto'`, a {@link BackendName}, or an ordered list of names.
  * @param options - see {@link UseBackendOptions}.

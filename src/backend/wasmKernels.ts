@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { vectorFor } from './vectorWasm.js';
 import type { VectorExports } from './vectorWasm.js';
+import { fastConv2dBackpropInput, installWasmConvGradient } from './wasmConv.js';
 import { installFastWasmMatMul } from './wasmMatMul.js';
 
 const PATCHED = Symbol.for('autoencoders.wasmDataKernels');
@@ -187,6 +188,7 @@ const REPLACEMENTS: Readonly<Record<string, (original: KernelFunc) => KernelFunc
   Sum: fastSum,
   Exp: simdUnary('exp'),
   Log1p: simdUnary('log1p'),
+  Conv2DBackpropInput: fastConv2dBackpropInput,
 };
 
 /**
@@ -197,7 +199,10 @@ const REPLACEMENTS: Readonly<Record<string, (original: KernelFunc) => KernelFunc
  * microseconds instead of milliseconds); and WebAssembly SIMD loops where tfjs runs scalar ones:
  * `Sum` over leading axes (bias gradients; the same bits as tfjs), `Exp` and `Log1p` (within 2 and
  * 3 ulp of the exact values; tfjs' `Log1p` is off by up to 10⁴ ulp for arguments in (0, 1), as it
- * computes `ln(1 + x)`). Safe to call more than once;
+ * computes `ln(1 + x)`). For convolutional models: the kernel gradient of a convolution
+ * (`Conv2DBackpropFilter`, which tfjs-backend-wasm lacks, so that they could not train there)
+ * and the input gradient (`Conv2DBackpropInput`, also `conv2dTranspose`'s forward pass; a scalar
+ * loop in tfjs) each become one forward convolution, which XNNPACK runs. Safe to call more than once;
  * {@link useBackend} calls it when it starts wasm unless `{ fastWasmKernels: false }` is passed.
  *
  * @returns `true` when the wasm kernels are (now) patched, `false` when the wasm backend is not registered.
@@ -210,6 +215,7 @@ const REPLACEMENTS: Readonly<Record<string, (original: KernelFunc) => KernelFunc
  */
 export function installFastWasmKernels(): boolean {
   let patched = installFastWasmMatMul();
+  patched = installWasmConvGradient() || patched;
   for (const [name, replace] of Object.entries(REPLACEMENTS)) {
     const config = tf.getKernel(name, 'wasm');
     if (!config) continue;
