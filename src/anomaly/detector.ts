@@ -3,12 +3,13 @@
  * @module
  */
 import type { DataInput } from '../core/index.js';
-import { typeFail } from '../core/index.js';
+import { formatShape, toTensor, typeFail } from '../core/index.js';
 import type { TrainableModel } from '../models/index.js';
 import { train } from '../train/index.js';
+import { resolveTrainOptions } from '../train/options.js';
 import type { TrainHistory, TrainOptions } from '../train/index.js';
 import { readOptions } from './internal.js';
-import { anomalyScores, modelKind, resolveScoreOptions } from './scores.js';
+import { checkSamples, modelKind, requireFitted, resolveScoreOptions, scoreSamples } from './scores.js';
 import type { AnomalyMetric, ProjectionModel, ReconstructingModel, ResolvedScoreOptions, ScorableModel, VariationalModel } from './scores.js';
 import { linearQuantile, readContamination } from './threshold.js';
 
@@ -92,8 +93,10 @@ export class AnomalyDetector {
   /**
    * @param model - an `Autoencoder`, a `VAE` or a `PCA` of the package (see {@link ScorableModel}).
    * @param options - see {@link AnomalyDetectorOptions}.
-   * @throws TypeError when `model` is none of the three kinds; Error on a bad option
-   *   (contamination outside (0, 0.5], a metric that does not fit the model, unknown keys).
+   * @throws TypeError when `model` is none of the three kinds; Error when it was disposed, or is
+   *   a PCA not yet fitted while `fit: false`; Error on a bad option (contamination outside
+   *   (0, 0.5], a metric that does not fit the model, unknown keys, a bad `trainOptions` entry,
+   *   named as `options.trainOptions.…`).
    */
   constructor(model: ScorableModel, options?: AnomalyDetectorOptions) {
     const fn = 'AnomalyDetector';
@@ -111,9 +114,12 @@ export class AnomalyDetector {
     }
     if (typeof fit !== 'boolean') typeFail(fn, 'options.fit', 'a boolean', fit);
     if (typeof trainOptions !== 'object' || trainOptions === null) typeFail(fn, 'options.trainOptions', 'an options object of train', trainOptions);
+    // Checked now, in the detector's name, rather than by train at the first fit.
+    resolveTrainOptions(trainOptions as TrainOptions, fn, 'options.trainOptions');
     if (fit && this.#kind === 'pca' && typeof (model as Partial<FittableProjection>).fit !== 'function') {
       throw new Error(`${fn}: the PCA-like model has no fit method: fit it yourself and pass { fit: false }`);
     }
+    if (!fit) requireFitted(model, this.#kind, fn);
     this.model = model;
     this.#fit = fit;
     this.#trainOptions = trainOptions as TrainOptions;
@@ -144,20 +150,33 @@ export class AnomalyDetector {
    *
    * @param background - normal samples, `[n, ...features]` (any {@link DataInput}); not disposed.
    * @returns the detector itself, for chaining.
-   * @throws what `train` or {@link anomalyScores} throw (bad data, NaN scores, …).
+   * @throws Error naming `AnomalyDetector.fit` and `background` when the data is not data, is
+   *   empty, holds NaN/Infinity (a `number[][]` or `{ data, shape }`), or does not fit the
+   *   model's input shape, or when the model was disposed; what `train` (a non-finite loss, …),
+   *   a PCA's `fit` or the scoring throw beyond that. Nothing is trained when the data is refused.
    */
   async fit(background: DataInput): Promise<this> {
-    if (this.#fit) {
-      if (this.#kind === 'pca') {
+    const fn = 'AnomalyDetector.fit';
+    this.#checkModel(fn, false);
+    const data = toTensor(background, fn, 'background');
+    try {
+      if (this.#fit && this.#kind === 'pca') {
+        if (data.rank !== 2) throw new Error(`${fn}: argument 'background' must be 2-D [samples, features] to fit a PCA, got shape ${formatShape(data.shape)}`);
+        // The original input: a PCA fits number[][] / float64 data in float64.
         await (this.model as FittableProjection).fit(background);
       } else {
-        this.#history = await train(this.model as (ReconstructingModel | VariationalModel) & TrainableModel, background, this.#trainOptions);
+        checkSamples(data, this.model, this.#kind, fn, 'background');
+        if (this.#fit) {
+          this.#history = await train(this.model as (ReconstructingModel | VariationalModel) & TrainableModel, data, this.#trainOptions);
+        }
       }
+      const scores = await scoreSamples(this.model, this.#kind, data, this.#scoreOptions, fn, 'background');
+      this.#backgroundScores = scores;
+      this.#threshold = linearQuantile(Float64Array.from(scores), 1 - this.contamination);
+      return this;
+    } finally {
+      if (data !== background) data.dispose();
     }
-    const scores = await anomalyScores(this.model, background, this.#scoreOptions);
-    this.#backgroundScores = scores;
-    this.#threshold = linearQuantile(Float64Array.from(scores), 1 - this.contamination);
-    return this;
   }
 
   /**
@@ -165,9 +184,13 @@ export class AnomalyDetector {
    * Needs no threshold, so it works before {@link AnomalyDetector.fit} as well.
    * @param x - samples, `[n, ...features]`; not disposed.
    * @returns a promise of a `Float32Array` `[n]`.
+   * @throws Error naming `AnomalyDetector.score` and `x` where {@link anomalyScores} would throw
+   *   (data the model does not take, a NaN score, a disposed or unfitted model).
    */
   async score(x: DataInput): Promise<Float32Array> {
-    return anomalyScores(this.model, x, this.#scoreOptions);
+    const fn = 'AnomalyDetector.score';
+    this.#checkModel(fn, true);
+    return scoreSamples(this.model, this.#kind, x, this.#scoreOptions, fn, 'x');
   }
 
   /**
@@ -177,11 +200,22 @@ export class AnomalyDetector {
    * @throws Error when called before {@link AnomalyDetector.fit}.
    */
   async predict(x: DataInput): Promise<Uint8Array> {
+    const fn = 'AnomalyDetector.predict';
     const threshold = this.#threshold;
     if (threshold === null) {
-      throw new Error('AnomalyDetector.predict: the detector has no threshold yet: call and await fit(background) first');
+      throw new Error(`${fn}: the detector has no threshold yet: call and await fit(background) first`);
     }
-    const scores = await this.score(x);
+    this.#checkModel(fn, true);
+    const scores = await scoreSamples(this.model, this.#kind, x, this.#scoreOptions, fn, 'x');
     return Uint8Array.from(scores, (s) => (s > threshold ? 1 : 0));
+  }
+
+  /** Throws when the model was disposed, or (with `fitted`) is a PCA not fitted yet. */
+  #checkModel(fn: string, fitted: boolean): void {
+    const m = this.model as { isDisposed?: unknown; isFitted?: unknown };
+    if (m.isDisposed === true) throw new Error(`${fn}: the detector's model was disposed`);
+    if (fitted && this.#kind === 'pca' && m.isFitted === false) {
+      throw new Error(`${fn}: the detector's PCA is not fitted yet: call and await fit(background) first`);
+    }
   }
 }

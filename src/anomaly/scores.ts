@@ -118,12 +118,14 @@ export function resolveScoreOptions(options: unknown, fn: string, arg = 'options
   return { metric, batchSize, samples, seed };
 }
 
-type Kind = 'autoencoder' | 'vae' | 'pca';
+/** The three kinds of scorable model. @internal */
+export type Kind = 'autoencoder' | 'vae' | 'pca';
 
 /** Recognises the model kind by duck typing, with an error that says what is accepted. @internal */
 export function modelKind(model: unknown, fn: string, arg = 'model'): Kind {
   if (typeof model === 'object' && model !== null) {
-    const m = model as { kind?: unknown; reconstruct?: unknown; forward?: unknown; reconstructionError?: unknown };
+    const m = model as { kind?: unknown; reconstruct?: unknown; forward?: unknown; reconstructionError?: unknown; isDisposed?: unknown };
+    if (m.isDisposed === true) throw new Error(`${fn}: argument '${arg}' was disposed`);
     if (m.kind === 'autoencoder' && typeof m.reconstruct === 'function') return 'autoencoder';
     if (m.kind === 'vae' && typeof m.reconstruct === 'function' && typeof m.forward === 'function') return 'vae';
     if (m.kind === 'cvae') {
@@ -161,6 +163,42 @@ function networkBatchScores(model: ScorableModel, xb: tf.Tensor, o: ResolvedScor
   return o.samples === 1 ? total! : tf.div(total!, o.samples);
 }
 
+/** Throws when `model` is a PCA that has not been fitted. @internal */
+export function requireFitted(model: unknown, kind: Kind, fn: string, arg = 'model'): void {
+  if (kind === 'pca' && (model as { isFitted?: unknown }).isFitted === false) {
+    throw new Error(`${fn}: argument '${arg}' is a PCA that is not fitted yet: call its fit() first`);
+  }
+}
+
+/**
+ * Throws unless the samples `data` (`[n, ...features]`, n >= 1) fit `model`: the feature shape
+ * of an autoencoder's or VAE's `inputShape`, or as many values per sample as a fitted PCA's
+ * `nFeatures`. A model that declares neither is not checked here. @internal
+ */
+export function checkSamples(data: tf.Tensor, model: unknown, kind: Kind, fn: string, arg: string): void {
+  if (data.rank < 1 || data.shape[0] === 0) {
+    throw new Error(`${fn}: argument '${arg}' must be a non-empty batch [n, ...features], got shape ${formatShape(data.shape)}`);
+  }
+  const m = model as { inputShape?: unknown; isFitted?: unknown; nFeatures?: unknown };
+  if (kind !== 'pca') {
+    const shape = m.inputShape;
+    if (!Array.isArray(shape)) return;
+    const features = data.shape.slice(1);
+    if (features.length !== shape.length || shape.some((s, i) => s !== null && s !== features[i])) {
+      throw new Error(
+        `${fn}: argument '${arg}' must have shape ${formatShape([null, ...(shape as (number | null)[])])} (the model's input shape), got shape ${formatShape(data.shape)}`,
+      );
+    }
+    return;
+  }
+  if (m.isFitted === true && typeof m.nFeatures === 'number') {
+    const d = data.size / data.shape[0]!;
+    if (d !== m.nFeatures) {
+      throw new Error(`${fn}: argument '${arg}' must have ${m.nFeatures} features per sample (the PCA's nFeatures), got shape ${formatShape(data.shape)}`);
+    }
+  }
+}
+
 /**
  * Per-sample anomaly scores: how badly a model trained on normal data (the background)
  * reconstructs each sample. The higher the score, the more anomalous the sample.
@@ -187,9 +225,10 @@ function networkBatchScores(model: ScorableModel, xb: tf.Tensor, o: ResolvedScor
  * @param options - `{ metric = 'mse', batchSize = 256, samples = 1, seed = 0 }`.
  * @returns a promise of a `Float32Array` `[n]` of scores, in the order of the rows of `x`.
  * @throws TypeError when `model` is none of the three kinds or `x` is not data; Error when the
- *   metric does not apply to the model (`'elbo'` without a VAE, anything but `'mse'` with PCA),
- *   on a bad option, an empty `x`, shapes the model does not accept, or a NaN score (NaN in the
- *   input, or a model that diverged).
+ *   model was disposed or is a PCA not yet fitted, when the metric does not apply to the model
+ *   (`'elbo'` without a VAE, anything but `'mse'` with PCA), on a bad option, an empty `x`, a
+ *   shape the model does not take (named against its `inputShape` / `nFeatures`), or a NaN
+ *   score (NaN in the input, or a model that diverged).
  * @category Anomaly detection
  * @example
  * ```ts
@@ -210,11 +249,20 @@ export async function anomalyScores(model: ScorableModel, x: DataInput, options?
   if (kind === 'pca' && o.metric !== 'mse') {
     throw new Error(`${fn}: a PCA is scored by its squared reconstruction error: metric must be 'mse', got '${o.metric}'`);
   }
-  const data = toTensor(x, fn, 'x');
+  requireFitted(model, kind, fn);
+  return scoreSamples(model, kind, x, o, fn, 'x');
+}
+
+/**
+ * The body of {@link anomalyScores} once the model and the options are checked, with the names
+ * `fn` and `arg` to report errors in (so that {@link AnomalyDetector}'s methods speak for
+ * themselves).
+ * @internal
+ */
+export async function scoreSamples(model: ScorableModel, kind: Kind, x: unknown, o: ResolvedScoreOptions, fn: string, arg: string): Promise<Float32Array> {
+  const data = toTensor(x, fn, arg);
   try {
-    if (data.rank < 1 || data.shape[0] === 0) {
-      throw new Error(`${fn}: argument 'x' must be a non-empty batch [n, ...features], got shape ${formatShape(data.shape)}`);
-    }
+    checkSamples(data, model, kind, fn, arg);
     const n = data.shape[0]!;
     const d = data.size / n;
     const out = new Float32Array(n);
@@ -223,7 +271,18 @@ export async function anomalyScores(model: ScorableModel, x: DataInput, options?
       if (kind === 'pca') {
         const xb = tf.tidy(() => tf.reshape(tf.slice(data, start, size), [size, d]) as tf.Tensor2D);
         try {
-          const errors = (model as ProjectionModel).reconstructionError(xb);
+          let errors: ArrayLike<number>;
+          try {
+            errors = (model as ProjectionModel).reconstructionError(xb);
+          } catch (error) {
+            // A PCA refuses non-finite input in its own name; name it in ours (read back only now).
+            const values = xb.dataSync();
+            const i = values.findIndex((v) => !Number.isFinite(v));
+            if (i < 0) throw error;
+            throw new Error(
+              `${fn}: argument '${arg}' must hold finite numbers, found ${String(values[i])} at row ${start + Math.floor(i / d)}, column ${i % d}`,
+            );
+          }
           if (errors.length !== size) {
             throw new Error(`${fn}: the model's reconstructionError returned ${errors.length} values for ${size} samples`);
           }
@@ -245,7 +304,7 @@ export async function anomalyScores(model: ScorableModel, x: DataInput, options?
     }
     const bad = out.findIndex((v) => !Number.isFinite(v));
     if (bad >= 0) {
-      throw new Error(`${fn}: the score of sample ${bad} is ${String(out[bad])}: the input holds NaN/Infinity or the model diverged`);
+      throw new Error(`${fn}: the score of sample ${bad} of argument '${arg}' is ${String(out[bad])}: the input holds NaN/Infinity or the model diverged`);
     }
     return out;
   } finally {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { installFastWasmKernels } from './wasmKernels.js';
-import { type OptionKeys, assertOptions } from '../core/index.js';
+import { type OptionKeys, assertOptions, describe } from '../core/index.js';
 
 /**
  * The tfjs backends that {@link useBackend} knows how to start.
@@ -303,8 +303,10 @@ export async function useBackend(preference: BackendPreference = 'auto', options
   else if (typeof preference === 'string') names = [preference];
   else names = preference;
   if (!Array.isArray(names) || names.length === 0 || names.some((n) => !ALL.includes(n))) {
+    const bad = Array.isArray(preference) ? (preference as unknown[]).findIndex((n) => !ALL.includes(n as BackendName)) : -1;
+    const got = bad >= 0 ? `a list whose entry ${bad} is ${describe((preference as unknown[])[bad])}` : describe(preference);
     throw new Error(
-      `${FN}: argument 'preference' must be 'auto', one of ${ALL.map((n) => `'${n}'`).join(', ')} or a non-empty list of them, got ${JSON.stringify(preference)}`,
+      `${FN}: argument 'preference' must be 'auto', one of ${ALL.map((n) => `'${n}'`).join(', ')} or a non-empty list of them, got ${got}`,
     );
   }
   await ensureGradients();

@@ -1,5 +1,5 @@
 export { describe, fail, typeFail, isTensor, formatShape } from './errors.js';
-export { assertTensor, assertShape, assertSameShape, assertNumber, assertOneOf, assertUnits, readOptions, rejectUnknownKeys, assertOptions } from './validate.js';
+export { assertTensor, assertNumericTensor, assertShape, assertSameShape, assertNumber, assertOneOf, assertUnits, readOptions, rejectUnknownKeys, assertOptions } from './validate.js';
 export type { NumberRule, OptionKeys } from './validate.js';
 export { toTensor, toTensor2D, toHostMatrix, assertFiniteHost } from './input.js';
 export type { DataInput, MatrixInput, LabelInput, HostMatrix } from './input.js';

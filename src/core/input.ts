@@ -1,11 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, fail, formatShape, isTensor, typeFail } from './errors.js';
+import { assertNumericTensor } from './validate.js';
 
 /**
  * Data the package accepts wherever a batch of samples is expected:
  * - a `tf.Tensor` (`[n, d]`, or `[n, h, w, c]` for images) — used as is, never disposed by us;
+ *   float32, or int32 / bool (cast to float32 where a float is needed);
  * - a `number[][]` (`n` rows of `d` numbers);
  * - `{ data, shape }`: a flat row-major typed array and its shape.
+ *
+ * The values of a `number[][]` or `{ data, shape }` must be finite: they are checked as they are
+ * copied, and a NaN or ±Infinity (or a number too large for float32) throws, naming where it is.
+ * A tensor's values are not read back to be checked (that would stall a GPU): a NaN in a tensor
+ * gives NaN outputs, which the functions that read numbers back ({@link train},
+ * {@link evaluate}, {@link anomalyScores}) report as errors.
  *
  * @category Data
  */
@@ -63,12 +71,28 @@ function checkFlatShape(shape: readonly number[], length: number, fn: string, ar
   }
 }
 
-/** A rectangular `number[][]` as flat row-major data of the given float type (float64 keeps every value exact). */
+/**
+ * Throws unless `stored`, the value at flat index `index` as it was stored, is finite: naming the
+ * `source` value (NaN, ±Infinity, or a finite number that overflowed the float type it was stored
+ * in) and where it is (a row and a column when `cols` > 0, else an index). @internal
+ */
+function checkStoredFinite(stored: number, source: number, index: number, cols: number, fn: string, arg: string): void {
+  if (Number.isFinite(stored)) return;
+  const where = cols > 0 ? `row ${Math.floor(index / cols)}, column ${index % cols}` : `index ${index}`;
+  const what = Number.isFinite(source) ? `${String(source)} (too large for float32)` : String(source);
+  throw new Error(`${fn}: argument '${arg}' must hold finite numbers, found ${what} at ${where}`);
+}
+
+/**
+ * A rectangular `number[][]` as flat row-major data of the given float type (float64 keeps every
+ * value exact). With `finite`, a value that is not finite once stored throws.
+ */
 function rowsToFlat<A extends Float32Array | Float64Array>(
   rows: readonly (readonly number[])[],
   fn: string,
   arg: string,
   ArrayType: new (length: number) => A,
+  finite = false,
 ): { data: A; shape: [number, number] } {
   const n = rows.length;
   const first = rows[0];
@@ -84,30 +108,34 @@ function rowsToFlat<A extends Float32Array | Float64Array>(
       const v = row[j];
       if (typeof v !== 'number') typeFail(fn, `${arg}[${i}][${j}]`, 'a number', v);
       data[i * d + j] = v;
+      if (finite) checkStoredFinite(data[i * d + j]!, v, i * d + j, d, fn, arg);
     }
   }
   return { data, shape: [n, d] };
 }
 
 /**
- * Turns any {@link DataInput} into a float32 tensor. A tensor input is returned as is
+ * Turns any {@link DataInput} into a tensor: a number[][] or `{ data, shape }` (whose values must
+ * be finite) into a new float32 tensor; a tensor (float32, int32 or bool) is returned as is
  * (the caller must not dispose it); any other input gives a new tensor that the caller owns:
  * dispose it when `result !== x`.
  * @internal
  */
 export function toTensor(x: unknown, fn: string, arg: string): tf.Tensor {
   if (isTensor(x)) {
-    if (x.isDisposed) throw new Error(`${fn}: argument '${arg}' is a disposed tensor`);
+    assertNumericTensor(x, fn, arg);
     return x;
   }
   if (Array.isArray(x)) {
     if (x.length === 0) fail(fn, arg, 'a non-empty number[][]', x);
-    const { data, shape } = rowsToFlat(x, fn, arg, Float32Array);
+    const { data, shape } = rowsToFlat(x, fn, arg, Float32Array, true);
     return tf.tensor2d(data, shape);
   }
   if (isFlat(x)) {
     checkFlatShape(x.shape, x.data.length, fn, arg);
     const data = x.data instanceof Float32Array ? x.data : Float32Array.from(x.data);
+    const cols = x.shape.length >= 2 ? x.data.length / x.shape[0]! : 0;
+    for (let i = 0; i < data.length; i++) checkStoredFinite(data[i]!, x.data[i]!, i, cols, fn, arg);
     return tf.tensor(data, [...x.shape], 'float32');
   }
   return typeFail(fn, arg, 'a tf.Tensor, number[][] or { data: Float32Array | Float64Array, shape }', x);

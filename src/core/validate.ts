@@ -7,6 +7,12 @@ export function assertTensor(value: unknown, fn: string, arg: string): asserts v
   if (value.isDisposed) throw new Error(`${fn}: argument '${arg}' is a disposed tensor`);
 }
 
+/** Throws unless `value` is a live tensor of a numeric dtype (float32, int32 or bool). @internal */
+export function assertNumericTensor(value: unknown, fn: string, arg: string): asserts value is tf.Tensor {
+  assertTensor(value, fn, arg);
+  if (value.dtype !== 'float32' && value.dtype !== 'int32' && value.dtype !== 'bool') typeFail(fn, arg, 'a float32, int32 or bool tensor', value);
+}
+
 /**
  * Throws unless `t` has the given rank and sizes (`null` = any size).
  * @internal

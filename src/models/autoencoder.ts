@@ -7,6 +7,7 @@ import type { Batch, LossContext, LossOutput, TrainableModel } from './contract.
 import {
   type FeatureShape,
   SALT,
+  checkLossArguments,
   checkNetwork,
   expectShape,
   inputTensor,
@@ -100,7 +101,16 @@ export type AutoencoderOutput = {
   readonly reconstruction: tf.Tensor;
 };
 
-function checkSparsity(value: unknown, fn: string): SparsityConfig | null {
+/** Checks a reconstruction loss: `'mse'`, `'bce'` or a function. @internal */
+export function checkLoss(value: unknown, fn: string): ReconstructionLoss {
+  if (typeof value !== 'function' && value !== 'mse' && value !== 'bce') {
+    fail(fn, 'loss', "'mse', 'bce' or a function (target, prediction) => tf.Scalar", value);
+  }
+  return value as ReconstructionLoss;
+}
+
+/** Checks a sparsity option and fills in its defaults; `undefined` gives null. @internal */
+export function checkSparsity(value: unknown, fn: string): SparsityConfig | null {
   if (value === undefined) return null;
   if (typeof value !== 'object' || value === null) typeFail(fn, 'sparsity', "{ kind: 'l1', weight } or { kind: 'kl-bernoulli', rho?, weight? }", value);
   const s = value as { kind?: unknown; weight?: unknown; rho?: unknown };
@@ -117,7 +127,8 @@ function checkSparsity(value: unknown, fn: string): SparsityConfig | null {
   return fail(fn, 'sparsity.kind', "'l1' or 'kl-bernoulli'", s.kind);
 }
 
-function checkCorruptor(value: unknown, fn: string): Corruptor | null {
+/** Checks a corruptor option; `undefined` gives null. @internal */
+export function checkCorruptor(value: unknown, fn: string): Corruptor | null {
   if (value === undefined) return null;
   if (typeof value !== 'function' || typeof (value as { config?: unknown }).config !== 'object') {
     typeFail(fn, 'corruptor', 'a corruptor of the package (gaussianNoise, maskingNoise, …)', value);
@@ -184,10 +195,7 @@ export class Autoencoder implements TrainableModel {
     const codeShape = enc.outputs[0]!;
     expectShape(dec.inputs[0]!, codeShape, fn, "the decoder's input", "the encoder's output shape");
     expectShape(dec.outputs[0]!, inputShape, fn, "the decoder's output", "the encoder's input shape");
-    const { loss = 'mse' } = options;
-    if (typeof loss !== 'function' && loss !== 'mse' && loss !== 'bce') {
-      fail(fn, 'loss', "'mse', 'bce' or a function (target, prediction) => tf.Scalar", loss);
-    }
+    const loss = checkLoss(options.loss === undefined ? 'mse' : options.loss, fn);
     this.sparsity = checkSparsity(options.sparsity, fn);
     this.corruptor = checkCorruptor(options.corruptor, fn);
     this.loss = loss;
@@ -262,9 +270,8 @@ export class Autoencoder implements TrainableModel {
   computeLoss(batch: Batch, context: LossContext): LossOutput {
     const fn = 'Autoencoder.computeLoss';
     this.#networks.assertAlive(fn);
-    if (typeof batch !== 'object' || batch === null) typeFail(fn, 'batch', '{ x }', batch);
-    if (typeof context !== 'object' || context === null) typeFail(fn, 'context', '{ training, seed? }', context);
-    const training = context.training === true;
+    checkLossArguments(batch, context, fn, '{ x }');
+    const training = context.training;
     const seed = training && this.corruptor !== null ? seedOrRandom(context.seed, fn, 'context.seed') : 0;
     return tidyRecord(() => {
       const x = inputTensor(batch.x, this.inputShape, fn, 'batch.x', "the encoder's input shape");

@@ -1,12 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type DataInput, type OptionKeys, assertOptions, assertNumber, typeFail } from '../core/index.js';
+import { type DataInput, type OptionKeys, assertOptions, assertNumber } from '../core/index.js';
 import type { Batch, LossContext, LossOutput, TrainableModel } from './contract.js';
 import {
   type FeatureShape,
   type LabelInput,
   batchShape,
+  checkLossArguments,
   checkNetwork,
+  checkSampleCount,
+  valuesPerSample,
   expectShape,
   inputTensor,
   oneHotLabels,
@@ -241,11 +244,14 @@ export class CVAE implements TrainableModel {
 
   /**
    * Draws `n` samples of the classes `0, 1, …, K−1, 0, 1, …` in turn (sample `i` has class `i mod K`).
+   * @param n - how many: an integer >= 1 (at most 2^31 - 1 values in all, the size limit of one tensor).
    * @returns `[n, ...inputShape]`, owned by the caller.
    */
   sample(n: number, options: SeedOptions = {}): tf.Tensor {
-    assertNumber(n, 'CVAE.sample', 'n', { integer: true, min: 1 });
-    optionSeed(options, 'CVAE.sample');
+    const fn = 'CVAE.sample';
+    this.#networks.assertAlive(fn);
+    checkSampleCount(n, Math.max(this.latentDim + this.numClasses, valuesPerSample(this.inputShape)), fn);
+    optionSeed(options, fn);
     return this.generate(
       Array.from({ length: n }, (_, i) => i % this.numClasses),
       options,
@@ -260,10 +266,9 @@ export class CVAE implements TrainableModel {
   computeLoss(batch: Batch, context: LossContext): LossOutput {
     const fn = 'CVAE.computeLoss';
     this.#networks.assertAlive(fn);
-    if (typeof batch !== 'object' || batch === null) typeFail(fn, 'batch', '{ x, y }', batch);
-    if (typeof context !== 'object' || context === null) typeFail(fn, 'context', '{ training, seed? }', context);
+    checkLossArguments(batch, context, fn, '{ x, y }');
     return tidyRecord(() => {
-      const training = context.training === true;
+      const training = context.training;
       const { x, mean, logVar, y } = this.#posteriorWithLabels(batch.x, batch.y, fn, training, 'batch.x', 'batch.y');
       return this.#core.loss(x, mean, logVar, (z) => this.#decoderInput(z, y), context, fn);
     });

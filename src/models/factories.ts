@@ -1,11 +1,12 @@
-import { type OptionKeys, assertNumber, assertOptions, assertUnits, deriveSeed, fail } from '../core/index.js';
+import { type OptionKeys, assertNumber, assertOneOf, assertOptions, assertUnits, deriveSeed, fail } from '../core/index.js';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Activation, WeightInit } from '../nn/index.js';
 import { denseDecoder, denseEncoder, gaussianEncoder } from '../nn/index.js';
+import { checkActivation } from '../nn/common.js';
 import type { Corruptor } from '../noise/index.js';
-import { Autoencoder, type ReconstructionLoss, type Sparsity } from './autoencoder.js';
+import { Autoencoder, type ReconstructionLoss, type Sparsity, checkCorruptor, checkLoss, checkSparsity } from './autoencoder.js';
 import { CVAE } from './cvae.js';
-import { type Likelihood, VAE } from './vae.js';
+import { type Likelihood, VAE, checkVaeOptions } from './vae.js';
 
 /**
  * Options of {@link denseAutoencoder}: a fully connected `inputDim → hidden… → latentDim → …hidden
@@ -51,13 +52,35 @@ const DENSE_AUTOENCODER_OPTIONS: OptionKeys<DenseAutoencoderOptions> = {
   init: true,
 };
 
-/** Checks the options object (a plain object of `known` keys) and the widths every factory needs. */
+const ACTIVATION_KEYS = ['activation', 'latentActivation', 'outputActivation'] as const;
+
+/**
+ * Checks the options object (a plain object of `known` keys), the widths every factory needs and
+ * the options they all share, in the factory's own name (so that a bad value is reported by the
+ * function the caller called, before any network is built).
+ */
 function checkOptions<T>(options: unknown, known: OptionKeys<T>, fn: string): void {
   assertOptions(options, known, fn);
-  const { inputDim, hidden, latentDim } = options as { inputDim?: unknown; hidden?: unknown; latentDim?: unknown };
-  assertNumber(inputDim, fn, 'inputDim', { integer: true, min: 1 });
-  assertUnits(hidden, fn, 'hidden');
-  assertNumber(latentDim, fn, 'latentDim', { integer: true, min: 1 });
+  const o = options as Record<string, unknown>;
+  assertNumber(o['inputDim'], fn, 'inputDim', { integer: true, min: 1 });
+  assertUnits(o['hidden'], fn, 'hidden');
+  assertNumber(o['latentDim'], fn, 'latentDim', { integer: true, min: 1 });
+  for (const key of ACTIVATION_KEYS) if (o[key] !== undefined) checkActivation(o[key], fn, key);
+  if (o['seed'] !== undefined) assertNumber(o['seed'], fn, 'seed', { integer: true, min: 0 });
+  if (o['init'] !== undefined) assertOneOf(o['init'], ['glorot', 'torch'] as const, fn, 'init');
+}
+
+/** Checks the options of the autoencoder factories that the {@link Autoencoder} constructor reads. */
+function checkAutoencoderOptions(options: DenseAutoencoderOptions, fn: string): void {
+  if (options.loss !== undefined) checkLoss(options.loss, fn);
+  checkSparsity(options.sparsity, fn);
+  checkCorruptor(options.corruptor, fn);
+}
+
+/** Checks the options of the VAE factories that the networks and the model constructor read. */
+function checkVaeFactoryOptions(options: DenseVaeOptions, fn: string): void {
+  checkVaeOptions(options.likelihood ?? 'bernoulli', options.beta ?? 1, fn);
+  if (options.logVarLimit !== undefined) assertNumber(options.logVarLimit, fn, 'logVarLimit', { min: 0, minExclusive: true });
 }
 
 /** Seeds of the encoder and decoder builders derived from one model seed. */
@@ -119,6 +142,12 @@ function definedOnly<T extends object, K extends keyof T>(options: T, keys: read
 export function denseAutoencoder(options: DenseAutoencoderOptions): Autoencoder {
   const fn = 'denseAutoencoder';
   checkOptions(options, DENSE_AUTOENCODER_OPTIONS, fn);
+  checkAutoencoderOptions(options, fn);
+  return buildDenseAutoencoder(options);
+}
+
+/** Builds a checked {@link DenseAutoencoderOptions}. */
+function buildDenseAutoencoder(options: DenseAutoencoderOptions): Autoencoder {
   const { inputDim, hidden, latentDim, activation = 'relu', latentActivation = 'linear', outputActivation = 'sigmoid', seed, init = 'glorot' } = options;
   const seeds = networkSeeds(seed);
   return buildOwned(
@@ -161,7 +190,8 @@ export function sparseAutoencoder(options: SparseAutoencoderOptions): Autoencode
   if (sparsity.kind === 'kl-bernoulli' && latentActivation !== 'sigmoid') {
     fail(fn, 'latentActivation', "'sigmoid' with the 'kl-bernoulli' penalty (its codes must lie in (0, 1))", latentActivation);
   }
-  return denseAutoencoder({ ...options, latentActivation });
+  checkAutoencoderOptions(options, fn);
+  return buildDenseAutoencoder({ ...options, latentActivation });
 }
 
 /**
@@ -189,7 +219,8 @@ export function denoisingAutoencoder(options: DenoisingAutoencoderOptions): Auto
   const fn = 'denoisingAutoencoder';
   checkOptions(options, DENSE_AUTOENCODER_OPTIONS, fn);
   if (options.corruptor === undefined) fail(fn, 'corruptor', 'a corruptor (gaussianNoise, maskingNoise, …)', options.corruptor);
-  return denseAutoencoder(options);
+  checkAutoencoderOptions(options, fn);
+  return buildDenseAutoencoder(options);
 }
 
 /**
@@ -265,6 +296,7 @@ function buildVae<M>(options: DenseVaeOptions, extraIn: number, model: (encoder:
 export function denseVae(options: DenseVaeOptions): VAE {
   const fn = 'denseVae';
   checkOptions(options, DENSE_VAE_OPTIONS, fn);
+  checkVaeFactoryOptions(options, fn);
   return buildVae(options, 0, (encoder, decoder) => new VAE({ encoder, decoder, ...definedOnly(options, ['likelihood', 'beta']) }));
 }
 
@@ -294,5 +326,6 @@ export function denseCvae(options: DenseCvaeOptions): CVAE {
   checkOptions(options, { ...DENSE_VAE_OPTIONS, numClasses: true } satisfies OptionKeys<DenseCvaeOptions>, fn);
   const { numClasses } = options;
   assertNumber(numClasses, fn, 'numClasses', { integer: true, min: 1 });
+  checkVaeFactoryOptions(options, fn);
   return buildVae(options, numClasses, (encoder, decoder) => new CVAE({ encoder, decoder, numClasses, ...definedOnly(options, ['likelihood', 'beta']) }));
 }

@@ -137,6 +137,11 @@ export type { LabelInput } from '../core/index.js';
 /** Backends whose tensors live in CPU memory, where reading labels back is cheap and allowed. */
 const HOST_BACKENDS = new Set(['cpu', 'wasm', 'tensorflow']);
 
+/** True when the active backend keeps tensors in CPU memory, so that reading them back is cheap. @internal */
+export function readsBackCheaply(): boolean {
+  return HOST_BACKENDS.has(tf.getBackend());
+}
+
 function checkLabelValues(values: ArrayLike<unknown>, numClasses: number, fn: string, arg: string): void {
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
@@ -194,6 +199,38 @@ export function oneHotLabels(
   if (values.length === 0) fail(fn, arg, 'at least one label', labels);
   checkLabelValues(values, numClasses, fn, arg);
   return tf.cast(tf.oneHot(tf.tensor1d(Array.from(values as ArrayLike<number>), 'int32'), numClasses), 'float32') as tf.Tensor2D;
+}
+
+/** The most values one tensor may hold: the length limit of the typed arrays behind it. @internal */
+export const MAX_TENSOR_SIZE = 2 ** 31 - 1;
+
+/**
+ * Checks `n`, a number of samples to draw: an integer >= 1 small enough that `n` samples of
+ * `perSample` values each fit in one tensor. @internal
+ */
+export function checkSampleCount(n: unknown, perSample: number, fn: string): number {
+  const max = Math.max(1, Math.floor(MAX_TENSOR_SIZE / Math.max(1, perSample)));
+  assertNumber(n, fn, 'n', { integer: true, min: 1, max });
+  return n;
+}
+
+/** The number of values in one sample of feature shape `shape` (an unknown size counts 1). @internal */
+export function valuesPerSample(shape: FeatureShape): number {
+  return shape.reduce<number>((a, s) => a * (s ?? 1), 1);
+}
+
+/**
+ * Checks the `batch` and `context` arguments of a model's `computeLoss`: `batch` an object,
+ * `context.training` a boolean, `context.seed` (if given) an integer >= 0 and
+ * `context.klScale` (if given) a finite number >= 0. @internal
+ */
+export function checkLossArguments(batch: unknown, context: unknown, fn: string, batchShape: string): void {
+  if (typeof batch !== 'object' || batch === null) typeFail(fn, 'batch', batchShape, batch);
+  if (typeof context !== 'object' || context === null) typeFail(fn, 'context', '{ training, seed?, klScale? }', context);
+  const { training, seed, klScale } = context as { training?: unknown; seed?: unknown; klScale?: unknown };
+  if (typeof training !== 'boolean') typeFail(fn, 'context.training', 'a boolean', training);
+  if (seed !== undefined) assertNumber(seed, fn, 'context.seed', { integer: true, min: 0 });
+  if (klScale !== undefined) assertNumber(klScale, fn, 'context.klScale', { min: 0 });
 }
 
 /** Validates an optional seed and returns it, or a fresh one. @internal */

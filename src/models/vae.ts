@@ -1,12 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type DataInput, type OptionKeys, assertOptions, assertNumber, assertOneOf, deriveSeed, typeFail } from '../core/index.js';
+import { type DataInput, type OptionKeys, assertOptions, assertNumber, assertNumericTensor, assertOneOf, assertSameShape, deriveSeed, typeFail } from '../core/index.js';
 import { elbo } from '../losses/index.js';
 import type { Batch, LossContext, LossOutput, TrainableModel } from './contract.js';
 import {
   type FeatureShape,
   SALT,
+  checkLossArguments,
   checkNetwork,
+  checkSampleCount,
+  valuesPerSample,
   expectShape,
   inputTensor,
   run1,
@@ -77,7 +80,7 @@ export function optionSeed(options: unknown, fn: string): number {
  * The reparameterisation trick: `z = μ + exp(½·log σ²) ⊙ ε` with `ε ~ N(0, I)` drawn from `seed`,
  * differentiable in `mean` and `logVar`.
  *
- * @param mean - `μ`, `[n, k]`.
+ * @param mean - `μ`, `[n, k]` (float32; an int32 or bool tensor is cast).
  * @param logVar - `log σ²`, same shape.
  * @param options - `{ seed }` (default: fresh).
  * @returns `z`, same shape, owned by the caller. Runs in `tf.tidy`; the inputs are not disposed.
@@ -89,15 +92,15 @@ export function optionSeed(options: unknown, fn: string): number {
  */
 export function reparameterize<T extends tf.Tensor>(mean: T, logVar: T, options: SeedOptions = {}): T {
   const fn = 'reparameterize';
-  if (!(mean instanceof tf.Tensor)) typeFail(fn, 'mean', 'a tf.Tensor', mean);
-  if (!(logVar instanceof tf.Tensor)) typeFail(fn, 'logVar', 'a tf.Tensor', logVar);
-  if (mean.shape.join() !== logVar.shape.join()) {
-    throw new Error(`${fn}: arguments 'mean' and 'logVar' must have the same shape, got [${mean.shape.join(',')}] and [${logVar.shape.join(',')}]`);
-  }
+  assertNumericTensor(mean, fn, 'mean');
+  assertNumericTensor(logVar, fn, 'logVar');
+  assertSameShape(mean, logVar, fn, 'mean', 'logVar');
   const seed = optionSeed(options, fn);
   return tf.tidy(() => {
     const eps = tf.randomNormal(mean.shape, 0, 1, 'float32', seed);
-    return tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps));
+    const m = mean.dtype === 'float32' ? mean : tf.cast(mean, 'float32');
+    const v = logVar.dtype === 'float32' ? logVar : tf.cast(logVar, 'float32');
+    return tf.add(m, tf.mul(tf.exp(tf.mul(v, 0.5)), eps));
   }) as T;
 }
 
@@ -352,13 +355,13 @@ export class VAE implements TrainableModel {
 
   /**
    * Draws `n` new samples: `z ~ N(0, I)` (from `seed`), returns `decoder(z)`.
-   * @param n - how many (positive integer).
+   * @param n - how many: an integer >= 1 (at most 2^31 - 1 values in all, the size limit of one tensor).
    * @returns `[n, ...inputShape]` probabilities/means, owned by the caller.
    */
   sample(n: number, options: SeedOptions = {}): tf.Tensor {
     const fn = 'VAE.sample';
     this.#networks.assertAlive(fn);
-    assertNumber(n, fn, 'n', { integer: true, min: 1 });
+    checkSampleCount(n, Math.max(this.latentDim, valuesPerSample(this.inputShape)), fn);
     const seed = optionSeed(options, fn);
     return tf.tidy(() => run1(this.decoder, tf.randomNormal([n, this.latentDim], 0, 1, 'float32', seed), false));
   }
@@ -371,10 +374,9 @@ export class VAE implements TrainableModel {
   computeLoss(batch: Batch, context: LossContext): LossOutput {
     const fn = 'VAE.computeLoss';
     this.#networks.assertAlive(fn);
-    if (typeof batch !== 'object' || batch === null) typeFail(fn, 'batch', '{ x }', batch);
-    if (typeof context !== 'object' || context === null) typeFail(fn, 'context', '{ training, seed? }', context);
+    checkLossArguments(batch, context, fn, '{ x }');
     return tidyRecord(() => {
-      const training = context.training === true;
+      const training = context.training;
       const x = inputTensor(batch.x, this.inputShape, fn, 'batch.x', "the encoder's input shape");
       const [mean, logVar] = runAll(this.encoder, x, training) as [tf.Tensor, tf.Tensor];
       return this.#core.loss(x, mean, logVar, (z) => z, context, fn);

@@ -60,7 +60,7 @@ export interface PCAOptions {
    * it. Default `false`.
    */
   readonly whiten?: boolean;
-  /** Seed of the randomized solver (same seed, same data → same result). Default `0`. */
+  /** Seed of the randomized solver, an integer (same seed, same data → same result). Default `0`. */
   readonly seed?: number;
   /** Randomized solver: directions sampled beyond `nComponents`. Default `10`. */
   readonly nOversamples?: number;
@@ -133,7 +133,7 @@ function normalizeOptions(options: unknown): PCAOptionsJSON {
   const whiten = o['whiten'] ?? false;
   if (typeof whiten !== 'boolean') typeFail(fn, 'options.whiten', 'a boolean', whiten);
   const seed = o['seed'] ?? 0;
-  assertNumber(seed, fn, 'options.seed');
+  assertNumber(seed, fn, 'options.seed', { integer: true });
   const nOversamples = o['nOversamples'] ?? 10;
   assertNumber(nOversamples, fn, 'options.nOversamples', { min: 0, integer: true });
   const nIter = o['nIter'] ?? 'auto';
@@ -619,7 +619,9 @@ export class PCA {
         ...(options.nComponents === null ? {} : { nComponents: options.nComponents }),
         solver: options.solver,
         whiten: options.whiten,
-        seed: options.seed,
+        // A document may hold a fractional seed from before seeds had to be integers: the solver
+        // always floored it, so its floor draws the same numbers.
+        seed: Math.floor(options.seed),
         nOversamples: options.nOversamples,
         nIter: options.nIter,
         ...(options.batchSize === null ? {} : { batchSize: options.batchSize }),

@@ -1,6 +1,34 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { fail, formatShape, isTensor, toTensor, typeFail } from '../core/index.js';
+import { describe, fail, formatShape, isTensor, toTensor, typeFail } from '../core/index.js';
 import type { Batch } from '../models/contract.js';
+import { type FeatureShape, readsBackCheaply, shapesMatch } from '../models/internal.js';
+
+/**
+ * What the trainer can check about the data before the first step, read off the model: the
+ * feature shape of one sample (`inputShape`) and, for a conditional model, its number of classes
+ * (`numClasses`; labels are then required and must lie in `[0, numClasses)`).
+ * @internal
+ */
+export interface DataContract {
+  readonly inputShape?: FeatureShape;
+  readonly numClasses?: number;
+}
+
+/**
+ * The {@link DataContract} of one of the package's models (`kind` 'autoencoder', 'vae' or
+ * 'cvae'): its `inputShape` (one sample, no batch axis) and a CVAE's `numClasses`. Another
+ * `TrainableModel` gets an empty contract: its data is checked by its own `computeLoss`.
+ * @internal
+ */
+export function dataContract(model: unknown): DataContract {
+  const m = model as { kind?: unknown; inputShape?: unknown; numClasses?: unknown };
+  if (m.kind !== 'autoencoder' && m.kind !== 'vae' && m.kind !== 'cvae') return {};
+  const shape = m.inputShape;
+  const inputShape =
+    Array.isArray(shape) && shape.every((s) => s === null || (Number.isInteger(s) && (s as number) > 0)) ? (shape as FeatureShape) : undefined;
+  const numClasses = m.kind === 'cvae' && Number.isInteger(m.numClasses) && (m.numClasses as number) > 0 ? (m.numClasses as number) : undefined;
+  return { ...(inputShape === undefined ? {} : { inputShape }), ...(numClasses === undefined ? {} : { numClasses }) };
+}
 
 /**
  * In-memory samples on the device: rows `start … start + count − 1` of `x` (and `y`).
@@ -20,6 +48,8 @@ export interface StreamSource {
   readonly kind: 'stream';
   readonly iterable: AsyncIterable<unknown>;
   readonly arg: string;
+  /** What each batch is checked against. */
+  readonly contract: DataContract;
 }
 
 /** @internal */
@@ -51,13 +81,17 @@ function hasX(value: unknown): value is { x: unknown; y?: unknown } {
 }
 
 /** Converts samples to a float32 tensor of rank ≥ 2 with ≥ 1 row; records what it created. */
-function samples(value: unknown, fn: string, arg: string, owned: tf.Tensor[]): tf.Tensor {
+function samples(value: unknown, fn: string, arg: string, owned: tf.Tensor[], contract: DataContract): tf.Tensor {
   let t = toTensor(value, fn, arg);
   if (t !== value) owned.push(t);
   if (t.rank < 2) {
     throw new Error(`${fn}: argument '${arg}' must have rank ≥ 2 ([samples, ...features]), got shape ${formatShape(t.shape)}`);
   }
   if (t.shape[0] === 0) fail(fn, arg, 'at least one sample', t);
+  const expected = contract.inputShape;
+  if (expected !== undefined && (t.rank !== expected.length + 1 || !shapesMatch(t.shape.slice(1), expected))) {
+    throw new Error(`${fn}: argument '${arg}' must have shape ${formatShape([null, ...expected])} (the model's input shape), got shape ${formatShape(t.shape)}`);
+  }
   if (t.dtype !== 'float32') {
     t = tf.cast(t, 'float32');
     owned.push(t);
@@ -65,17 +99,35 @@ function samples(value: unknown, fn: string, arg: string, owned: tf.Tensor[]): t
   return t;
 }
 
-/** Converts class labels to an int32 `[n]` tensor; records what it created. */
-function labels(value: unknown, n: number, fn: string, arg: string, owned: tf.Tensor[]): tf.Tensor1D {
+/** Throws naming the first class index outside `[0, numClasses)`. */
+function checkClassRange(values: ArrayLike<number>, numClasses: number, fn: string, arg: string): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v < 0 || v >= numClasses) {
+      throw new Error(`${fn}: argument '${arg}' must hold class indices in [0, ${numClasses}) (the model's numClasses), found ${describe(v)} at index ${i}`);
+    }
+  }
+}
+
+/**
+ * Converts class labels to an int32 `[n]` tensor, checked against the model's `numClasses` when
+ * known (a tensor only where reading it back is cheap); records what it created.
+ */
+function labels(value: unknown, n: number, fn: string, arg: string, owned: tf.Tensor[], contract: DataContract): tf.Tensor1D {
+  const K = contract.numClasses;
   if (isTensor(value)) {
     if (value.isDisposed) throw new Error(`${fn}: argument '${arg}' is a disposed tensor`);
-    if (value.rank !== 1 || value.shape[0] !== n) {
-      fail(fn, arg, `a rank-1 tensor of ${n} class indices (one per sample)`, value);
+    if (value.rank !== 1 || value.shape[0] !== n || (value.dtype !== 'int32' && value.dtype !== 'float32')) {
+      fail(fn, arg, `an int32 or float32 rank-1 tensor of ${n} class indices (one per sample)`, value);
     }
-    if (value.dtype === 'int32') return value as tf.Tensor1D;
-    const cast = tf.cast(value, 'int32') as tf.Tensor1D;
-    owned.push(cast);
-    return cast;
+    let indices = value as tf.Tensor1D;
+    if (value.dtype !== 'int32') {
+      indices = tf.cast(value, 'int32') as tf.Tensor1D;
+      owned.push(indices);
+    }
+    // Read back only where that is cheap; on a GPU the model turns a bad label into a NaN loss.
+    if (K !== undefined && readsBackCheaply()) checkClassRange(indices.dataSync(), K, fn, arg);
+    return indices;
   }
   if (!Array.isArray(value) && !(value instanceof Int32Array)) {
     typeFail(fn, arg, 'class indices as number[], Int32Array or tf.Tensor1D', value);
@@ -85,8 +137,8 @@ function labels(value: unknown, n: number, fn: string, arg: string, owned: tf.Te
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const v = list[i];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-      fail(fn, `${arg}[${i}]`, 'a non-negative integer class index', v);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || (K !== undefined && v >= K)) {
+      fail(fn, `${arg}[${i}]`, K === undefined ? 'a non-negative integer class index' : `an integer class index in [0, ${K}) (the model's numClasses)`, v);
     }
     out[i] = v;
   }
@@ -95,28 +147,36 @@ function labels(value: unknown, n: number, fn: string, arg: string, owned: tf.Te
   return t;
 }
 
+/** Throws when a conditional model gets samples without labels. */
+function requireLabels(contract: DataContract, value: unknown, fn: string, arg: string): void {
+  if (contract.numClasses !== undefined) {
+    fail(fn, arg, `{ x, y } with class labels in [0, ${contract.numClasses}) (the model is conditional)`, value);
+  }
+}
+
 /**
  * Turns a data argument of `train`/`evaluate` into a source. On error, disposes what it
  * created before throwing.
  * @internal
  */
-export function prepareData(data: unknown, fn: string, arg: string): Prepared {
-  if (isAsyncIterable(data)) return { source: { kind: 'stream', iterable: data, arg }, owned: [] };
+export function prepareData(data: unknown, fn: string, arg: string, contract: DataContract = {}): Prepared {
+  if (isAsyncIterable(data)) return { source: { kind: 'stream', iterable: data, arg, contract }, owned: [] };
   const owned: tf.Tensor[] = [];
   try {
     if (hasX(data)) {
-      const x = samples(data.x, fn, `${arg}.x`, owned);
+      const x = samples(data.x, fn, `${arg}.x`, owned, contract);
       const n = x.shape[0]!;
       if (!('y' in data) || data.y === undefined) {
         fail(fn, `${arg}.y`, 'class labels (pass the samples alone when there are none)', undefined);
       }
-      const y = labels(data.y, n, fn, `${arg}.y`, owned);
+      const y = labels(data.y, n, fn, `${arg}.y`, owned, contract);
       return { source: { kind: 'memory', x, y, start: 0, count: n }, owned };
     }
     if (data === undefined || data === null || typeof data !== 'object') {
       typeFail(fn, arg, 'a tf.Tensor, number[][], { data, shape }, { x, y } or an async iterable of batches', data);
     }
-    const x = samples(data, fn, arg, owned);
+    requireLabels(contract, data, fn, arg);
+    const x = samples(data, fn, arg, owned, contract);
     return { source: { kind: 'memory', x, y: undefined, start: 0, count: x.shape[0]! }, owned };
   } catch (error) {
     tf.dispose(owned);
@@ -128,20 +188,24 @@ export function prepareData(data: unknown, fn: string, arg: string): Prepared {
  * Converts one item of an async iterable to a batch. On error, disposes what it created.
  * @internal
  */
-export function convertBatch(item: unknown, fn: string, arg: string): ConvertedBatch {
+export function convertBatch(item: unknown, fn: string, arg: string, contract: DataContract = {}): ConvertedBatch {
   const owned: tf.Tensor[] = [];
   try {
     if (isTensor(item)) {
-      const x = samples(item, fn, arg, owned);
+      requireLabels(contract, item, fn, arg);
+      const x = samples(item, fn, arg, owned, contract);
       return { batch: { x }, size: x.shape[0]!, owned };
     }
     if (!hasX(item)) {
       typeFail(fn, arg, 'a tf.Tensor or { x, y? } (each item of the async iterable)', item);
     }
-    const x = samples(item.x, fn, `${arg}.x`, owned);
+    const x = samples(item.x, fn, `${arg}.x`, owned, contract);
     const size = x.shape[0]!;
-    if (item.y === undefined) return { batch: { x }, size, owned };
-    const y = labels(item.y, size, fn, `${arg}.y`, owned);
+    if (item.y === undefined) {
+      requireLabels(contract, item, fn, arg);
+      return { batch: { x }, size, owned };
+    }
+    const y = labels(item.y, size, fn, `${arg}.y`, owned, contract);
     return { batch: { x, y }, size, owned };
   } catch (error) {
     tf.dispose(owned);
@@ -199,7 +263,7 @@ export async function forEachStreamBatch(
         finished = true;
         return index;
       }
-      const { batch, size, owned } = convertBatch(result.value, fn, `${source.arg} (batch ${index})`);
+      const { batch, size, owned } = convertBatch(result.value, fn, `${source.arg} (batch ${index})`, source.contract);
       let go: boolean;
       try {
         go = await body(batch, size, index);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { assertNumber, deriveSeed, rejectUnknownKeys, typeFail } from '../core/index.js';
 import type { Batch, LossContext, TrainableModel } from '../models/contract.js';
-import { forEachStreamBatch, memoryBatch, prepareData } from './data.js';
+import { dataContract, forEachStreamBatch, memoryBatch, prepareData } from './data.js';
 import type { Source } from './data.js';
 import { checkLossOutput, checkModel, termRecord } from './output.js';
 import type { TermNames } from './output.js';
@@ -11,6 +11,8 @@ import { createYielder } from './yield.js';
 /** How to run one evaluation pass. @internal */
 export interface EvaluationRun {
   readonly fn: string;
+  /** The data's name in error messages (`'data'`, `'options.validationData'`). */
+  readonly arg: string;
   readonly batchSize: number;
   /** Seed for batch `b`. */
   readonly seedFor: (batch: number) => number;
@@ -73,6 +75,13 @@ export async function evaluateSource(
     }
     const values = await sum.data();
     const names = termNames.names ?? [];
+    const bad = Array.prototype.findIndex.call(values, (v: number) => !Number.isFinite(v));
+    if (bad >= 0) {
+      const what = bad === 0 ? 'the loss' : `the term '${names[bad - 1]!}'`;
+      throw new Error(
+        `${run.fn}: ${what} over argument '${run.arg}' is ${String(values[bad])}: the data holds NaN or Infinity, or the model diverged`,
+      );
+    }
     return { loss: values[0]! / samples, terms: termRecord(names, values, 1, 1 / samples), samples };
   } finally {
     sum?.dispose();
@@ -96,7 +105,10 @@ const EVALUATE_OPTIONS = ['batchSize', 'seed'] as const;
  *   `{ x, y }`, or an async iterable of batches.
  * @param options - `batchSize` (default 256) and `seed` (default 0); see {@link EvaluateOptions}.
  * @returns `{ loss, terms, samples }`: per-sample means and the number of samples.
- * @throws Error when the data or options are invalid, naming the option.
+ * @throws Error when the model was disposed, or the data or options are invalid, naming the
+ *   argument (data whose shape or labels do not fit the model's `inputShape` / `numClasses` are
+ *   refused before the first batch); Error when the loss or a term comes out NaN or infinite (the
+ *   data holds NaN/Infinity, or the model diverged) rather than returning it.
  * @category Training
  * @example
  * ```ts
@@ -112,10 +124,11 @@ export async function evaluate(model: TrainableModel, data: TrainData, options: 
   const { batchSize = 256, seed = 0 } = options;
   assertNumber(batchSize, fn, 'options.batchSize', { min: 1, integer: true });
   assertNumber(seed, fn, 'options.seed', { integer: true });
-  const { source, owned } = prepareData(data, fn, 'data');
+  const { source, owned } = prepareData(data, fn, 'data', dataContract(model));
   try {
     const result = await evaluateSource(model, source, {
       fn,
+      arg: 'data',
       batchSize,
       seedFor: (b) => deriveSeed(seed, b),
       yielder: createYielder(),

@@ -52,10 +52,10 @@ function assertObject(value: unknown, fn: string, arg: string): asserts value is
   if (typeof value !== 'object' || value === null || Array.isArray(value)) typeFail(fn, arg, 'an object', value);
 }
 
-/** Checks `train`'s options and fills in defaults. @internal */
-export function resolveTrainOptions(options: TrainOptions, fn: string): ResolvedTrainOptions {
-  assertObject(options, fn, 'options');
-  rejectUnknownKeys(options, TRAIN_OPTIONS, fn, 'options');
+/** Checks `train`'s options and fills in defaults; `arg` names the options object in messages. @internal */
+export function resolveTrainOptions(options: TrainOptions, fn: string, arg = 'options'): ResolvedTrainOptions {
+  assertObject(options, fn, arg);
+  rejectUnknownKeys(options, TRAIN_OPTIONS, fn, arg);
   const {
     epochs = 1,
     initialEpoch = 0,
@@ -75,60 +75,60 @@ export function resolveTrainOptions(options: TrainOptions, fn: string): Resolved
     progress = false,
   } = options;
 
-  assertNumber(epochs, fn, 'options.epochs', { min: 1, integer: true });
-  assertNumber(initialEpoch, fn, 'options.initialEpoch', { min: 0, max: epochs, integer: true });
-  assertNumber(batchSize, fn, 'options.batchSize', { min: 1, integer: true });
+  assertNumber(epochs, fn, `${arg}.epochs`, { min: 1, integer: true });
+  assertNumber(initialEpoch, fn, `${arg}.initialEpoch`, { min: 0, max: epochs, integer: true });
+  assertNumber(batchSize, fn, `${arg}.batchSize`, { min: 1, integer: true });
   if (learningRate !== undefined) {
-    assertNumber(learningRate, fn, 'options.learningRate', { min: 0, minExclusive: true });
+    assertNumber(learningRate, fn, `${arg}.learningRate`, { min: 0, minExclusive: true });
     if (optimizer !== undefined) {
-      fail(fn, 'options.learningRate', 'absent when options.optimizer is given (set the rate on the optimizer)', learningRate);
+      fail(fn, `${arg}.learningRate`, `absent when ${arg}.optimizer is given (set the rate on the optimizer)`, learningRate);
     }
   }
   if (optimizer !== undefined) {
     const o = optimizer as Partial<tf.Optimizer> | null;
     if (typeof o !== 'object' || o === null || typeof o.applyGradients !== 'function') {
-      typeFail(fn, 'options.optimizer', 'a tfjs Optimizer (e.g. tf.train.adam(1e-3))', optimizer);
+      typeFail(fn, `${arg}.optimizer`, 'a tfjs Optimizer (e.g. tf.train.adam(1e-3))', optimizer);
     }
   }
-  assertBoolean(shuffle, fn, 'options.shuffle');
-  if (seed !== undefined) assertNumber(seed, fn, 'options.seed', { integer: true });
+  assertBoolean(shuffle, fn, `${arg}.shuffle`);
+  if (seed !== undefined) assertNumber(seed, fn, `${arg}.seed`, { integer: true });
   if (validationSplit !== undefined) {
-    assertNumber(validationSplit, fn, 'options.validationSplit', { min: 0, max: 1, minExclusive: true, maxExclusive: true });
+    assertNumber(validationSplit, fn, `${arg}.validationSplit`, { min: 0, max: 1, minExclusive: true, maxExclusive: true });
     if (validationData !== undefined) {
-      fail(fn, 'options.validationSplit', 'absent when options.validationData is given (use one or the other)', validationSplit);
+      fail(fn, `${arg}.validationSplit`, `absent when ${arg}.validationData is given (use one or the other)`, validationSplit);
     }
   }
-  assertObject(callbacks, fn, 'options.callbacks');
-  rejectUnknownKeys(callbacks, CALLBACKS, fn, 'options.callbacks');
+  assertObject(callbacks, fn, `${arg}.callbacks`);
+  rejectUnknownKeys(callbacks, CALLBACKS, fn, `${arg}.callbacks`);
   for (const name of CALLBACKS) {
     const cb = callbacks[name];
-    if (cb !== undefined && typeof cb !== 'function') typeFail(fn, `options.callbacks.${name}`, 'a function', cb);
+    if (cb !== undefined && typeof cb !== 'function') typeFail(fn, `${arg}.callbacks.${name}`, 'a function', cb);
   }
   let early: ResolvedTrainOptions['earlyStopping'];
   if (earlyStopping !== undefined) {
-    assertObject(earlyStopping, fn, 'options.earlyStopping');
-    rejectUnknownKeys(earlyStopping, EARLY_STOPPING, fn, 'options.earlyStopping');
+    assertObject(earlyStopping, fn, `${arg}.earlyStopping`);
+    rejectUnknownKeys(earlyStopping, EARLY_STOPPING, fn, `${arg}.earlyStopping`);
     const { patience = 5, minDelta = 0, restoreBestWeights = true } = earlyStopping;
-    assertNumber(patience, fn, 'options.earlyStopping.patience', { min: 1, integer: true });
-    assertNumber(minDelta, fn, 'options.earlyStopping.minDelta', { min: 0 });
-    assertBoolean(restoreBestWeights, fn, 'options.earlyStopping.restoreBestWeights');
+    assertNumber(patience, fn, `${arg}.earlyStopping.patience`, { min: 1, integer: true });
+    assertNumber(minDelta, fn, `${arg}.earlyStopping.minDelta`, { min: 0 });
+    assertBoolean(restoreBestWeights, fn, `${arg}.earlyStopping.restoreBestWeights`);
     early = { patience, minDelta, restoreBestWeights };
   }
   if (learningRateSchedule !== undefined && typeof learningRateSchedule !== 'function') {
-    typeFail(fn, 'options.learningRateSchedule', 'a function (epoch, baseLearningRate) => number', learningRateSchedule);
+    typeFail(fn, `${arg}.learningRateSchedule`, 'a function (epoch, baseLearningRate) => number', learningRateSchedule);
   }
   let klWarmupEpochs: number | undefined;
   if (klWarmup !== undefined) {
-    assertObject(klWarmup, fn, 'options.klWarmup');
-    rejectUnknownKeys(klWarmup, ['epochs'], fn, 'options.klWarmup');
-    assertNumber(klWarmup.epochs, fn, 'options.klWarmup.epochs', { min: 1, integer: true });
+    assertObject(klWarmup, fn, `${arg}.klWarmup`);
+    rejectUnknownKeys(klWarmup, ['epochs'], fn, `${arg}.klWarmup`);
+    assertNumber(klWarmup.epochs, fn, `${arg}.klWarmup.epochs`, { min: 1, integer: true });
     klWarmupEpochs = klWarmup.epochs;
   }
-  if (clipNorm !== undefined) assertNumber(clipNorm, fn, 'options.clipNorm', { min: 0, minExclusive: true });
+  if (clipNorm !== undefined) assertNumber(clipNorm, fn, `${arg}.clipNorm`, { min: 0, minExclusive: true });
   if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal.aborted !== 'boolean')) {
-    typeFail(fn, 'options.signal', 'an AbortSignal', signal);
+    typeFail(fn, `${arg}.signal`, 'an AbortSignal', signal);
   }
-  assertBoolean(progress, fn, 'options.progress');
+  assertBoolean(progress, fn, `${arg}.progress`);
 
   return {
     epochs,

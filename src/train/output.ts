@@ -55,6 +55,8 @@ export function checkModel(model: unknown, fn: string): tf.Variable[] {
   if (typeof model !== 'object' || model === null) {
     typeFail(fn, 'model', 'a TrainableModel ({ trainableVariables, computeLoss })', model);
   }
+  // Before reading trainableVariables, whose getter throws in the model's own name once disposed.
+  if ((model as { isDisposed?: unknown }).isDisposed === true) throw new Error(`${fn}: argument 'model' was disposed`);
   const m = model as Partial<TrainableModel>;
   if (typeof m.computeLoss !== 'function') {
     typeFail(fn, 'model.computeLoss', 'a function (batch, ctx) => { loss, terms }', m.computeLoss);

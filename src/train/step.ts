@@ -64,7 +64,26 @@ export function trainStep(input: StepInput): tf.Tensor1D {
       const head = tf.stack([value, check]);
       return (held.terms === undefined ? head : tf.concat([head, held.terms])) as tf.Tensor1D;
     });
+  } catch (error) {
+    releaseAbandonedTape();
+    throw error;
   } finally {
     held.terms?.dispose();
   }
+}
+
+/**
+ * After a function differentiated by `tf.variableGrads` threw: disposes the tensors that its
+ * gradient tape had saved for the backward pass. tfjs keeps them out of every `tf.tidy` and only
+ * frees them once the backward pass has run, so a throw in the forward pass (a model refusing its
+ * batch, a custom loss that throws) would leak them. Only at depth 0: an enclosing tape, if any,
+ * still owns its nodes.
+ * @internal
+ */
+function releaseAbandonedTape(): void {
+  const state = tf.engine().state;
+  const tape = state.activeTape as typeof state.activeTape | null;
+  if (state.gradientDepth !== 0 || tape === null || tape === undefined) return;
+  for (const node of tape) tf.dispose(node.saved ?? []);
+  state.activeTape = [];
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { assertNumber, createRng, deriveSeed, fail, permutation } from '../core/index.js';
 import type { Batch, TrainableModel } from '../models/contract.js';
-import { forEachStreamBatch, memoryBatch, prepareData, subRange } from './data.js';
+import { dataContract, forEachStreamBatch, memoryBatch, prepareData, subRange } from './data.js';
 import type { MemorySource, Source, StreamSource } from './data.js';
 import { FusedAdam } from '../backend/index.js';
 import { evaluateSource } from './evaluate.js';
@@ -110,7 +110,8 @@ class TrainingRun {
 
   async run(data: TrainData): Promise<TrainHistory> {
     const { fn, opts } = this;
-    const prepared = prepareData(data, fn, 'data');
+    const contract = dataContract(this.model);
+    const prepared = prepareData(data, fn, 'data', contract);
     this.owned.push(...prepared.owned);
     let trainSource: Source = prepared.source;
     let validation: Source | undefined;
@@ -126,7 +127,7 @@ class TrainingRun {
       validation = subRange(trainSource, nTrain, n - nTrain);
       trainSource = subRange(trainSource, 0, nTrain);
     } else if (opts.validationData !== undefined) {
-      const v = prepareData(opts.validationData, fn, 'options.validationData');
+      const v = prepareData(opts.validationData, fn, 'options.validationData', contract);
       this.owned.push(...v.owned);
       validation = v.source;
     }
@@ -158,6 +159,7 @@ class TrainingRun {
       if (validation !== undefined) {
         const result = await evaluateSource(this.model, validation, {
           fn,
+          arg: opts.validationData === undefined ? 'data' : 'options.validationData',
           batchSize: opts.batchSize,
           seedFor: (b) => deriveSeed(opts.seed, epoch, VALIDATION_SALT, b),
           shouldStop: () => this.isAborted(),
@@ -461,8 +463,11 @@ async function call<A extends unknown[]>(callback: ((...args: A) => void | Promi
  *   `learningRateSchedule`, `klWarmup`, `clipNorm`, `signal`, `progress` (false).
  * @returns The {@link TrainHistory}: one {@link EpochLog} per completed epoch, the seed,
  *   and whether training stopped early or was aborted.
- * @throws {@link NonFiniteLossError} on a NaN/infinite loss; an Error naming the option for
- *   invalid options or data; any error a callback or the model throws (after clean-up).
+ * @throws {@link NonFiniteLossError} on a NaN/infinite training loss; an Error naming the
+ *   argument for a disposed model, invalid options, or data that does not fit the model (its
+ *   `inputShape`, its `numClasses`), checked before the first step; an Error when the validation
+ *   loss comes out NaN or infinite; any error a callback or the model throws (after clean-up,
+ *   leaving no tensor behind).
  * @category Training
  * @example
  * ```ts

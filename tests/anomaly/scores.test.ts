@@ -166,11 +166,15 @@ describe('anomalyScores', () => {
 
   it('leaves no tensor behind when the scores are NaN and it throws', async () => {
     const ae = denseAutoencoder({ inputDim: 3, hidden: [3], latentDim: 1, seed: 9 });
+    const nan = tf.tensor2d([[0, 1, 2], [NaN, 1, 2]]);
     const before = tf.memory().numTensors;
-    await expect(anomalyScores(ae, [[0, 1, 2], [NaN, 1, 2]])).rejects.toThrow(
-      /anomalyScores: the score of sample 1 is NaN: the input holds NaN\/Infinity or the model diverged/,
+    // A number[][] is checked as it is copied; a tensor is not read back, so its NaN shows in the scores.
+    await expect(anomalyScores(ae, [[0, 1, 2], [NaN, 1, 2]])).rejects.toThrow("anomalyScores: argument 'x' must hold finite numbers, found NaN at row 1, column 0");
+    await expect(anomalyScores(ae, nan)).rejects.toThrow(
+      /anomalyScores: the score of sample 1 of argument 'x' is NaN: the input holds NaN\/Infinity or the model diverged/,
     );
     expect(tf.memory().numTensors).toBe(before);
+    nan.dispose();
     ae.dispose();
   });
 

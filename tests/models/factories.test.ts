@@ -12,17 +12,21 @@ function tensorsLeftByFailure(build: () => unknown, message: RegExp): number {
 const base = { inputDim: 6, hidden: [5], latentDim: 2, seed: 1 };
 
 describe('the dense model factories', () => {
-  it('leave no weights behind when the decoder cannot be built after the encoder was', () => {
-    // the encoder accepts any activation name tfjs knows; the output activation is checked by the decoder builder
+  it('refuse a bad network option in their own name, before building any network', () => {
+    // The networks' builders would refuse it too, but in their own names (denseDecoder: …).
     const bad = { ...base, outputActivation: 'bogus' } as unknown as Parameters<typeof denseAutoencoder>[0];
-    expect(tensorsLeftByFailure(() => denseAutoencoder(bad), /outputActivation/)).toBe(0);
+    expect(tensorsLeftByFailure(() => denseAutoencoder(bad), /^denseAutoencoder: argument 'outputActivation' must be one of/)).toBe(0);
+    expect(tensorsLeftByFailure(() => denseVae({ ...base, activation: 'bogus' as never }), /^denseVae: argument 'activation'/)).toBe(0);
+    expect(tensorsLeftByFailure(() => denseAutoencoder({ ...base, seed: -1 }), /^denseAutoencoder: argument 'seed' must be an integer >= 0, got the number -1/)).toBe(0);
   });
 
-  it('leave no weights behind when the model rejects an option after both networks were built', () => {
+  it('refuse a bad model option in their own name, before building anything', () => {
+    // The model constructors would refuse these too, but only after both networks were built, and as Autoencoder: / VAE: / CVAE:.
     const badLoss = { ...base, loss: 'hinge' } as unknown as Parameters<typeof denseAutoencoder>[0];
-    expect(tensorsLeftByFailure(() => denseAutoencoder(badLoss), /Autoencoder: argument 'loss'/)).toBe(0);
-    expect(tensorsLeftByFailure(() => denseVae({ ...base, beta: -1 }), /VAE: argument 'beta'/)).toBe(0);
-    expect(tensorsLeftByFailure(() => denseCvae({ ...base, numClasses: 3, beta: Number.NaN }), /CVAE: argument 'beta'/)).toBe(0);
+    expect(tensorsLeftByFailure(() => denseAutoencoder(badLoss), /^denseAutoencoder: argument 'loss'/)).toBe(0);
+    expect(tensorsLeftByFailure(() => sparseAutoencoder({ ...base, sparsity: { kind: 'l1', weight: -1 } }), /^sparseAutoencoder: argument 'sparsity.weight'/)).toBe(0);
+    expect(tensorsLeftByFailure(() => denseVae({ ...base, beta: -1 }), /^denseVae: argument 'beta'/)).toBe(0);
+    expect(tensorsLeftByFailure(() => denseCvae({ ...base, numClasses: 3, beta: Number.NaN }), /^denseCvae: argument 'beta'/)).toBe(0);
   });
 
   it('pass only the options that were given, so the models keep their own defaults', () => {

@@ -159,11 +159,16 @@ describe('train NaN guard', () => {
     model.dispose();
   });
 
-  it('catches non-finite data', async () => {
+  it('catches non-finite data: a number[][] before the first step, naming the cell; a tensor (not read back) at its batch', async () => {
     const model = linearAutoencoder({ features: 3 });
     const bad = makeRows(16, 3);
     bad[5]![1] = Infinity;
-    await expect(train(model, bad, { epochs: 1, batchSize: 16, seed: 0 })).rejects.toThrow(/epoch 0, batch 0/);
+    await expect(train(model, bad, { epochs: 1, batchSize: 16, seed: 0 })).rejects.toThrow(
+      "train: argument 'data' must hold finite numbers, found Infinity at row 5, column 1",
+    );
+    const badTensor = tf.tensor2d(bad);
+    await expect(train(model, badTensor, { epochs: 1, batchSize: 16, seed: 0 })).rejects.toThrow(/epoch 0, batch 0/);
+    badTensor.dispose();
     expect(model.weights().flat().every(Number.isFinite)).toBe(true);
     model.dispose();
   });
