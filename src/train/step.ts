@@ -66,10 +66,27 @@ export function trainStep(input: StepInput): tf.Tensor1D {
     });
   } catch (error) {
     releaseAbandonedTape();
-    throw error;
+    throw explainMissingKernel(error, fn);
   } finally {
     held.terms?.dispose();
   }
+}
+
+/**
+ * tfjs says only "Kernel 'X' not registered for backend 'Y'" when a backend lacks an operation
+ * the model or its gradient needs (on wasm: the gradients of depthwise and separable
+ * convolutions, `UnsortedSegmentSum` for gradients through `tf.gather`): say which call failed
+ * and what to do instead. Other errors pass through unchanged.
+ */
+function explainMissingKernel(error: unknown, fn: string): unknown {
+  const match = error instanceof Error ? /Kernel '(\w+)' not registered for backend '(\w+)'/.exec(error.message) : null;
+  if (match === null) return error;
+  const [, kernel, backend] = match;
+  return new Error(
+    `${fn}: the model needs the operation '${kernel}' (in its forward pass or its gradient), which the '${backend}' backend does not have; ` +
+      `train this model on another backend (e.g. await useBackend('cpu'), or 'webgpu'), or replace the layer that needs it`,
+    { cause: error },
+  );
 }
 
 /**

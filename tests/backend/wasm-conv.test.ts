@@ -2,6 +2,7 @@
 // which tfjs-backend-wasm lacks) and the input gradient (Conv2DBackpropInput, also the forward
 // pass of conv2dTranspose), each as one forward convolution — against tfjs' cpu backend.
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../src/backend/index.js';
 import { Autoencoder, convDecoder, convEncoder, train } from '../../src/index.js';
@@ -77,6 +78,22 @@ describe('convolutions on wasm', () => {
     expect(losses[losses.length - 1]!).toBeLessThan(losses[0]!);
     ae.dispose();
     expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+  });
+
+  it('makes train say which operation the backend lacks, and what to do, for a layer wasm cannot differentiate', async () => {
+    const encoder = tfl.sequential({
+      layers: [tfl.layers.depthwiseConv2d({ inputShape: [6, 6, 2], kernelSize: 3, padding: 'same' }), tfl.layers.flatten(), tfl.layers.dense({ units: 3 })],
+    });
+    const decoder = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [3], units: 72 }), tfl.layers.reshape({ targetShape: [6, 6, 2] })] });
+    const ae = new Autoencoder({ encoder, decoder });
+    const x = tf.randomUniform([4, 6, 6, 2], 0, 1, 'float32', 5);
+    const before = tf.memory().numTensors;
+    await expect(train(ae, x, { epochs: 1, batchSize: 4, seed: 1 })).rejects.toThrow(
+      /train: the model needs the operation 'DepthwiseConv2dNativeBackpropFilter' \(in its forward pass or its gradient\), which the 'wasm' backend does not have; train this model on another backend/,
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    ae.dispose();
     x.dispose();
   });
 });
