@@ -1,13 +1,14 @@
 /**
  * The benchmark suite: `npm run bench -- [workloads…] [options]`.
  *
- * Workloads (default: w1 w2 w3 w4 profile matmul webgpu):
+ * Workloads (default: w1 w2 w3 w4 profile matmul conv webgpu):
  *   w1       dense autoencoder 784-256-64-256-784, BCE, Adam, batch 128: s/epoch, train loss, test BCE
  *   w2       VAE 784-512-(20, 20) / 20-512-784, Bernoulli, Adam, batch 128: s/epoch, test −ELBO
  *   w3, pca  PCA k = 50 (bench/pca.ts, against scikit-learn and ml-pca)
  *   w4       inference: reconstruct and anomalyScores, samples/s on the test digits
  *   profile  per-kernel time of one W1 step, package against plain tfjs-layers fit
  *   matmul   GFLOP/s of the products of a training step: the package's wasm kernels, tfjs' own, PyTorch
+ *   conv     a convolutional autoencoder on the digits: the package's wasm convolution kernels, tfjs' own
  *   webgpu   W1 and W2 again on WebGPU (the `webgpu` package in Node) when a GPU adapter is present
  *
  * Each training workload runs, in this process and on the same backend, the package, the plain
@@ -51,9 +52,10 @@ import { runW1 } from './workloads/w1.js';
 import { runW2 } from './workloads/w2.js';
 import { runW3 } from './workloads/w3.js';
 import { runW4 } from './workloads/w4.js';
+import { runConv } from './workloads/conv.js';
 import { runMatmul } from './workloads/matmul.js';
 
-const WORKLOADS = ['w1', 'w2', 'w3', 'w4', 'profile', 'matmul', 'webgpu'] as const;
+const WORKLOADS = ['w1', 'w2', 'w3', 'w4', 'profile', 'matmul', 'conv', 'webgpu'] as const;
 type Workload = (typeof WORKLOADS)[number];
 
 interface Args {
@@ -172,6 +174,7 @@ async function main(): Promise<void> {
       else if (w === 'w3') report = runW3(ctx);
       else if (w === 'w4') report = await runW4(ctx, backend);
       else if (w === 'matmul') report = runMatmul(ctx, backend);
+      else if (w === 'conv') report = await runConv(ctx, backend);
       else if (w === 'profile') {
         profile = { backend, profiles: await profileW1(ctx, args.quick ? 1 : 8) };
         console.log(`\nW1 step profile — backend ${backend} (tf.profile, per step)`);

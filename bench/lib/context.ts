@@ -51,7 +51,7 @@ export function tensorOf(part: MnistPart): tf.Tensor2D {
 }
 
 /** The wasm kernels that {@link installFastWasmKernels} replaces. */
-const PATCHED_KERNELS = ['BatchMatMul', '_FusedMatMul', 'Slice', 'GatherV2', 'Identity', 'Sum', 'Exp', 'Log1p'] as const;
+const PATCHED_KERNELS = ['BatchMatMul', '_FusedMatMul', 'Slice', 'GatherV2', 'Identity', 'Sum', 'Exp', 'Log1p', 'Conv2DBackpropInput'] as const;
 
 /**
  * The wasm kernels as tfjs registers them, captured before the package replaces them, so that

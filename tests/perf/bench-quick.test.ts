@@ -28,11 +28,11 @@ describe('npm run bench -- --quick', () => {
         profile?: { profiles: unknown[] };
       };
       expect(run.quick).toBe(true);
-      expect(run.reports.map((w) => w.id)).toEqual(['w1', 'w2', 'w4', 'matmul']);
+      expect(run.reports.map((w) => w.id)).toEqual(['w1', 'w2', 'w4', 'matmul', 'conv']);
       for (const report of run.reports) {
         expect(report.rows[0]!.impl).toMatch(/^package/);
-        // The tfjs baseline: plain tfjs-layers code, or (matmul) tfjs' own kernels.
-        expect(report.rows.some((row) => row.impl.startsWith('plain tfjs-layers') || row.impl.startsWith("tfjs' own"))).toBe(true);
+        // The tfjs baseline: plain tfjs-layers code, or (matmul, conv) tfjs' own kernels.
+        expect(report.rows.some((row) => row.impl.startsWith('plain tfjs-layers') || row.impl.startsWith("tfjs' "))).toBe(true);
         expect(report.ratios.length).toBeGreaterThan(0);
       }
       expect(run.profile?.profiles).toHaveLength(2);
