@@ -12,6 +12,19 @@ function curve(epochs: readonly EpochLog[]): unknown[] {
   return epochs.map(({ epoch, loss, terms, learningRate }) => ({ epoch, loss, terms, learningRate }));
 }
 
+/** A copy of a saved model's weight bytes with one 4-byte value, the first of weight `name`, overwritten. */
+function withWeightValue(saved: { modelJson: string; weights: unknown }, name: string, write: (view: DataView, offset: number) => void): ArrayBuffer {
+  const specs = JSON.parse(saved.modelJson).weightsManifest[0].weights as { name: string; shape: number[] }[];
+  let offset = 0;
+  for (const w of specs) {
+    if (w.name === name) break;
+    offset += 4 * w.shape.reduce((a, b) => a * b, 1);
+  }
+  const bytes = (saved.weights as ArrayBuffer).slice(0);
+  write(new DataView(bytes), offset);
+  return bytes;
+}
+
 type Model = Autoencoder | VAE;
 
 /**
@@ -191,14 +204,7 @@ describe('resuming training after loadModel and loadTrainingState', () => {
     const optimizer = adam({ learningRate: 0.01 });
     await train(ae, data(6, 4), { optimizer, epochs: 1, batchSize: 3, seed: 1 });
     const saved = await saveModel(ae, { type: 'memory' }, { training: { optimizer, initialEpoch: 1, seed: 1 } });
-    const specs = JSON.parse(saved.modelJson).weightsManifest[0].weights as { name: string; shape: number[] }[];
-    let offset = 0;
-    for (const w of specs) {
-      if (w.name === 'optimizer/accBeta2') break;
-      offset += 4 * w.shape.reduce((a, b) => a * b, 1);
-    }
-    const bytes = (saved.weights as ArrayBuffer).slice(0);
-    new DataView(bytes).setFloat32(offset, Number.NaN, true);
+    const bytes = withWeightValue(saved, 'optimizer/accBeta2', (view, offset) => view.setFloat32(offset, Number.NaN, true));
     await expectRejectsClean(() => loadTrainingState({ modelJson: saved.modelJson, weights: bytes }), /loadTrainingState: weight 'optimizer\/accBeta2' must hold a power of β in \[0, 1\), got NaN/);
     optimizer.dispose();
     ae.dispose();
@@ -223,14 +229,7 @@ describe('resuming training after loadModel and loadTrainingState', () => {
     });
     await expectRejectsClean(() => loadTrainingState(badRate), /learningRate' must be a finite number >= 0/);
     // The step counter lives in weights.bin: a negative one is refused before the optimizer is made.
-    const specs = JSON.parse(saved.modelJson).weightsManifest[0].weights as { name: string; shape: number[] }[];
-    let offset = 0;
-    for (const w of specs) {
-      if (w.name === 'optimizer/iterations') break;
-      offset += 4 * w.shape.reduce((a, b) => a * b, 1);
-    }
-    const bytes = (saved.weights as ArrayBuffer).slice(0);
-    new DataView(bytes).setInt32(offset, -3, true);
+    const bytes = withWeightValue(saved, 'optimizer/iterations', (view, offset) => view.setInt32(offset, -3, true));
     await expectRejectsClean(() => loadTrainingState({ modelJson: saved.modelJson, weights: bytes }), /loadTrainingState: weight 'optimizer\/iterations' must hold a step count \(an integer >= 0\), got -3/);
     // A model with training state loads when that state is well formed, and is refused when it is not.
     await expectRejectsClean(() => loadModel(unknownClass), /loadModel: field 'modelTopology.training.optimizer.className'/);
