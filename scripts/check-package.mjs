@@ -1,5 +1,5 @@
 // Checks the package as it will be published, not the source: packs the tarball, then runs
-// publint --strict and are-the-types-wrong on it. Run after `npm run build`.
+// publint --strict and are-the-types-wrong on it. Run after `npm run build` (the pack skips prepack, which would build again).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 const dir = mkdtempSync(join(tmpdir(), 'autoencoders-pack-'));
 const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit' });
 try {
-  const out = execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { encoding: 'utf8' });
+  const out = execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], { encoding: 'utf8' });
   const [{ filename, size, unpackedSize, entryCount }] = JSON.parse(out);
   console.log(`packed ${filename}: ${entryCount} files, ${size} bytes (${unpackedSize} unpacked)`);
   const tarball = join(dir, filename);

@@ -113,7 +113,7 @@ let gradientsReady: Promise<void> | undefined;
  * registers none (training then fails with "gradient function not found for RealDiv").
  * In Node this loads `@tensorflow/tfjs-layers`, whose Node build registers them (tfjs-core's
  * own `dist/register_all_gradients.js` cannot be imported by Node's ES module loader); in a
- * bundled app it imports `@tensorflow/tfjs-core/dist/register_all_gradients`.
+ * bundled app it imports `@tensorflow/tfjs-core/dist/register_all_gradients.js` (with its extension, which webpack 5 requires in an ES module package).
  *
  * @throws Error when the gradients are still missing afterwards.
  * @category Backends
@@ -127,7 +127,7 @@ export function ensureGradients(): Promise<void> {
   gradientsReady ??= (async () => {
     if (tf.getGradient('RealDiv') !== undefined) return;
     if (isNode()) await importOptional('@tensorflow/tfjs-layers');
-    else await import('@tensorflow/tfjs-core/dist/register_all_gradients');
+    else await import('@tensorflow/tfjs-core/dist/register_all_gradients.js');
     if (tf.getGradient('RealDiv') === undefined) {
       throw new Error(
         "ensureGradients: tfjs-core's gradient functions are not registered and '@tensorflow/tfjs-layers' could not be loaded to register them; install @tensorflow/tfjs-layers",

@@ -1,55 +1,42 @@
-// An app that imports one name must get that name, not the whole package: bundling
-// `import { mse } from 'autoencoders'` (or PCA) must leave tfjs-layers out.
-import { build } from 'esbuild';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+// An app that imports one name must get that name, not the whole package. Checked on the package as
+// users install it (the packed tarball, tests/package/installed.ts), with three real bundlers in
+// production mode: the low-layer imports must keep no tfjs-layers module, the model imports must
+// keep it (so that the check can fail), and the package's own code must stay under its ceiling
+// (tests/package/budgets.ts; the table is docs/bundle-size.md, written by `npm run size`).
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ALL_EXTERNAL, BUNDLERS, bundleWith, sizes } from './bundlers.js';
+import { SIZE_CASES } from './budgets.js';
+import { installedPackage, type InstalledPackage } from './installed.js';
 
-const entry = fileURLToPath(new URL('../../src/index.ts', import.meta.url));
+let installed: InstalledPackage;
+beforeAll(async () => {
+  installed = await installedPackage();
+}, 600_000);
 
-async function bundle(source: string): Promise<{ bytes: number; own: number; inputs: string[] }> {
-  const result = await build({
-    stdin: { contents: source, resolveDir: process.cwd(), loader: 'ts' },
-    bundle: true,
-    write: false,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    metafile: true,
-    logLevel: 'silent',
-    alias: { autoencoders: entry },
-  });
-  // The files that contributed code to the bundle (esbuild reads more than it keeps).
-  const output = Object.values(result.metafile.outputs)[0]!;
-  const inputs = Object.entries(output.inputs)
-    .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
-    .map(([path]) => path);
-  const own = Object.entries(output.inputs)
-    .filter(([path]) => path.startsWith('src/'))
-    .reduce((sum, [, { bytesInOutput }]) => sum + bytesInOutput, 0);
-  return { bytes: result.outputFiles[0]!.contents.byteLength, own, inputs };
-}
+const isLayers = (path: string): boolean => path.includes('/@tensorflow/tfjs-layers/');
+const isOurs = (path: string): boolean => path.includes('/node_modules/autoencoders/');
 
-const cases: Record<string, string> = {
-  '{ mse }': "import { mse } from 'autoencoders'; console.log(mse);",
-  '{ PCA }': "import { PCA } from 'autoencoders'; console.log(PCA);",
-  '{ useBackend }': "import { useBackend } from 'autoencoders'; console.log(useBackend);",
-  '{ gaussianNoise, bce }': "import { gaussianNoise, bce } from 'autoencoders'; console.log(gaussianNoise, bce);",
-};
-
-describe('tree shaking', () => {
-  for (const [names, source] of Object.entries(cases)) {
-    it(`a bundle of import ${names} contains no tfjs-layers code`, async () => {
-      const { bytes, own, inputs } = await bundle(source);
-      console.log(
-        `bundle of import ${names} from 'autoencoders': ${(bytes / 1024).toFixed(1)} KiB minified, tfjs-core included; ${(own / 1024).toFixed(1)} KiB of it from this package`,
-      );
-      expect(inputs.some((p) => p.includes('@tensorflow/tfjs-core'))).toBe(true);
-      expect(inputs.filter((p) => p.includes('@tensorflow/tfjs-layers'))).toEqual([]);
+describe.each(BUNDLERS)('a production bundle made by %s of the installed package', (bundler) => {
+  for (const { names, source, layers, ceiling } of SIZE_CASES) {
+    it(`of import ${names} ${layers ? 'contains' : 'contains no'} tfjs-layers code, and at most ${(ceiling / 1024).toFixed(1)} KiB gzipped of the package's own`, async () => {
+      const bundle = await bundleWith(bundler, installed.project, source);
+      const ours = bundle.modules.filter(isOurs);
+      // Only the ES module build is bundled (never dist/cjs), and something of it is.
+      expect(ours.length).toBeGreaterThan(0);
+      expect(ours.filter((p) => !p.includes('/autoencoders/dist/esm/'))).toEqual([]);
+      if (layers) expect(bundle.modules.some(isLayers)).toBe(true);
+      else expect(bundle.modules.filter(isLayers)).toEqual([]);
+      const own = layers ? await bundleWith(bundler, installed.project, source, ALL_EXTERNAL) : bundle;
+      // Nothing but the package's files and the entry itself: the bundle is all own code.
+      if (!layers) expect(bundle.modules.filter((p) => !isOurs(p) && !p.includes('/.bundle-'))).toEqual([]);
+      const { minified, gzipped } = sizes(own.code);
+      console.log(`${bundler} ${names}: own code ${(minified / 1024).toFixed(1)} KiB minified, ${(gzipped / 1024).toFixed(2)} KiB gzipped`);
+      expect(gzipped).toBeLessThanOrEqual(ceiling);
     });
   }
 
-  it('a bundle of the whole package does contain tfjs-layers (so the check above can fail)', async () => {
-    const { inputs } = await bundle("import * as ae from 'autoencoders'; console.log(ae);");
-    expect(inputs.some((p) => p.includes('@tensorflow/tfjs-layers'))).toBe(true);
+  it('of the whole package contains tfjs-layers, so the checks above can fail', async () => {
+    const bundle = await bundleWith(bundler, installed.project, "import * as ae from 'autoencoders';\nconsole.log(ae);");
+    expect(bundle.modules.some(isLayers)).toBe(true);
   });
 });
