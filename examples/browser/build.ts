@@ -1,4 +1,6 @@
-// Builds the browser demo: bundles the page scripts from the package's sources with esbuild
+// Builds the browser demo: bundles the page scripts with esbuild — against the package's sources,
+// or, with `packageDir`, against an installed copy of the package (the end-to-end tests use the
+// packed tarball, so that they test what users install) —
 // (platform 'browser', no Node built-ins allowed in our own code), copies the HTML, the styles
 // and the tfjs-backend-wasm binaries, and packs a few thousand MNIST digits into one binary asset.
 import { build, type Metafile, type Plugin } from 'esbuild';
@@ -19,6 +21,12 @@ export interface BuildOptions {
   readonly digits?: number;
   /** Minify the bundles. Default false (readable stack traces in the demo). */
   readonly minify?: boolean;
+  /**
+   * Where the page's `import … from 'autoencoders'` goes: an installed package's folder (e.g.
+   * `node_modules/autoencoders` of a project that installed the packed tarball). Default: the
+   * sources, `src/index.ts`.
+   */
+  readonly packageDir?: string;
 }
 
 /** What {@link buildDemo} wrote. */
@@ -39,8 +47,8 @@ export const NODE_BUILTINS: ReadonlySet<string> = new Set(builtinModules.flatMap
  * built-in only where the dependency's package.json maps it to `false` (an empty stub, recorded as
  * `(disabled):name` in the metafile) and fails on any other.
  */
-export function noNodeBuiltins(): Plugin {
-  const ours = [join(root, 'src') + sep, join(here, 'page') + sep];
+export function noNodeBuiltins(packageDir?: string): Plugin {
+  const ours = [join(root, 'src') + sep, join(here, 'page') + sep, ...(packageDir === undefined ? [] : [resolve(packageDir) + sep])];
   return {
     name: 'no-node-builtins',
     setup(b) {
@@ -66,10 +74,30 @@ export const ENTRY_POINTS = {
 } as const;
 
 /**
+ * An esbuild plugin that resolves `autoencoders` to the sources, or to the ES module build of the
+ * package installed in `packageDir` (through its package.json `exports`, as an app's bundler would).
+ */
+export function autoencodersFrom(packageDir?: string): Plugin {
+  return {
+    name: 'autoencoders-from',
+    setup(b) {
+      b.onResolve({ filter: /^autoencoders$/ }, async (args) => {
+        if (args.pluginData === 'autoencoders-from') return undefined; // the inner resolve below
+        if (packageDir === undefined) return { path: join(root, 'src/index.ts') };
+        // From the project that installed it: <project>/node_modules/autoencoders → <project>.
+        const project = dirname(dirname(resolve(packageDir)));
+        const resolved = await b.resolve('autoencoders', { kind: args.kind, resolveDir: project, pluginData: 'autoencoders-from' });
+        return resolved.errors.length > 0 ? { errors: resolved.errors } : { path: resolved.path, sideEffects: resolved.sideEffects };
+      });
+    },
+  };
+}
+
+/**
  * Bundles the page scripts for the browser (ES modules, shared chunks) and returns esbuild's
  * metafile. Throws (esbuild's error) when a Node built-in is needed.
  */
-export async function bundlePage(outDir: string, minify = false): Promise<Metafile> {
+export async function bundlePage(outDir: string, minify = false, packageDir?: string): Promise<Metafile> {
   const result = await build({
     absWorkingDir: root,
     entryPoints: ENTRY_POINTS,
@@ -85,7 +113,7 @@ export async function bundlePage(outDir: string, minify = false): Promise<Metafi
     minify,
     metafile: true,
     logLevel: 'silent',
-    plugins: [noNodeBuiltins()],
+    plugins: [autoencodersFrom(packageDir), noNodeBuiltins(packageDir)],
   });
   return result.metafile;
 }
@@ -139,7 +167,7 @@ export async function buildDemo(options: BuildOptions = {}): Promise<BuildResult
   const outDir = resolve(options.outDir ?? join(here, 'dist'));
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(join(outDir, 'tfjs-wasm'), { recursive: true });
-  const metafile = await bundlePage(outDir, options.minify ?? false);
+  const metafile = await bundlePage(outDir, options.minify ?? false, options.packageDir);
   for (const f of STATIC_FILES) copyFileSync(join(here, 'page', f), join(outDir, f));
   const wasmDist = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
   for (const f of WASM_FILES) copyFileSync(join(wasmDist, f), join(outDir, 'tfjs-wasm', f));

@@ -22,7 +22,7 @@ import { FunctionBuilder, I32, V128, lazyInstances, moduleBytes } from '../core/
 /** Values of t per slice. */
 export const KC = 256;
 /** Bytes of scratch memory `gemm` needs: one packed slice of B. */
-export const SCRATCH_BYTES = KC * 8 * 4;
+export const SCRATCH_BYTES = 8192; // KC · 8 · 4 bytes, as a literal that bundlers can drop
 
 /** Emits the inner loop of one 4 × w block (w = 8 or 4) over the t of a slice. */
 function blockLoop(f: FunctionBuilder, width: 8 | 4, transA: boolean, v: Locals, options: GemmOptions): void {
@@ -303,4 +303,4 @@ export interface GemmExports {
  * WebAssembly SIMD is not available.
  * @internal
  */
-export const gemmFor = lazyInstances<GemmExports>(() => gemmModuleBytes());
+export const gemmFor = /* @__PURE__ */ lazyInstances<GemmExports>(() => gemmModuleBytes());

@@ -214,4 +214,4 @@ export interface VectorExports {
  * WebAssembly SIMD is not available or the memory cannot be imported.
  * @internal
  */
-export const vectorFor = lazyInstances<VectorExports>(vectorModuleBytes);
+export const vectorFor = /* @__PURE__ */ lazyInstances<VectorExports>(vectorModuleBytes);

@@ -4,7 +4,7 @@ import type { VectorExports } from './vectorWasm.js';
 import { fastConv2dBackpropInput, installWasmConvGradient } from './wasmConv.js';
 import { installFastWasmMatMul } from './wasmMatMul.js';
 
-const PATCHED = Symbol.for('autoencoders.wasmDataKernels');
+const PATCHED = /* @__PURE__ */ Symbol.for('autoencoders.wasmDataKernels');
 
 type KernelFunc = tf.KernelConfig['kernelFunc'];
 type Args = Parameters<KernelFunc>[0];
@@ -186,8 +186,8 @@ const REPLACEMENTS: Readonly<Record<string, (original: KernelFunc) => KernelFunc
   GatherV2: fastGather,
   Identity: sharedIdentity,
   Sum: fastSum,
-  Exp: simdUnary('exp'),
-  Log1p: simdUnary('log1p'),
+  Exp: /* @__PURE__ */ simdUnary('exp'),
+  Log1p: /* @__PURE__ */ simdUnary('log1p'),
   Conv2DBackpropInput: fastConv2dBackpropInput,
 };
 

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { SCRATCH_BYTES, gemmFor } from './gemmWasm.js';
 import type { GemmExports } from './gemmWasm.js';
 
-const PATCHED = Symbol.for('autoencoders.wasmMatMul');
+const PATCHED = /* @__PURE__ */ Symbol.for('autoencoders.wasmMatMul');
 const KERNELS = ['BatchMatMul', '_FusedMatMul'] as const;
 
 type KernelFunc = tf.KernelConfig['kernelFunc'];

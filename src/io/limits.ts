@@ -35,13 +35,13 @@ export const MODEL_FORMAT_MAJOR = 1;
  * ```
  */
 export const MODEL_FILE_LIMITS = {
-  maxModelJsonLength: 2 ** 25,
-  maxWeightBytes: 2 ** 30,
+  maxModelJsonLength: 0x2000000, // 2²⁵ (literals: bundlers keep module-scope `**`)
+  maxWeightBytes: 0x40000000, // 2³⁰
   maxJsonDepth: 64,
-  maxJsonValues: 2 ** 20,
+  maxJsonValues: 0x100000, // 2²⁰
   maxStringLength: 4096,
   maxLayers: 1024,
   maxWeights: 16384,
-  maxDimension: 2 ** 31 - 1,
-  maxActivationValues: 2 ** 28,
+  maxDimension: 0x7fffffff, // 2³¹ − 1
+  maxActivationValues: 0x10000000, // 2²⁸
 } as const;

@@ -81,7 +81,9 @@ const ACTIVATION_NAMES = [
 const BASE_KEYS = ['name', 'trainable', 'dtype', 'batch_input_shape'];
 const DENSE_LIKE = ['activation', 'use_bias', 'bias_initializer', 'bias_regularizer', 'activity_regularizer', 'bias_constraint'];
 const KERNEL = ['kernel_initializer', 'kernel_regularizer', 'kernel_constraint'];
-const CONV = ['filters', 'kernel_size', 'strides', 'padding', 'data_format', 'dilation_rate', ...DENSE_LIKE];
+// Module-scope lists are joined with a pure-annotated concat, not spread: a bundler must assume an
+// array spread may run code (an iterator), and would keep the statement in every bundle.
+const CONV = /* @__PURE__ */ ['filters', 'kernel_size', 'strides', 'padding', 'data_format', 'dilation_rate'].concat(DENSE_LIKE);
 const DEPTHWISE = ['depth_multiplier', 'depthwise_initializer', 'depthwise_regularizer', 'depthwise_constraint'];
 const POINTWISE = ['pointwise_initializer', 'pointwise_regularizer', 'pointwise_constraint'];
 
@@ -205,7 +207,7 @@ function bias(c: LayerContext, size: number): { short: string; shape: Dim[] }[] 
 }
 
 const dense: LayerSpec = {
-  keys: ['units', ...DENSE_LIKE, ...KERNEL],
+  keys: /* @__PURE__ */ ['units'].concat(DENSE_LIKE, KERNEL),
   inputs: 1,
   infer: (c, inputs) => {
     const s = one(c, inputs);
@@ -561,7 +563,7 @@ const LAYERS: Readonly<Record<string, LayerSpec>> = {
 };
 
 /** The layer classes (tfjs-layers class names) a saved network may use. @internal */
-export const SUPPORTED_LAYERS: readonly string[] = /* @__PURE__ */ ['InputLayer'].concat(Object.keys(LAYERS));
+export const SUPPORTED_LAYERS: readonly string[] = /* @__PURE__ */ ['InputLayer'].concat(/* @__PURE__ */ Object.keys(LAYERS));
 
 const NAME_PATTERN = /^[A-Za-z0-9][-A-Za-z0-9._/]*$/;
 

@@ -81,7 +81,8 @@ export type ElboOutput<T extends tf.Tensor = tf.Scalar> = {
 const KL_KEYS = ['reduction'] as const;
 const ELBO_KEYS = ['target', 'reconstruction', 'mean', 'logVar', 'likelihood', 'beta', 'reduction', 'epsilon'] as const;
 const LIKELIHOODS: readonly ElboLikelihood[] = ['bernoulli', 'bernoulli-logits', 'gaussian'];
-const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+/** ½·ln(2π), written out: a module-scope `Math.log` call would be kept by bundlers as a possible side effect. */
+const HALF_LOG_2PI = 0.9189385332046728;
 
 /** Checks `mean` / `logVar` of the same shape. @internal */
 function checkPosterior(mean: unknown, logVar: unknown, fn: string): [tf.Tensor, tf.Tensor] {

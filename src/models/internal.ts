@@ -202,7 +202,7 @@ export function oneHotLabels(
 }
 
 /** The most values one tensor may hold: the length limit of the typed arrays behind it. @internal */
-export const MAX_TENSOR_SIZE = 2 ** 31 - 1;
+export const MAX_TENSOR_SIZE = 0x7fffffff; // 2³¹ − 1 (a literal: bundlers keep `2 ** 31 - 1` at module scope)
 
 /**
  * Checks `n`, a number of samples to draw: an integer >= 1 small enough that `n` samples of

@@ -12,9 +12,9 @@ export const PCA_FORMAT = 'autoencoders/pca';
 /** The `version` field this release writes and reads. */
 export const PCA_FORMAT_VERSION = 1;
 /** Largest `nComponents × nFeatures` a document may declare (64 Mi numbers, 512 MiB as float64). */
-export const PCA_MAX_COMPONENT_VALUES = 2 ** 26;
+export const PCA_MAX_COMPONENT_VALUES = 0x4000000; // 2²⁶ (literals: bundlers keep module-scope `**`)
 /** Largest JSON string `fromJSON` parses (in UTF-16 code units). */
-export const PCA_MAX_JSON_LENGTH = 2 ** 30;
+export const PCA_MAX_JSON_LENGTH = 0x40000000; // 2³⁰
 
 /**
  * The options part of a {@link PCAJSON} document (`null` where the option was left to its

@@ -1,14 +1,16 @@
 // The library must work when bundled for the browser without Node built-ins: an esbuild build
 // with platform 'browser' must succeed, and its metafile must show no Node built-in coming from
 // the package. Dependencies may name built-ins only where their package.json maps them to
-// `false` for browsers (esbuild records those as empty `(disabled):name` modules).
+// `false` for browsers (esbuild records those as empty `(disabled):name` modules). The package is
+// the installed tarball (tests/package/installed.ts), as an app would bundle it.
 import { build, type Metafile } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
-import { NODE_BUILTINS, bundlePage, noNodeBuiltins } from '../../examples/browser/build.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { NODE_BUILTINS, autoencodersFrom, bundlePage, noNodeBuiltins } from '../../examples/browser/build.js';
+import { installedPackage } from '../package/installed.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -24,9 +26,15 @@ interface Findings {
   readonly external: { path: string; importer: string }[];
   /** Inputs from Node-only packages (must be none). */
   readonly nodeOnly: string[];
-  /** Files of this package in the bundle. */
+  /** Files of this package in the bundle, relative to its dist/esm/. */
   readonly ours: string[];
 }
+
+const OURS = 'node_modules/autoencoders/dist/esm/';
+let packageDir: string;
+beforeAll(async () => {
+  packageDir = (await installedPackage()).packageDir;
+}, 600_000);
 
 function inspect(metafile: Metafile): Findings {
   const builtins: string[] = [];
@@ -45,7 +53,7 @@ function inspect(metafile: Metafile): Findings {
     disabled,
     external,
     nodeOnly: inputs.filter((p) => NODE_ONLY_PACKAGES.some((name) => p.includes(name))),
-    ours: inputs.filter((p) => p.startsWith('src/')),
+    ours: inputs.filter((p) => p.includes(OURS)).map((p) => p.slice(p.indexOf(OURS) + OURS.length)),
   };
 }
 
@@ -69,7 +77,7 @@ async function bundle(contents: string): Promise<Metafile> {
     outdir: join(tmpdir(), 'unused'),
     metafile: true,
     logLevel: 'silent',
-    plugins: [noNodeBuiltins()],
+    plugins: [autoencodersFrom(packageDir), noNodeBuiltins(packageDir)],
   });
   return result.metafile;
 }
@@ -81,23 +89,23 @@ describe('the browser bundle', () => {
         "import '@tensorflow/tfjs-backend-webgpu';",
         "import '@tensorflow/tfjs-backend-wasm';",
         "import '@tensorflow/tfjs-backend-cpu';",
-        "import * as ae from './src/index.ts';",
+        "import * as ae from 'autoencoders';",
         'console.log(ae);',
       ].join('\n'),
     );
     const found = inspect(metafile);
     expectBrowserSafe(found);
-    expect(found.ours).toContain('src/index.ts');
-    expect(found.ours).toContain('src/backend/useBackend.ts');
+    expect(found.ours).toContain('index.js');
+    expect(found.ours).toContain('backend/useBackend.js');
   });
 
   it('of the demo page builds without Node built-ins', async () => {
     const out = mkdtempSync(join(tmpdir(), 'autoencoders-bundle-'));
     try {
-      const found = inspect(await bundlePage(out));
+      const found = inspect(await bundlePage(out, false, packageDir));
       expectBrowserSafe(found);
       // The page really uses the package's training path, not a copy of it.
-      expect(found.ours).toEqual(expect.arrayContaining(['src/train/train.ts', 'src/models/factories.ts', 'src/backend/useBackend.ts']));
+      expect(found.ours).toEqual(expect.arrayContaining(['train/train.js', 'models/factories.js', 'backend/useBackend.js']));
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

@@ -1,4 +1,5 @@
-// Shared set-up of the browser end-to-end tests: build the demo page into a temporary folder,
+// Shared set-up of the browser end-to-end tests: build the demo page into a temporary folder
+// (from the installed package, tests/package/installed.ts),
 // serve it on 127.0.0.1 (port 0), and drive Debian's Chromium with playwright-core.
 //
 // Chromium is launched with the flags that give WebGPU on a machine without a GPU: with
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { buildDemo, type BuildResult } from '../../examples/browser/build.js';
+import { installedPackage } from '../package/installed.js';
 import { serveStatic, type StaticServer } from '../../examples/browser/server.js';
 import type { Lab } from '../../examples/browser/page/lab.js';
 
@@ -58,7 +60,9 @@ export function requireChromium(): string {
 export async function openSession(options: { isolated?: boolean } = {}): Promise<Session> {
   const executablePath = requireChromium();
   const work = mkdtempSync(join(tmpdir(), 'autoencoders-browser-'));
-  const build = await buildDemo({ outDir: join(work, 'dist'), digits: 3000 });
+  // The page is built against the packed tarball, installed as a user would: the tests see what ships.
+  const { packageDir } = await installedPackage();
+  const build = await buildDemo({ outDir: join(work, 'dist'), digits: 3000, packageDir });
   const server = await serveStatic(build.outDir, { port: 0, host: '127.0.0.1', isolated: options.isolated ?? true });
   let context: BrowserContext;
   try {

@@ -3,7 +3,7 @@
 import '@tensorflow/tfjs-backend-webgpu';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-cpu';
-import { useBackend, type BackendInfo, type BackendPreference, type UseBackendOptions } from '../../../src/index.js';
+import { useBackend, type BackendInfo, type BackendPreference, type UseBackendOptions } from 'autoencoders';
 
 /** Where build.ts puts tfjs-backend-wasm's `.wasm` files, relative to the page. */
 export const WASM_PATHS = new URL('tfjs-wasm/', location.href).href;

@@ -11,7 +11,7 @@
 
 import { Workspace, type Panel } from './workspace.js';
 
-const EPS = 2 ** -52;
+const EPS = 2.220446049250313e-16; // 2⁻⁵² (Number.EPSILON, as a literal that bundlers can drop)
 
 /** A symmetric matrix reduced to tridiagonal form `T = Qᵀ S Q`. @internal */
 export interface Tridiagonal {

@@ -188,7 +188,7 @@ export function ntModuleBytes(): Uint8Array<ArrayBuffer> {
  * use the JavaScript kernel). Compiled once, on first call.
  * @internal
  */
-export const ntModule: () => WebAssembly.Module | null = lazyModule(ntModuleBytes);
+export const ntModule: () => WebAssembly.Module | null = /* @__PURE__ */ lazyModule(ntModuleBytes);
 
 /** Signature of the kernel (see the file comment). @internal */
 export type NtKernel = (

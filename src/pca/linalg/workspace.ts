@@ -26,7 +26,7 @@ const K_BLOCK_32 = 512;
 /** Rows of B per pass, so that a block of B stays in L2 while the rows of A stream by. */
 const J_BLOCK = 64;
 /** Largest heap we ask WebAssembly for (wasm32 memories stop at 4 GiB). */
-const MAX_WASM_BYTES = 2 ** 31;
+const MAX_WASM_BYTES = 0x80000000; // 2³¹ (a literal: bundlers keep module-scope `**`)
 
 const ceil4 = (v: number): number => (v + 3) & ~3;
 const ceil2 = (v: number): number => (v + 1) & ~1;
