@@ -40,6 +40,8 @@ const KERAS_ONLY: Readonly<Record<string, Readonly<Record<string, Json | typeof 
 /** Removes the Keras-only fields of each layer config (in place, on a checked copy). */
 function dropKerasFields(topology: JsonObject, fn: string, path: string): void {
   const config = own(topology, 'config');
+  // Some Keras versions record `trainable` on the model itself: it has no effect on inference.
+  if (isObject(config) && typeof own(config, 'trainable') === 'boolean') delete config['trainable'];
   const layers = isObject(config) ? own(config, 'layers') : undefined;
   if (!Array.isArray(layers)) return; // planNetwork reports it
   layers.forEach((layer, i) => {
