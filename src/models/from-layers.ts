@@ -45,7 +45,8 @@ export interface LayersSettings {
  * @category Models
  * @example
  * ```ts
- * // given: const encoder: tfl.LayersModel, decoder: tfl.LayersModel, settings: LayersSettings;
+ * // given: const settings: LayersSettings;
+ * const [encoder, decoder] = [await importLayersModel('./keras/encoder'), await importLayersModel('./keras/decoder')];
  * const options: FromLayersModelsOptions = { encoder, decoder, settings };
  * ```
  */
@@ -63,7 +64,8 @@ export interface FromLayersModelsOptions {
  * @category Models
  * @example
  * ```ts
- * // given: const encoder: tfl.LayersModel, decoder: tfl.LayersModel, settings: LayersSettings;
+ * // given: const settings: LayersSettings;
+ * const [encoder, decoder] = [await importLayersModel('./keras/encoder'), await importLayersModel('./keras/decoder')];
  * const options: AutoencoderFromLayersOptions = { encoder, decoder, settings, loss: (t, p) => tf.losses.huberLoss(t, p) as tf.Scalar };
  * ```
  */

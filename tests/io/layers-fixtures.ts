@@ -3,7 +3,6 @@
 // written by tests/fixtures/make-keras-layers-fixtures.py.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { LayersArtifacts } from '../../src/io/index.js';
 import fixtures from '../fixtures/keras-layers.json' with { type: 'json' };
 
 /** Where the fixture model directories are. */
@@ -16,7 +15,7 @@ export type FixtureCase = { input: number[][]; outputs: number[][][]; weights?: 
 export const CASES = fixtures.cases as unknown as Record<string, FixtureCase>;
 
 /** A fixture directory read into memory: model.json and its shards in manifest order. */
-export async function fixtureArtifacts(name: string): Promise<LayersArtifacts & { weights: Uint8Array[] }> {
+export async function fixtureArtifacts(name: string): Promise<{ modelJson: string; weights: Uint8Array[] }> {
   const modelJson = await readFile(join(FIXTURE_DIR, name, 'model.json'), 'utf8');
   const paths = (JSON.parse(modelJson) as { weightsManifest: { paths: string[] }[] }).weightsManifest.flatMap((g) => g.paths);
   const weights = await Promise.all(paths.map(async (p) => new Uint8Array(await readFile(join(FIXTURE_DIR, name, p)))));

@@ -10,9 +10,9 @@ import { MODEL_FILE_LIMITS, importLayersModel, type LayersArtifacts } from '../.
 import { type EditableJson, expectRejectsClean, tempDir } from './helpers.js';
 import { FIXTURE_DIR, fixtureArtifacts } from './layers-fixtures.js';
 
-let dense: LayersArtifacts & { weights: Uint8Array[] };
-let conv: LayersArtifacts & { weights: Uint8Array[] };
-let encoder: LayersArtifacts & { weights: Uint8Array[] };
+let dense: { modelJson: string; weights: Uint8Array[] };
+let conv: { modelJson: string; weights: Uint8Array[] };
+let encoder: { modelJson: string; weights: Uint8Array[] };
 
 beforeAll(async () => {
   dense = await fixtureArtifacts('dense-sharded');
