@@ -14,14 +14,15 @@ import { type NetworkPlan, planNetwork } from './topology.js';
 /** The `format` of a TF.js Layers model file. @internal */
 export const LAYERS_MODEL_FORMAT = 'layers-model';
 
-const ANY = Symbol('any value');
+/** Marks a Keras-only field that is dropped whatever its value. */
+const ANY = '<any value>';
 
 /**
  * Config fields Keras writes that tfjs-layers does not know, with the one value under which
  * dropping them changes nothing (`ANY`: a field without effect on inference). Any other value is
  * refused, since tfjs-layers would silently build another layer.
  */
-const KERAS_ONLY: Readonly<Record<string, Readonly<Record<string, Json | typeof ANY>>>> = {
+const KERAS_ONLY: Readonly<Record<string, Readonly<Record<string, Json>>>> = {
   Conv1D: { groups: 1 },
   Conv2D: { groups: 1 },
   Conv2DTranspose: { groups: 1, output_padding: null },

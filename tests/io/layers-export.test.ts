@@ -152,6 +152,8 @@ describe('exportLayersModel, importLayersModel and fromLayersModels', () => {
 
   it('rebuilds an autoencoder with its corruptor and a CVAE, bit for bit', async () => {
     const ae = denoisingAutoencoder({ inputDim: 6, hidden: [4], latentDim: 2, corruptor: maskingNoise({ rate: 0.3 }), seed: 9 });
+    const cvae = denseCvae({ inputDim: 5, numClasses: 3, hidden: [4], latentDim: 2, seed: 10 });
+    const before = tf.memory().numTensors;
     const [e, d] = [await exportLayersModel(ae, { type: 'memory' }, { network: 'encoder' }), await exportLayersModel(ae, { type: 'memory' }, { network: 'decoder' })];
     const rebuilt = Autoencoder.fromLayersModels({ encoder: await importLayersModel(e), decoder: await importLayersModel(d), settings: settingsOf(e) });
     expect(rebuilt.getConfig()).toEqual(ae.getConfig());
@@ -162,13 +164,16 @@ describe('exportLayersModel, importLayersModel and fromLayersModels', () => {
     await expectSameBits(lossA.loss, lossB.loss);
     tf.dispose([...Object.values(lossA.terms), ...Object.values(lossB.terms)]);
 
-    const cvae = denseCvae({ inputDim: 5, numClasses: 3, hidden: [4], latentDim: 2, seed: 10 });
     const [ce, cd] = [await exportLayersModel(cvae, { type: 'memory' }, { network: 'encoder' }), await exportLayersModel(cvae, { type: 'memory' }, { network: 'decoder' })];
     const back = CVAE.fromLayersModels({ encoder: await importLayersModel(ce), decoder: await importLayersModel(cd), settings: settingsOf(cd) });
     const cx = data(3, 5);
     await expectSameBits(back.reconstruct(cx, [2, 0, 1]), cvae.reconstruct(cx, [2, 0, 1]));
     tf.dispose([x, cx]);
-    [ae, rebuilt, cvae, back].forEach((m) => m.dispose());
+    rebuilt.dispose();
+    back.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    ae.dispose();
+    cvae.dispose();
   });
 
   it('keeps the settings in userDefinedMetadata of model.json, for destinations without a directory', async () => {
