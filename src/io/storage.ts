@@ -102,7 +102,8 @@ function readEnvelope(parsed: unknown, fn: string, maxBytes: number): { document
 
 function checkEnvelopeFormat(format: Json | undefined, fn: string): void {
   if (format === undefined || format === MODEL_FORMAT) return;
-  bad(fn, 'format', `'${MODEL_FORMAT}' (a model saved by saveModel of the autoencoders package)`, format);
+  const hint = format === 'layers-model' ? '; a TF.js Layers model is read by importLayersModel' : '';
+  bad(fn, 'format', `'${MODEL_FORMAT}' (a model saved by saveModel of the autoencoders package${hint})`, format);
 }
 
 /** Reads tfjs `ModelArtifacts` (from IndexedDB, local storage or an IOHandler). */

@@ -6,7 +6,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exportLayersModel, importLayersModel, type LayersExport } from '../../src/io/index.js';
+import { exportLayersModel, importLayersModel, loadModel, saveModel, type LayersExport } from '../../src/io/index.js';
 import { Autoencoder, CVAE, VAE, denoisingAutoencoder, denseCvae, denseVae, type LayersSettings } from '../../src/models/index.js';
 import { convDecoder, convEncoder } from '../../src/nn/index.js';
 import { maskingNoise } from '../../src/noise/index.js';
@@ -174,6 +174,41 @@ describe('exportLayersModel, importLayersModel and fromLayersModels', () => {
     expect(tf.memory().numTensors).toBe(before);
     ae.dispose();
     cvae.dispose();
+  });
+
+  it('rebuilds a CVAE whose networks take the label as a second input', async () => {
+    const L = tfl.layers;
+    const x = tfl.input({ shape: [5] });
+    const y = tfl.input({ shape: [3] });
+    const h = L.dense({ units: 4, activation: 'relu' }).apply(L.concatenate().apply([x, y])) as tfl.SymbolicTensor;
+    const mean = L.dense({ units: 2 }).apply(h) as tfl.SymbolicTensor;
+    const logVar = L.activation({ activation: 'tanh' }).apply(L.dense({ units: 2 }).apply(h)) as tfl.SymbolicTensor;
+    const z = tfl.input({ shape: [2] });
+    const zy = tfl.input({ shape: [3] });
+    const out = L.activation({ activation: 'sigmoid' }).apply(L.dense({ units: 5 }).apply(L.concatenate().apply([z, zy]))) as tfl.SymbolicTensor;
+    const cvae = new CVAE({ encoder: tfl.model({ inputs: [x, y], outputs: [mean, logVar] }), decoder: tfl.model({ inputs: [z, zy], outputs: out }), numClasses: 3, beta: 2 });
+    const before = tf.memory().numTensors;
+    const e = await exportLayersModel(cvae, { type: 'memory' }, { network: 'encoder' });
+    const d = await exportLayersModel(cvae, { type: 'memory' }, { network: 'decoder' });
+    const back = CVAE.fromLayersModels({ encoder: await importLayersModel(e), decoder: await importLayersModel(d), settings: settingsOf(e) });
+    expect(back.encoder.inputs).toHaveLength(2);
+    expect(back.getConfig()).toEqual(cvae.getConfig());
+    const data5 = data(4, 5);
+    await expectSameBits(back.reconstruct(data5, [0, 1, 2, 1]), cvae.reconstruct(data5, [0, 1, 2, 1]));
+    await expectSameBits(back.generate([2, 0], { seed: 3 }), cvae.generate([2, 0], { seed: 3 }));
+    data5.dispose();
+    back.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    cvae.dispose();
+  });
+
+  it('says which function reads which file', async () => {
+    const vae = denseVae({ inputDim: 4, hidden: [3], latentDim: 2, seed: 13 });
+    const exported = await exportLayersModel(vae, { type: 'memory' }, { network: 'decoder' });
+    await expectRejectsClean(() => loadModel({ modelJson: exported.modelJson, weights: exported.weights }), /loadModel: field 'format' must be 'autoencoders\/model' \(.*; a TF\.js Layers model is read by importLayersModel\)/);
+    const saved = await saveModel(vae, { type: 'memory' });
+    await expectRejectsClean(() => importLayersModel({ modelJson: saved.modelJson, weights: saved.weights }), /importLayersModel: field 'format' must be 'layers-model' \(this file was written by saveModel: read it with loadModel\)/);
+    vae.dispose();
   });
 
   it('keeps the settings in userDefinedMetadata of model.json, for destinations without a directory', async () => {
