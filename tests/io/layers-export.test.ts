@@ -241,6 +241,9 @@ describe('exportLayersModel, importLayersModel and fromLayersModels', () => {
     expect(() => VAE.fromLayersModels({ encoder, decoder, settings: { ...settings, config: { ...settings.config, latentDim: 3 } as never } })).toThrow(/VAE\.fromLayersModels: the networks and settings do not make a model: VAE: argument 'latentDim' is 3/);
     expect(() => VAE.fromLayersModels({ encoder, decoder, settings: { ...settings, config: { ...settings.config, inputShape: [5] } as never } })).toThrow(/field 'options\.settings\.config\.inputShape' is \[5\], but the networks give \[4\]/);
     expect(() => VAE.fromLayersModels({ encoder, decoder, settings, loss: () => tf.scalar(0) } as never)).toThrow(/options\.loss' must be absent/);
+    expect(() => VAE.fromLayersModels({ encoder, decoder, setting: settings } as never)).toThrow(/VAE\.fromLayersModels: unknown option 'setting' in 'options'/);
+    expect(() => VAE.fromLayersModels({ encoder, decoder, settings: JSON.parse('{"__proto__": {}}') as never })).toThrow(/unknown option '__proto__' in 'options\.settings'/);
+    expect(() => CVAE.fromLayersModels({ encoder, decoder, settings: 'autoencoders.json' as never })).toThrow(/argument 'options\.settings' must be the parsed autoencoders\.json written by exportLayersModel, got the string/);
     const aeSettings = { ...settings, kind: 'autoencoder', config: { kind: 'autoencoder', inputShape: [4], codeShape: [2], loss: 'custom', sparsity: null, corruptor: null } } as never;
     expect(() => Autoencoder.fromLayersModels({ encoder, decoder, settings: aeSettings })).toThrow(/the settings say the loss was a custom function, which is never saved; pass it as options\.loss/);
     encoder.dispose();

@@ -184,6 +184,8 @@ describe('importLayersModel sources, options and failures after the checks', () 
     const weightData = conv.weights[0]!.slice().buffer;
     const handler = tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: entries(json), weightData });
     (await importLayersModel(handler)).dispose();
+    const inParts = tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: entries(json), weightData: [weightData.slice(0, 40), weightData.slice(40)] });
+    (await importLayersModel(inParts)).dispose();
     const bad = tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: entries(json), weightData: weightData.slice(0, 70) });
     await rejects(bad, /the weight data of the IOHandler's artifacts holds 70 bytes but the manifest in model\.json declares 77 bytes/);
     await rejects({ load: () => Promise.reject(new Error('offline')) }, /importLayersModel: the IOHandler's load\(\) failed: offline/);
