@@ -152,3 +152,7 @@ export type {
   LoadOptions,
   LoadTrainingStateOptions,
 } from './io/index.js';
+// TF.js Layers files: to Keras and back
+export { exportLayersModel, importLayersModel } from './io/index.js';
+export type { ExportLayersOptions, LayersExport, LayersArtifacts, LayersSource, ImportLayersOptions } from './io/index.js';
+export type { LayersSettings, FromLayersModelsOptions, AutoencoderFromLayersOptions } from './models/index.js';

@@ -19,3 +19,7 @@ export type {
   LoadOptions,
   LoadTrainingStateOptions,
 } from './types.js';
+export { exportLayersModel } from './layers-export.js';
+export type { ExportLayersOptions, LayersExport } from './layers-export.js';
+export { importLayersModel } from './layers-import.js';
+export type { LayersArtifacts, LayersSource, ImportLayersOptions } from './layers-import.js';

@@ -26,7 +26,8 @@ export interface ModelFile {
   readonly data: ArrayBuffer;
 }
 
-interface NodeFs {
+/** The parts of Node's `fs/promises` and `path` the package uses. @internal */
+export interface NodeFs {
   readonly fs: {
     stat(path: string): Promise<{ size: number; isFile(): boolean }>;
     readFile(path: string): Promise<Uint8Array>;
@@ -43,7 +44,8 @@ function isNode(): boolean {
   return typeof proc?.versions?.node === 'string';
 }
 
-async function loadNodeFs(fn: string, arg: string, path: string): Promise<NodeFs> {
+/** Node's `fs` and `path`, or an Error naming `arg` outside Node. @internal */
+export async function loadNodeFs(fn: string, arg: string, path: string): Promise<NodeFs> {
   if (!isNode()) {
     throw new Error(
       `${fn}: argument '${arg}' is the path ${JSON.stringify(path)}, but directory paths work only in Node; ` +
@@ -58,16 +60,19 @@ async function loadNodeFs(fn: string, arg: string, path: string): Promise<NodeFs
   return { fs, join: pathModule.join };
 }
 
-function schemeOf(url: string): string | undefined {
+/** The `scheme://` of a URL, lower-cased, or undefined. @internal */
+export function schemeOf(url: string): string | undefined {
   const match = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(url);
   return match === null ? undefined : `${match[1]!.toLowerCase()}://`;
 }
 
-function isIOHandler(value: unknown, method: 'save' | 'load'): value is tf.io.IOHandler {
+/** True for a tfjs IOHandler with the given method. @internal */
+export function isIOHandler(value: unknown, method: 'save' | 'load'): value is tf.io.IOHandler {
   return typeof value === 'object' && value !== null && typeof (value as Record<string, unknown>)[method] === 'function';
 }
 
-function toArrayBuffer(value: unknown, fn: string, arg: string): ArrayBuffer {
+/** A copy (or the buffer itself) of bytes as an ArrayBuffer, or an Error naming `arg`. @internal */
+export function toArrayBuffer(value: unknown, fn: string, arg: string): ArrayBuffer {
   if (value instanceof ArrayBuffer) return value;
   if (ArrayBuffer.isView(value)) {
     const { buffer, byteOffset, byteLength } = value;
@@ -97,7 +102,8 @@ function readEnvelope(parsed: unknown, fn: string, maxBytes: number): { document
 
 function checkEnvelopeFormat(format: Json | undefined, fn: string): void {
   if (format === undefined || format === MODEL_FORMAT) return;
-  bad(fn, 'format', `'${MODEL_FORMAT}' (a model saved by saveModel of the autoencoders package)`, format);
+  const hint = format === 'layers-model' ? '; a TF.js Layers model is read by importLayersModel' : '';
+  bad(fn, 'format', `'${MODEL_FORMAT}' (a model saved by saveModel of the autoencoders package${hint})`, format);
 }
 
 /** Reads tfjs `ModelArtifacts` (from IndexedDB, local storage or an IOHandler). */

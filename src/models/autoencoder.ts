@@ -17,6 +17,7 @@ import {
   tidyRecord,
   OwnedNetworks,
 } from './internal.js';
+import { type AutoencoderFromLayersOptions, autoencoderSettings, networksOf, readFromLayers, rebuild } from './from-layers.js';
 
 /**
  * A reconstruction loss given as a function: `(target, prediction) → tf.Scalar`, both
@@ -286,6 +287,30 @@ export class Autoencoder implements TrainableModel {
       ) as tf.Scalar;
       return { loss: tf.add(reconstruction, sparsity) as tf.Scalar, terms: { reconstruction, sparsity } };
     });
+  }
+
+  /**
+   * Rebuilds an autoencoder from two networks — e.g. trained in Keras and read back with
+   * `importLayersModel` — and the `autoencoders.json` that `exportLayersModel` wrote: the loss,
+   * sparsity and corruptor settings come from the file (a custom loss function from
+   * `options.loss`), and the networks' shapes must equal those it records.
+   * @param options - `{ encoder, decoder, settings, loss? }`, see {@link AutoencoderFromLayersOptions}.
+   * @returns a new autoencoder that owns both networks.
+   * @throws Error naming the field for settings of another kind or version, a missing or unknown
+   *   field, or networks whose shapes differ from the settings (the networks then stay the caller's).
+   * @example
+   * ```ts
+   * // given: const settings: LayersSettings;
+   * const encoder = await importLayersModel('./from-keras/encoder');
+   * const decoder = await importLayersModel('./from-keras/decoder');
+   * const ae = Autoencoder.fromLayersModels({ encoder, decoder, settings });
+   * ```
+   */
+  static fromLayersModels(options: AutoencoderFromLayersOptions): Autoencoder {
+    const fn = 'Autoencoder.fromLayersModels';
+    const { config, loss } = readFromLayers(options, 'autoencoder', fn);
+    const settings = autoencoderSettings(config, loss, fn);
+    return rebuild(() => new Autoencoder({ ...networksOf(options), ...settings }), config, ['codeShape'], fn);
   }
 
   /** The JSON-able description of the model (networks apart). */

@@ -31,6 +31,7 @@ import {
   optionSeed,
   sampledPass,
 } from './vae.js';
+import { type FromLayersModelsOptions, networksOf, readFromLayers, rebuild } from './from-layers.js';
 
 /**
  * Options of the {@link CVAE} constructor.
@@ -272,6 +273,30 @@ export class CVAE implements TrainableModel {
       const { x, mean, logVar, y } = this.#posteriorWithLabels(batch.x, batch.y, fn, training, 'batch.x', 'batch.y');
       return this.#core.loss(x, mean, logVar, (z) => this.#decoderInput(z, y), context, fn);
     });
+  }
+
+  /**
+   * Rebuilds a CVAE from two networks — e.g. trained in Keras and read back with
+   * `importLayersModel` — and the `autoencoders.json` that `exportLayersModel` wrote (numClasses,
+   * latentDim, likelihood, β). The conditioning follows from the networks as in the constructor:
+   * one input (the one-hot label joined to the last axis) or two inputs (the label second).
+   * @param options - `{ encoder, decoder, settings }`, see {@link FromLayersModelsOptions}.
+   * @returns a new CVAE that owns both networks.
+   * @throws Error naming the field for settings of another kind or version, a missing or unknown
+   *   field, or networks whose shapes differ from the settings (the networks then stay the caller's).
+   * @example
+   * ```ts
+   * // given: const settings: LayersSettings;
+   * const encoder = await importLayersModel('./from-keras/encoder');
+   * const decoder = await importLayersModel('./from-keras/decoder');
+   * const cvae = CVAE.fromLayersModels({ encoder, decoder, settings });
+   * ```
+   */
+  static fromLayersModels(options: FromLayersModelsOptions): CVAE {
+    const fn = 'CVAE.fromLayersModels';
+    const { config } = readFromLayers(options, 'cvae', fn);
+    const { numClasses, latentDim, likelihood, beta } = config as unknown as CvaeConfig;
+    return rebuild(() => new CVAE({ ...networksOf(options), numClasses, latentDim, likelihood, beta }), config, [], fn);
   }
 
   /** The JSON-able description of the model (networks apart). */

@@ -22,3 +22,4 @@ export type {
   DenseVaeOptions,
   DenseCvaeOptions,
 } from './factories.js';
+export type { LayersSettings, FromLayersModelsOptions, AutoencoderFromLayersOptions } from './from-layers.js';

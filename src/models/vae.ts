@@ -19,6 +19,7 @@ import {
   sigmoidLogitsModel,
   OwnedNetworks,
 } from './internal.js';
+import { type FromLayersModelsOptions, networksOf, readFromLayers, rebuild } from './from-layers.js';
 
 /**
  * The decoder's likelihood `p(x|z)`:
@@ -381,6 +382,29 @@ export class VAE implements TrainableModel {
       const [mean, logVar] = runAll(this.encoder, x, training) as [tf.Tensor, tf.Tensor];
       return this.#core.loss(x, mean, logVar, (z) => z, context, fn);
     });
+  }
+
+  /**
+   * Rebuilds a VAE from two networks — e.g. trained in Keras and read back with
+   * `importLayersModel` (the encoder one model with two outputs, mean and log-variance) — and the
+   * `autoencoders.json` that `exportLayersModel` wrote (latentDim, likelihood, β).
+   * @param options - `{ encoder, decoder, settings }`, see {@link FromLayersModelsOptions}.
+   * @returns a new VAE that owns both networks.
+   * @throws Error naming the field for settings of another kind or version, a missing or unknown
+   *   field, or networks whose shapes differ from the settings (the networks then stay the caller's).
+   * @example
+   * ```ts
+   * // given: const settings: LayersSettings;
+   * const encoder = await importLayersModel('./from-keras/encoder');
+   * const decoder = await importLayersModel('./from-keras/decoder');
+   * const vae = VAE.fromLayersModels({ encoder, decoder, settings });
+   * ```
+   */
+  static fromLayersModels(options: FromLayersModelsOptions): VAE {
+    const fn = 'VAE.fromLayersModels';
+    const { config } = readFromLayers(options, 'vae', fn);
+    const { latentDim, likelihood, beta } = config as unknown as VaeConfig;
+    return rebuild(() => new VAE({ ...networksOf(options), latentDim, likelihood, beta }), config, [], fn);
   }
 
   /** The JSON-able description of the model (networks apart). */
