@@ -1,0 +1,3 @@
+export { GaussianMixture } from './gaussian-mixture.js';
+export type { GaussianMixtureOptions, GaussianMixtureInput, GaussianMixtureSample, GaussianMixtureCovariances } from './gaussian-mixture.js';
+export type { GaussianMixtureJSON, GaussianMixtureOptionsJSON, GaussianMixtureStateJSON } from './json.js';
