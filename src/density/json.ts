@@ -7,7 +7,7 @@
  * @internal
  */
 import { describe } from '../core/index.js';
-import { computeFactors, type CovarianceType, type MixtureParams, type MixtureState } from './em.js';
+import { computeFactors, type MixtureParams, type MixtureState } from './em.js';
 
 /** The `format` field of a Gaussian mixture document. */
 export const MIXTURE_FORMAT = 'autoencoders/gaussian-mixture';
@@ -24,7 +24,7 @@ export const MIXTURE_MAX_JSON_LENGTH = 2 ** 30;
  */
 export interface GaussianMixtureOptionsJSON {
   components: number;
-  covariance: CovarianceType;
+  covariance: 'full' | 'diag';
   seed: number;
   maxIter: number;
   tol: number;
