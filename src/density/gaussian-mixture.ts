@@ -1,76 +1,11 @@
-import type * as tf from '@tensorflow/tfjs-core';
-import {
-  assertFiniteHost,
-  assertNumber,
-  assertOneOf,
-  createRng,
-  deriveSeed,
-  fail,
-  randomSeed,
-  readOptions,
-  toHostMatrix,
-} from '../core/index.js';
+// The GaussianMixture class: options, fitted state and methods (the numerics are in em.ts, kmeans.ts
+// and linalg.ts; sampling in sample.ts; the document format in json.ts).
+import { createRng, deriveSeed, fail, randomSeed, readOptions, assertNumber } from '../core/index.js';
 import { eStep, mStep, oneHot, runEm, weightedLogProb, type MixtureState } from './em.js';
 import { parseDocument, toDocument, type GaussianMixtureJSON, type GaussianMixtureOptionsJSON } from './json.js';
 import { kmeansPlusPlus, lloyd, nearestCenters } from './kmeans.js';
-
-/**
- * Anything {@link GaussianMixture} accepts as data, `[n, d]`: a `tf.Tensor2D` (read on the host,
- * not disposed), a `number[][]`, or `{ data: Float32Array | Float64Array, shape: [n, d] }`.
- * @category Density
- */
-export type GaussianMixtureInput =
-  | tf.Tensor2D
-  | readonly (readonly number[])[]
-  | { readonly data: Float32Array | Float64Array; readonly shape: readonly [number, number] };
-
-/**
- * Options of {@link GaussianMixture}. All are optional.
- * @category Density
- */
-export interface GaussianMixtureOptions {
-  /** Number of mixture components `k`, an integer ≥ 1. Default `1`. */
-  readonly components?: number;
-  /**
-   * Covariance of each component: `'full'` (a general `d × d` matrix; `d(d+1)/2` numbers each)
-   * or `'diag'` (axis-aligned; `d` numbers each). Default `'full'`.
-   */
-  readonly covariance?: 'full' | 'diag';
-  /** Seed of the k-means++ start, an integer (same seed, same data → same fit). Default `0`. */
-  readonly seed?: number;
-  /** Most EM iterations, an integer ≥ 1. Default `100` (as scikit-learn). */
-  readonly maxIter?: number;
-  /**
-   * EM stops when the mean log-likelihood per sample (the lower bound) changes by less than
-   * this between two iterations. Default `1e-3` (as scikit-learn).
-   */
-  readonly tol?: number;
-  /**
-   * Added to the diagonal of every covariance after each M-step (scikit-learn's `reg_covar`),
-   * so that a component on (nearly) coincident points stays positive definite; it also bounds
-   * each variance from below. Non-negative. Default `1e-6`.
-   */
-  readonly regCovar?: number;
-  /**
-   * Initial means, `components` rows of `d` numbers (scikit-learn's `means_init`), instead of
-   * the k-means++ start. Each sample is then assigned to its nearest initial mean, the initial
-   * weights and covariances are those of these hard clusters, and the means are the given ones.
-   */
-  readonly initialMeans?: readonly (readonly number[])[] | { readonly data: Float32Array | Float64Array; readonly shape: readonly [number, number] };
-}
-
-/**
- * What {@link GaussianMixture.sample} returns: `[n, d]` samples as row-major float64 (a valid
- * `{ data, shape }` input anywhere in the package; `tf.tensor2d(s.data, s.shape)` makes a tensor)
- * and the component each was drawn from.
- * @category Density
- */
-export interface GaussianMixtureSample {
-  readonly data: Float64Array;
-  readonly shape: [number, number];
-  /** The component of each sample, length `n`. */
-  readonly labels: Int32Array;
-}
+import { normalizeOptions, readData, type GaussianMixtureInput, type GaussianMixtureOptions } from './options.js';
+import { drawSamples, type GaussianMixtureSample } from './sample.js';
 
 /**
  * The covariances of a fitted {@link GaussianMixture}, row-major float64: `shape` is
@@ -80,44 +15,6 @@ export interface GaussianMixtureSample {
 export interface GaussianMixtureCovariances {
   readonly data: Float64Array;
   readonly shape: [number, number, number] | [number, number];
-}
-
-const OPTION_KEYS = ['components', 'covariance', 'seed', 'maxIter', 'tol', 'regCovar', 'initialMeans'] as const;
-
-function normalizeOptions(options: unknown, fn: string): GaussianMixtureOptionsJSON {
-  const o = readOptions(options, OPTION_KEYS, fn);
-  const components = o['components'] ?? 1;
-  assertNumber(components, fn, 'options.components', { min: 1, integer: true });
-  const covariance = o['covariance'] ?? 'full';
-  assertOneOf(covariance, ['full', 'diag'] as const, fn, 'options.covariance');
-  const seed = o['seed'] ?? 0;
-  assertNumber(seed, fn, 'options.seed', { integer: true });
-  const maxIter = o['maxIter'] ?? 100;
-  assertNumber(maxIter, fn, 'options.maxIter', { min: 1, integer: true });
-  const tol = o['tol'] ?? 1e-3;
-  assertNumber(tol, fn, 'options.tol', { min: 0 });
-  const regCovar = o['regCovar'] ?? 1e-6;
-  assertNumber(regCovar, fn, 'options.regCovar', { min: 0 });
-  let initialMeans: number[][] | null = null;
-  const raw = o['initialMeans'];
-  if (raw !== undefined && raw !== null) {
-    const m = toHostMatrix(raw, fn, 'options.initialMeans');
-    assertFiniteHost(m.data, m.cols, fn, 'options.initialMeans');
-    if (m.rows !== components || m.cols === 0) {
-      fail(fn, 'options.initialMeans', `${components} rows (options.components) of at least one number`, raw);
-    }
-    initialMeans = Array.from({ length: m.rows }, (_, j) => Array.from(m.data.subarray(j * m.cols, (j + 1) * m.cols)));
-  }
-  return { components, covariance, seed, maxIter, tol, regCovar, initialMeans };
-}
-
-/** Reads a 2-D input into float64 and rejects empty or non-finite data. */
-function readData(x: unknown, fn: string, arg = 'x'): { data: Float64Array; n: number; d: number } {
-  const m = toHostMatrix(x, fn, arg);
-  if (m.cols === 0) fail(fn, arg, 'a matrix with at least one feature (column)', x);
-  if (m.rows === 0) fail(fn, arg, 'a matrix with at least one sample (row)', x);
-  assertFiniteHost(m.data, m.cols, fn, arg);
-  return { data: m.data, n: m.rows, d: m.cols };
 }
 
 /**
@@ -135,7 +32,9 @@ function readData(x: unknown, fn: string, arg = 'x'): { data: Float64Array; n: n
  * - E-step: `log γᵣⱼ = log wⱼ + log N(xᵣ | μⱼ, Σⱼ) − ℓᵣ`, `ℓᵣ = log Σⱼ wⱼ N(xᵣ | μⱼ, Σⱼ)` (by
  *   log-sum-exp); the lower bound is the mean log-likelihood `L = (1/n) Σᵣ ℓᵣ`;
  * - M-step: `Nⱼ = Σᵣ γᵣⱼ`, `wⱼ = Nⱼ/n`, `μⱼ = Σᵣ γᵣⱼ xᵣ / Nⱼ`,
- *   `Σⱼ = Σᵣ γᵣⱼ (xᵣ − μⱼ)(xᵣ − μⱼ)ᵀ / Nⱼ + regCovar·I` (`'diag'`: the diagonal only);
+ *   `Σⱼ = Σᵣ γᵣⱼ (xᵣ − μⱼ)(xᵣ − μⱼ)ᵀ / Nⱼ + regCovar·I` (`'diag'`: the diagonal only; `regCovar`,
+ *   default `1e-6`, is scikit-learn's `reg_covar`: it keeps a component on a few coincident points
+ *   positive definite);
  *
  * until `|L − L_previous| < tol` or `maxIter` iterations. EM never decreases `L` (up to the
  * `regCovar` term); it finds a local maximum, so the start matters when components overlap.
@@ -223,42 +122,9 @@ export class GaussianMixture {
     const fn = 'GaussianMixture.sample';
     const state = this.#fitted(fn);
     assertNumber(n, fn, 'n', { min: 1, integer: true });
-    const o = readOptions(options, ['seed'], fn);
-    const seed = o['seed'] ?? randomSeed();
+    const seed = readOptions(options, ['seed'], fn)['seed'] ?? randomSeed();
     assertNumber(seed, fn, 'options.seed', { integer: true });
-    const { k, d, weights, means, covariance } = state.params;
-    const chol = state.factors.chol;
-    const rng = createRng(deriveSeed(seed, 2));
-    const data = new Float64Array(n * d);
-    const labels = new Int32Array(n);
-    const eps = new Float64Array(d);
-    let spare = NaN;
-    const normal = (): number => {
-      if (!Number.isNaN(spare)) {
-        const z = spare;
-        spare = NaN;
-        return z;
-      }
-      const radius = Math.sqrt(-2 * Math.log(1 - rng()));
-      const angle = 2 * Math.PI * rng();
-      spare = radius * Math.sin(angle);
-      return radius * Math.cos(angle);
-    };
-    for (let r = 0; r < n; r++) {
-      const u = rng();
-      let j = 0;
-      let acc = weights[0]!;
-      while (j < k - 1 && u >= acc) acc += weights[++j]!;
-      labels[r] = j;
-      for (let i = 0; i < d; i++) eps[i] = normal();
-      for (let i = 0; i < d; i++) {
-        let v = means[j * d + i]!;
-        if (covariance === 'diag') v += chol[j * d + i]! * eps[i]!;
-        else for (let c = 0; c <= i; c++) v += chol[j * d * d + i * d + c]! * eps[c]!;
-        data[r * d + i] = v;
-      }
-    }
-    return { data, shape: [n, d], labels };
+    return drawSamples(state, n, seed);
   }
 
   /**
