@@ -108,7 +108,7 @@ export class GaussianMixture {
    * Draws `n` samples: component `j` with probability `wⱼ`, then `x = μⱼ + Lⱼ·ε` with
    * `ε ~ N(0, I)` (Box–Muller) and `Σⱼ = LⱼLⱼᵀ` (for `'diag'`, `Lⱼ = diag(σⱼ)`). Samples come in
    * random order (not grouped by component).
-   * @param n - number of samples, an integer ≥ 1.
+   * @param n - number of samples, an integer ≥ 1 (at most `2²⁷ / d`, 1 GiB of values, per call).
    * @param options - `{ seed }`: an integer; same seed → same samples. Default: a fresh seed.
    * @returns `{ data, shape: [n, d], labels }` (see {@link GaussianMixtureSample}).
    * @example
@@ -121,7 +121,8 @@ export class GaussianMixture {
   sample(n: number, options: { readonly seed?: number } = {}): GaussianMixtureSample {
     const fn = 'GaussianMixture.sample';
     const state = this.#fitted(fn);
-    assertNumber(n, fn, 'n', { min: 1, integer: true });
+    // At most 2²⁷ float64 values (1 GiB) in one call: past that, draw in batches.
+    assertNumber(n, fn, 'n', { min: 1, max: Math.max(1, Math.floor(2 ** 27 / state.params.d)), integer: true });
     const seed = readOptions(options, ['seed'], fn)['seed'] ?? randomSeed();
     assertNumber(seed, fn, 'options.seed', { integer: true });
     return drawSamples(state, n, seed);

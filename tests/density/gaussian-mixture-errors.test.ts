@@ -103,8 +103,9 @@ describe('GaussianMixture methods reject bad calls', () => {
   });
 
   it('sample needs a positive integer count and known options', () => {
-    expect(() => gm.sample(0)).toThrow("GaussianMixture.sample: argument 'n' must be an integer >= 1, got the number 0");
-    expect(() => gm.sample(2.5)).toThrow("argument 'n' must be an integer >= 1, got the number 2.5");
+    expect(() => gm.sample(0)).toThrow("GaussianMixture.sample: argument 'n' must be an integer >= 1 <= 44739242, got the number 0");
+    expect(() => gm.sample(2.5)).toThrow("got the number 2.5");
+    expect(() => gm.sample(1e9)).toThrow("argument 'n' must be an integer >= 1 <= 44739242, got the number 1000000000");
     expect(() => gm.sample(2, { seed: 1.5 })).toThrow("argument 'options.seed' must be an integer");
     expect(() => gm.sample(2, { sed: 1 } as { seed?: number })).toThrow("GaussianMixture.sample: unknown option 'sed' in 'options'");
   });

@@ -32,6 +32,7 @@ async function bundle(source: string): Promise<{ bytes: number; own: number; inp
 const cases: Record<string, string> = {
   '{ mse }': "import { mse } from 'autoencoders'; console.log(mse);",
   '{ PCA }': "import { PCA } from 'autoencoders'; console.log(PCA);",
+  '{ GaussianMixture }': "import { GaussianMixture } from 'autoencoders'; console.log(GaussianMixture);",
   '{ useBackend }': "import { useBackend } from 'autoencoders'; console.log(useBackend);",
   '{ gaussianNoise, bce }': "import { gaussianNoise, bce } from 'autoencoders'; console.log(gaussianNoise, bce);",
 };
