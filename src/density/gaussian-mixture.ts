@@ -2,7 +2,7 @@
 // and linalg.ts; sampling in sample.ts; the document format in json.ts).
 import { createRng, deriveSeed, fail, randomSeed, readOptions, assertNumber } from '../core/index.js';
 import { eStep, mStep, oneHot, runEm, weightedLogProb, type MixtureState } from './em.js';
-import { parseDocument, toDocument, type GaussianMixtureJSON, type GaussianMixtureOptionsJSON } from './json.js';
+import { MIXTURE_MAX_VALUES, parseDocument, toDocument, type GaussianMixtureJSON, type GaussianMixtureOptionsJSON } from './json.js';
 import { kmeansPlusPlus, lloyd, nearestCenters } from './kmeans.js';
 import { normalizeOptions, readData, type GaussianMixtureInput, type GaussianMixtureOptions } from './options.js';
 import { drawSamples, type GaussianMixtureSample } from './sample.js';
@@ -87,6 +87,11 @@ export class GaussianMixture {
     const o = this.#options;
     const k = o.components;
     if (n < k) fail(fn, 'x', `a matrix with at least ${k} samples (rows), one per component`, x);
+    if (o.covariance === 'full' && k * d * d > MIXTURE_MAX_VALUES) {
+      throw new Error(
+        `${fn}: ${k} full ${d} × ${d} covariances are ${k * d * d} numbers, more than the limit of ${MIXTURE_MAX_VALUES}; use covariance: 'diag' or reduce the features first (e.g. with PCA)`,
+      );
+    }
     let init;
     if (o.initialMeans !== null) {
       const given = Float64Array.from(o.initialMeans.flat());

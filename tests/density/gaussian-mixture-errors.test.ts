@@ -61,6 +61,13 @@ describe('GaussianMixture.fit rejects bad data', () => {
     expect(() => new GaussianMixture().fit(t2)).toThrow("GaussianMixture.fit: argument 'x' is a disposed tensor");
   });
 
+  it('refuses full covariances too large to hold, pointing to diag', () => {
+    const wide = { data: new Float64Array(3 * 5000), shape: [3, 5000] as [number, number] };
+    expect(() => new GaussianMixture({ components: 3 }).fit(wide)).toThrow(
+      "GaussianMixture.fit: 3 full 5000 × 5000 covariances are 75000000 numbers, more than the limit of 67108864; use covariance: 'diag'",
+    );
+  });
+
   it('says which features initialMeans expected', () => {
     expect(() => new GaussianMixture({ components: 2, initialMeans: [[0, 0], [1, 1]] }).fit(rows)).toThrow(
       "GaussianMixture.fit: argument 'x' must have 2 features (columns) as option 'initialMeans', got 3",
