@@ -24,6 +24,7 @@ const floors = {
   losses: ['core'],
   noise: ['core'],
   pca: ['core'],
+  density: ['core'],
   nn: ['core'],
   models: ['core', 'losses', 'noise', 'nn'],
   train: ['core', 'models', 'backend'],
@@ -58,7 +59,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/{core,backend,losses,noise,pca,train,anomaly}/**/*.ts'],
+    files: ['src/{core,backend,losses,noise,pca,density,train,anomaly}/**/*.ts'],
     rules: noLayers,
   },
 );

@@ -48,6 +48,18 @@ export type {
 export { PCA } from './pca/index.js';
 export type { PCAOptions, PCASolver, PCAInput, PCAOutput, PCAScores, PCAMatrix, PCAJSON, PCAOptionsJSON, PCAStateJSON, PCAFittedSolver } from './pca/index.js';
 
+// Density estimation
+export { GaussianMixture } from './density/index.js';
+export type {
+  GaussianMixtureOptions,
+  GaussianMixtureInput,
+  GaussianMixtureSample,
+  GaussianMixtureCovariances,
+  GaussianMixtureJSON,
+  GaussianMixtureOptionsJSON,
+  GaussianMixtureStateJSON,
+} from './density/index.js';
+
 // Networks
 export { denseEncoder, denseDecoder, convEncoder, convDecoder, gaussianEncoder, DEFAULT_LOG_VAR_LIMIT } from './nn/index.js';
 export type {

@@ -3,7 +3,9 @@
 // decoder) on the digits of the `mnist` package, prints their test negative ELBO, and writes
 //   samples.png     new digits decoded from z ~ N(0, I) (the prior) by the 16-D VAE;
 //   manifold.png    the 2-D VAE's decoder over a 13 × 13 grid of z (the classic manifold picture);
-//   latent-2d.png   the posterior means μ(x) of the test digits in the 2-D VAE, coloured by digit.
+//   latent-2d.png   the posterior means μ(x) of the test digits in the 2-D VAE, coloured by digit;
+//   mixture-samples.png  the 16-D VAE's prior samples next to samples of a 10-component Gaussian
+//                   mixture fitted on its training codes (mixture-prior.ts).
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { type VAE, denseVae, evaluate, train } from '../../src/index.js';
@@ -11,6 +13,7 @@ import { MNIST_PIXELS } from '../../bench/mnist-data.js';
 import { imagePanel, scatterPlot } from '../shared/plot.js';
 import { writePng } from '../shared/png.js';
 import { exampleArgs, startMnistExample } from '../shared/setup.js';
+import { mixturePrior } from './mixture-prior.js';
 
 const { quick, outDir } = exampleArgs(import.meta.url);
 
@@ -106,7 +109,9 @@ writePng(
     height: 620,
   }),
 );
-console.log(`\nwrote ${samplesPath}\nwrote ${manifoldPath}\nwrote ${latentPath}`);
+// Ex-post density estimation: sample the codes from a mixture fitted on the training codes.
+const mixture = await mixturePrior({ vae: vae16, x, xTest, outDir, quick });
+console.log(`\nwrote ${samplesPath}\nwrote ${manifoldPath}\nwrote ${latentPath}\nwrote ${mixture.path}`);
 
 tf.dispose([x, xTest]);
 vae16.dispose();

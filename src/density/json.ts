@@ -1,0 +1,222 @@
+/**
+ * The Gaussian mixture document format and its validation. `fromJSON` input is untrusted:
+ * format, version, every field's type, array lengths against the declared shape, a size limit,
+ * weights that sum to 1 and positive-definite covariances are checked, unknown fields are
+ * rejected, and values are copied into fresh objects key by key (so `__proto__` cannot reach a
+ * prototype).
+ * @internal
+ */
+import { describe } from '../core/index.js';
+import { computeFactors, type MixtureParams, type MixtureState } from './em.js';
+
+/** The `format` field of a Gaussian mixture document. */
+export const MIXTURE_FORMAT = 'autoencoders/gaussian-mixture';
+/** The `version` field this release writes and reads. */
+export const MIXTURE_FORMAT_VERSION = 1;
+/** Largest number of covariance values (`k·d·d` or `k·d`) a document may declare (64 Mi, 512 MiB as float64). */
+export const MIXTURE_MAX_VALUES = 2 ** 26;
+/** Largest JSON string `fromJSON` parses (in UTF-16 code units). */
+export const MIXTURE_MAX_JSON_LENGTH = 2 ** 30;
+
+/**
+ * The options part of a {@link GaussianMixtureJSON} document.
+ * @category Density
+ */
+export interface GaussianMixtureOptionsJSON {
+  components: number;
+  covariance: 'full' | 'diag';
+  seed: number;
+  maxIter: number;
+  tol: number;
+  regCovar: number;
+  /** `components` rows of `d` numbers, or `null` for the k-means++ start. */
+  initialMeans: number[][] | null;
+}
+
+/**
+ * The fitted part of a {@link GaussianMixtureJSON} document. `means` is flat `k × d` and
+ * `covariances` flat `k × d × d` (`'full'`) or `k × d` (`'diag'`), row-major.
+ * @category Density
+ */
+export interface GaussianMixtureStateJSON {
+  nFeatures: number;
+  nSamples: number;
+  weights: number[];
+  means: number[];
+  covariances: number[];
+  lowerBound: number;
+  nIter: number;
+  converged: boolean;
+}
+
+/**
+ * A Gaussian mixture as a plain JSON-safe object: written by `GaussianMixture.toJSON()`, read by
+ * `GaussianMixture.fromJSON()`. `state` is `null` for a mixture that was never fitted.
+ * @category Density
+ */
+export interface GaussianMixtureJSON {
+  format: typeof MIXTURE_FORMAT;
+  version: typeof MIXTURE_FORMAT_VERSION;
+  options: GaussianMixtureOptionsJSON;
+  state: GaussianMixtureStateJSON | null;
+}
+
+const FN = 'GaussianMixture.fromJSON';
+
+function bad(path: string, expected: string, got: unknown): never {
+  throw new Error(`${FN}: field '${path}' must be ${expected}, got ${describe(got)}`);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function own(obj: Record<string, unknown>, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
+}
+
+function onlyKeys(obj: Record<string, unknown>, allowed: readonly string[], path: string): void {
+  for (const key of Object.keys(obj)) {
+    if (!allowed.includes(key)) {
+      throw new Error(`${FN}: unknown field '${path === '' ? key : `${path}.${key}`}' (expected only ${allowed.join(', ')})`);
+    }
+  }
+}
+
+function finite(v: unknown, path: string, min = -Infinity, exclusive = false): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || (exclusive ? v <= min : v < min)) {
+    bad(path, min === -Infinity ? 'a finite number' : `a finite number ${exclusive ? '>' : '>='} ${min}`, v);
+  }
+  return v;
+}
+
+function integer(v: unknown, path: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) bad(path, `an integer in [${min}, ${max}]`, v);
+  return v;
+}
+
+function numbers(v: unknown, path: string, length: number, min = -Infinity, exclusive = false): Float64Array {
+  if (!Array.isArray(v)) bad(path, `an array of ${length} numbers`, v);
+  if (v.length !== length) bad(path, `an array of ${length} numbers (its declared shape)`, v);
+  const out = new Float64Array(length);
+  for (let i = 0; i < length; i++) out[i] = finite(v[i], `${path}[${i}]`, min, exclusive);
+  return out;
+}
+
+/** Validated options, as plain values (the constructor checks them once more). @internal */
+export function parseOptions(v: unknown): GaussianMixtureOptionsJSON {
+  if (!isRecord(v)) bad('options', 'an object', v);
+  onlyKeys(v, ['components', 'covariance', 'seed', 'maxIter', 'tol', 'regCovar', 'initialMeans'], 'options');
+  const components = integer(own(v, 'components'), 'options.components', 1, MIXTURE_MAX_VALUES);
+  const covariance = own(v, 'covariance');
+  if (covariance !== 'full' && covariance !== 'diag') bad('options.covariance', "one of 'full', 'diag'", covariance);
+  const seed = integer(own(v, 'seed'), 'options.seed', Number.MIN_SAFE_INTEGER);
+  const maxIter = integer(own(v, 'maxIter'), 'options.maxIter', 1);
+  const tol = finite(own(v, 'tol'), 'options.tol', 0);
+  const regCovar = finite(own(v, 'regCovar'), 'options.regCovar', 0);
+  const raw = own(v, 'initialMeans');
+  let initialMeans: number[][] | null = null;
+  if (raw !== null) {
+    if (!Array.isArray(raw) || raw.length !== components) bad('options.initialMeans', `null or an array of ${components} rows (options.components)`, raw);
+    const first: unknown = raw[0];
+    if (!Array.isArray(first) || first.length === 0) bad('options.initialMeans[0]', 'a non-empty array of numbers', first);
+    const d = first.length;
+    if (components * d > MIXTURE_MAX_VALUES) bad('options.initialMeans', `at most ${MIXTURE_MAX_VALUES} numbers`, raw);
+    initialMeans = raw.map((row: unknown, j) => Array.from(numbers(row, `options.initialMeans[${j}]`, d)));
+  }
+  return { components, covariance, seed, maxIter, tol, regCovar, initialMeans };
+}
+
+/** Validated fitted state (fresh typed arrays, factors computed), or null. @internal */
+export function parseState(v: unknown, options: GaussianMixtureOptionsJSON): MixtureState | null {
+  if (v === null) return null;
+  if (!isRecord(v)) bad('state', 'an object or null', v);
+  onlyKeys(v, ['nFeatures', 'nSamples', 'weights', 'means', 'covariances', 'lowerBound', 'nIter', 'converged'], 'state');
+  const k = options.components;
+  const covariance = options.covariance;
+  const d = integer(own(v, 'nFeatures'), 'state.nFeatures', 1, MIXTURE_MAX_VALUES);
+  const size = covariance === 'full' ? k * d * d : k * d;
+  if (size > MIXTURE_MAX_VALUES) {
+    throw new Error(`${FN}: the document declares ${size} covariance values, more than the limit of ${MIXTURE_MAX_VALUES}`);
+  }
+  if (options.initialMeans !== null && options.initialMeans[0]!.length !== d) {
+    bad('options.initialMeans[0]', `an array of ${d} numbers (state.nFeatures)`, options.initialMeans[0]);
+  }
+  const nSamples = integer(own(v, 'nSamples'), 'state.nSamples', k);
+  const weights = numbers(own(v, 'weights'), 'state.weights', k, 0, true);
+  let total = 0;
+  for (let j = 0; j < k; j++) total += weights[j]!;
+  if (Math.abs(total - 1) > 1e-6) throw new Error(`${FN}: field 'state.weights' must sum to 1, sums to ${total}`);
+  const means = numbers(own(v, 'means'), 'state.means', k * d);
+  const covariances = numbers(own(v, 'covariances'), 'state.covariances', size);
+  if (covariance === 'full') {
+    for (let j = 0; j < k; j++) {
+      for (let a = 0; a < d; a++) {
+        for (let b = 0; b < a; b++) {
+          const x = covariances[j * d * d + a * d + b]!;
+          const y = covariances[j * d * d + b * d + a]!;
+          if (x !== y) throw new Error(`${FN}: field 'state.covariances' component ${j} must be symmetric, has ${x} at [${a}, ${b}] and ${y} at [${b}, ${a}]`);
+        }
+      }
+    }
+  }
+  const lowerBound = finite(own(v, 'lowerBound'), 'state.lowerBound');
+  const nIter = integer(own(v, 'nIter'), 'state.nIter', 1, options.maxIter);
+  const converged = own(v, 'converged');
+  if (typeof converged !== 'boolean') bad('state.converged', 'a boolean', converged);
+  const params: MixtureParams = { covariance, k, d, weights, means, covariances };
+  let factors;
+  try {
+    factors = computeFactors(params, FN);
+  } catch {
+    throw new Error(`${FN}: field 'state.covariances' must hold positive-definite matrices (a Cholesky factorisation failed)`);
+  }
+  return { params, factors, nSamples, lowerBound, nIter, converged };
+}
+
+/** Parses (if a string) and checks a document. @internal */
+export function parseDocument(json: unknown): { options: GaussianMixtureOptionsJSON; state: MixtureState | null } {
+  let doc: unknown = json;
+  if (typeof json === 'string') {
+    if (json.length > MIXTURE_MAX_JSON_LENGTH) {
+      throw new Error(`${FN}: the JSON string is ${json.length} characters long, more than the limit of ${MIXTURE_MAX_JSON_LENGTH}`);
+    }
+    try {
+      doc = JSON.parse(json);
+    } catch (e) {
+      throw new Error(`${FN}: the string is not valid JSON (${(e as Error).message})`);
+    }
+  }
+  if (!isRecord(doc)) {
+    throw new Error(`${FN}: argument 'json' must be a Gaussian mixture document (an object or its JSON string), got ${describe(doc)}`);
+  }
+  const format = own(doc, 'format');
+  if (format !== MIXTURE_FORMAT) bad('format', `'${MIXTURE_FORMAT}' (this is not a Gaussian mixture document)`, format);
+  const version = own(doc, 'version');
+  if (version !== MIXTURE_FORMAT_VERSION) bad('version', `${MIXTURE_FORMAT_VERSION} (the version this release reads)`, version);
+  onlyKeys(doc, ['format', 'version', 'options', 'state'], '');
+  const options = parseOptions(own(doc, 'options'));
+  return { options, state: parseState(own(doc, 'state'), options) };
+}
+
+/** The document of a mixture. @internal */
+export function toDocument(options: GaussianMixtureOptionsJSON, state: MixtureState | null): GaussianMixtureJSON {
+  return {
+    format: MIXTURE_FORMAT,
+    version: MIXTURE_FORMAT_VERSION,
+    options: { ...options, initialMeans: options.initialMeans === null ? null : options.initialMeans.map((row) => row.slice()) },
+    state:
+      state === null
+        ? null
+        : {
+            nFeatures: state.params.d,
+            nSamples: state.nSamples,
+            weights: Array.from(state.params.weights),
+            means: Array.from(state.params.means),
+            covariances: Array.from(state.params.covariances),
+            lowerBound: state.lowerBound,
+            nIter: state.nIter,
+            converged: state.converged,
+          },
+  };
+}
