@@ -72,6 +72,11 @@ export {
   denoisingAutoencoder,
   denseVae,
   denseCvae,
+  VQVAE,
+  denseVqVae,
+  convVqVae,
+  convVae,
+  convCvae,
 } from './models/index.js';
 export type {
   Batch,
@@ -101,6 +106,17 @@ export type {
   DenoisingAutoencoderOptions,
   DenseVaeOptions,
   DenseCvaeOptions,
+  VqVaeOptions,
+  VqVaeConfig,
+  VqReconstruction,
+  CodebookUsage,
+  VqEma,
+  DeadCodes,
+  VqFactoryOptions,
+  DenseVqVaeOptions,
+  ConvVqVaeOptions,
+  ConvVaeOptions,
+  ConvCvaeOptions,
 } from './models/index.js';
 
 // Training
