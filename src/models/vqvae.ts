@@ -317,7 +317,10 @@ export class VQVAE implements TrainableModel {
     const seed = context.training ? seedOrRandom(context.seed, fn, 'context.seed') : 0;
     return tidyRecord(() => {
       const { x, flat, indices, n } = this.#assign(batch.x, fn, 'batch.x', context.training);
-      const q = tf.gather(this.#codebook.embeddings, indices) as tf.Tensor2D;
+      const oneHot = tf.cast(tf.oneHot(indices, this.codebookSize), 'float32') as tf.Tensor2D;
+      // oneHot · codebook rather than tf.gather: the same rows, and a gradient to the codebook on
+      // every backend (gather's needs UnsortedSegmentSum, which wasm lacks).
+      const q = tf.matMul(oneHot, this.#codebook.embeddings);
       const codebookTerm = tf.mean(tf.square(tf.sub(stopGradient(flat), q))) as tf.Scalar;
       const commitmentTerm = tf.mean(tf.square(tf.sub(flat, stopGradient(q)))) as tf.Scalar;
       const zq = tf.reshape(straightThrough(flat, q), [n, ...this.codeShape]);
@@ -332,7 +335,7 @@ export class VQVAE implements TrainableModel {
       let loss = tf.add(reconstruction, tf.mul(this.commitment, commitmentTerm));
       if (this.ema === null) loss = tf.add(loss, codebookTerm);
       if (context.training) {
-        this.#codebook.update(tf.cast(tf.oneHot(indices, this.codebookSize), 'float32') as tf.Tensor2D, stopGradient(flat), deriveSeed(seed, RESTART_SALT));
+        this.#codebook.update(oneHot, stopGradient(flat), deriveSeed(seed, RESTART_SALT));
       }
       return { loss: loss as tf.Scalar, terms: { reconstruction, codebook: codebookTerm, commitment: commitmentTerm } };
     });
