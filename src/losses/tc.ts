@@ -69,7 +69,8 @@ function logNormal(z: tf.Tensor, mean: tf.Tensor, logVar: tf.Tensor): tf.Tensor 
  * @category Losses
  * @example
  * ```ts
- * // given: const mean: tf.Tensor2D, logVar: tf.Tensor2D (an encoder's), z = reparameterize(mean, logVar)
+ * // given: const mean: tf.Tensor2D; const logVar: tf.Tensor2D;
+ * const z = reparameterize(mean, logVar, { seed: 1 });
  * const { totalCorrelation } = tcDecomposition({ z, mean, logVar, datasetSize: 60000 });
  * ```
  */
