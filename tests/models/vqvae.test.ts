@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { mse } from '../../src/losses/index.js';
-import type { VQVAE} from '../../src/models/index.js';
-import { convVqVae, denseVqVae } from '../../src/models/index.js';
+import { VQVAE, convVqVae, denseVqVae } from '../../src/models/index.js';
+import { denseDecoder, denseEncoder } from '../../src/nn/index.js';
 import { straightThrough } from '../../src/nn/vector-quantizer.js';
 import { train } from '../../src/train/index.js';
 import { evaluate, meanPredictorMse } from './helpers.js';
@@ -237,5 +237,30 @@ describe('VQVAE', () => {
     expect(tf.memory().numTensors).toBe(start);
     expect(() => vq.encode(bad.x)).toThrow(/VQVAE.encode: the model was disposed/);
     tf.dispose(bad);
+  });
+
+  it('takes any encoder and decoder whose shapes fit, and names the misfit otherwise', () => {
+    const start = tf.memory().numTensors;
+    const enc = denseEncoder({ inputDim: 6, units: [5], latentDim: 4, seed: 1 });
+    const dec = denseDecoder({ latentDim: 4, units: [5], outputDim: 6, seed: 2 });
+    const wrong = denseDecoder({ latentDim: 3, units: [], outputDim: 6, seed: 3 });
+    const built = tf.memory().numTensors;
+    expect(() => new VQVAE({ encoder: enc, decoder: wrong, codebookSize: 8 })).toThrow(/VQVAE: the decoder's input must have shape \[\?,4\] \(the encoder's output shape\), got \[\?,3\]/);
+    expect(() => new VQVAE({ encoder: enc, decoder: dec, codebookSize: 8, codeDim: 5 })).toThrow(/VQVAE: argument 'codeDim' is 5 but the encoder's output \[\?,4\] ends in 4/);
+    expect(() => new VQVAE({ encoder: enc, decoder: dec, codebookSize: 8, commitmnt: 1 } as never)).toThrow(/VQVAE: unknown option 'commitmnt' in 'options'/);
+    expect(() => new VQVAE({ encoder: 'net' as never, decoder: dec, codebookSize: 8 })).toThrow(/VQVAE: argument 'encoder' must be a tf.LayersModel/);
+    expect(tf.memory().numTensors).toBe(built); // a refused constructor makes no codebook
+    const vq = new VQVAE({ encoder: enc, decoder: dec, codebookSize: 8, seed: 1 });
+    const x = tf.randomUniform([3, 6]);
+    const idx = vq.encode(x);
+    expect(idx.shape).toEqual([3]);
+    tf.dispose([x, idx]);
+    vq.dispose();
+    wrong.dispose();
+    expect(tf.memory().numTensors).toBe(start);
+    expect(() => denseVqVae({ inputDim: 4, hidden: [], codebookSize: 4, codeDim: 2, numcodes: 2 } as never)).toThrow(/denseVqVae: unknown option 'numcodes'/);
+    expect(() => convVqVae({ inputShape: [8, 8, 1], filters: [2], codebookSize: 4, codeDim: 2, stride: 1 } as never)).toThrow(/convVqVae: unknown option 'stride'/);
+    expect(() => tiny({ deadCodes: { kind: 'restart', treshold: 0.1 } as never })).toThrow(/denseVqVae: unknown option 'treshold' in 'deadCodes'/);
+    expect(tf.memory().numTensors).toBe(start);
   });
 });
