@@ -34,6 +34,7 @@ const cases: Record<string, string> = {
   '{ PCA }': "import { PCA } from 'autoencoders'; console.log(PCA);",
   '{ useBackend }': "import { useBackend } from 'autoencoders'; console.log(useBackend);",
   '{ gaussianNoise, bce }': "import { gaussianNoise, bce } from 'autoencoders'; console.log(gaussianNoise, bce);",
+  '{ mmd, tcDecomposition }': "import { mmd, tcDecomposition } from 'autoencoders'; console.log(mmd, tcDecomposition);",
 };
 
 describe('tree shaking', () => {
