@@ -66,7 +66,8 @@ describe('VQVAE', () => {
     };
     const kept = await perplexity({ kind: 'keep' });
     const restarted = await perplexity({ kind: 'restart' });
-    expect(restarted).toBeGreaterThan(kept + 1);
+    // (over three data seeds and two model seeds: kept 7.3–9.7, restarted 15.0–19.3)
+    expect(restarted).toBeGreaterThan(1.4 * kept);
     x.dispose();
   });
 
