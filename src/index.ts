@@ -13,7 +13,7 @@ export type { BackendName, BackendPreference, BackendInfo, GpuAdapterInfo, UseBa
 export type { DataInput, MatrixInput } from './core/index.js';
 
 // Losses
-export { mse, bce, bceWithLogits, l1Sparsity, klBernoulliSparsity, gaussianKl, elbo } from './losses/index.js';
+export { mse, bce, bceWithLogits, l1Sparsity, klBernoulliSparsity, gaussianKl, elbo, mmd, tcDecomposition } from './losses/index.js';
 export type {
   Reduction,
   LossResult,
@@ -27,6 +27,10 @@ export type {
   ElboLikelihood,
   ElboOptions,
   ElboOutput,
+  MmdKernel,
+  MmdOptions,
+  TcDecompositionOptions,
+  TcDecomposition,
 } from './losses/index.js';
 
 // Noise
@@ -84,6 +88,11 @@ export {
   denoisingAutoencoder,
   denseVae,
   denseCvae,
+  VQVAE,
+  denseVqVae,
+  convVqVae,
+  convVae,
+  convCvae,
 } from './models/index.js';
 export type {
   Batch,
@@ -113,6 +122,17 @@ export type {
   DenoisingAutoencoderOptions,
   DenseVaeOptions,
   DenseCvaeOptions,
+  VqVaeOptions,
+  VqVaeConfig,
+  VqReconstruction,
+  CodebookUsage,
+  VqEma,
+  DeadCodes,
+  VqFactoryOptions,
+  DenseVqVaeOptions,
+  ConvVqVaeOptions,
+  ConvVaeOptions,
+  ConvCvaeOptions,
 } from './models/index.js';
 
 // Training

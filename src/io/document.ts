@@ -3,18 +3,18 @@
  * its checking and rebuilding on load.
  *
  * ```
- * { format: 'autoencoders/model', version: '1.0', kind: 'autoencoder' | 'vae' | 'cvae' | 'pca',
+ * { format: 'autoencoders/model', version: '1.0', kind: 'autoencoder' | 'vae' | 'cvae' | 'pca' | 'vqvae',
  *   config: { …the model's getConfig() without kind… },
  *   networks: { encoder: <tfjs-layers topology>, decoder: <tfjs-layers topology> },   // models
  *   training: { optimizer: { className, config }, initialEpoch, seed } }             // optional
  * ```
- * Weights are named `encoder/<layer>/<weight>`, `decoder/…`, `optimizer/…` and `pca/…`.
+ * Weights are named `encoder/<layer>/<weight>`, `decoder/…`, `optimizer/…`, `pca/…` and (VQ-VAE) `codebook/…`.
  * @internal
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, formatShape } from '../core/index.js';
-import { Autoencoder, CVAE, VAE, type LossFunction } from '../models/index.js';
+import { Autoencoder, CVAE, VAE, VQVAE, type LossFunction } from '../models/index.js';
 import { type Corruptor, corruptorFromConfig } from '../noise/index.js';
 import { PCA, type PCAJSON } from '../pca/index.js';
 import { type Json, type JsonObject, bad, cleanJson, integer, isObject, objectAt, onlyKeys, own } from './json.js';
@@ -23,10 +23,11 @@ import { type OptimizerPlan, planOptimizer, saveOptimizer } from './optimizer.js
 import { type NetworkPlan, planNetwork } from './topology.js';
 import type { ModelKind, SavableModel, SaveOptions } from './types.js';
 import { type WeightSpec, type WeightValues, readValues } from './weights.js';
+import { CODEBOOK, checkCodebookSpecs } from './codebook.js';
 
 const NETWORKS = ['encoder', 'decoder'] as const;
 type NetworkName = (typeof NETWORKS)[number];
-type NeuralModel = Autoencoder | VAE | CVAE;
+type NeuralModel = Autoencoder | VAE | CVAE | VQVAE;
 
 const PCA_ARRAYS = ['mean', 'components', 'explainedVariance', 'explainedVarianceRatio', 'singularValues'] as const;
 
@@ -35,8 +36,9 @@ export function kindOfModel(model: unknown, fn: string): ModelKind {
   if (model instanceof Autoencoder) return 'autoencoder';
   if (model instanceof VAE) return 'vae';
   if (model instanceof CVAE) return 'cvae';
+  if (model instanceof VQVAE) return 'vqvae';
   if (model instanceof PCA) return 'pca';
-  throw new TypeError(`${fn}: argument 'model' must be an Autoencoder, VAE, CVAE or PCA of this package, got ${describe(model)}`);
+  throw new TypeError(`${fn}: argument 'model' must be an Autoencoder, VAE, CVAE, VQVAE or PCA of this package, got ${describe(model)}`);
 }
 
 /** Maps each weight of a built network to its name `layer/short`, checking it against the plan. */
@@ -139,6 +141,14 @@ export async function describeModel(model: SavableModel, options: SaveOptions, f
       weights.push({ name, shape: [...tensor.shape], dtype: 'float32', values: (await tensor.data()) as Float32Array });
     }
   }
+  if (model instanceof VQVAE) {
+    for (const [short, variable] of Object.entries(model.codebookVariables())) {
+      const name = `${CODEBOOK}/${short}`;
+      seen.set(variable.id, name);
+      if (variable.trainable) trainableNames.push(name);
+      weights.push({ name, shape: [...variable.shape], dtype: 'float32', values: (await variable.data()) as Float32Array });
+    }
+  }
   // The trainer's variable order (optimizer state is positional) must be the file's trainable order.
   const order = model.trainableVariables.map((v) => seen.get(v.id));
   if (order.length !== trainableNames.length || order.some((name, i) => name !== trainableNames[i])) {
@@ -194,6 +204,7 @@ const KIND_CONFIG_KEYS: Readonly<Record<ModelKind, readonly string[]>> = {
   vae: ['inputShape', 'latentDim', 'likelihood', 'beta'],
   cvae: ['inputShape', 'latentDim', 'numClasses', 'likelihood', 'beta'],
   pca: ['options', 'state'],
+  vqvae: ['inputShape', 'codeShape', 'codebookSize', 'codeDim', 'commitment', 'ema', 'deadCodes', 'reconstruction'],
 };
 
 /**
@@ -210,8 +221,8 @@ export function checkDocument(document: Json | undefined, specList: readonly Wei
   }
   const { minor } = readVersion(own(document, 'version'), fn);
   const kind = own(document, 'kind');
-  if (kind !== 'autoencoder' && kind !== 'vae' && kind !== 'cvae' && kind !== 'pca') {
-    bad(fn, 'modelTopology.kind', "one of 'autoencoder', 'vae', 'cvae', 'pca'", kind);
+  if (kind !== 'autoencoder' && kind !== 'vae' && kind !== 'cvae' && kind !== 'pca' && kind !== 'vqvae') {
+    bad(fn, 'modelTopology.kind', "one of 'autoencoder', 'vae', 'cvae', 'pca', 'vqvae'", kind);
   }
   const topKeys = ['format', 'version', 'kind', 'config', ...(kind === 'pca' ? [] : ['networks', 'training'])];
   // A newer minor version may add fields this release does not know: they are ignored.
@@ -256,6 +267,8 @@ export function checkDocument(document: Json | undefined, specList: readonly Wei
       if (!specs.has(name)) throw new Error(`${fn}: the weights manifest lacks '${name}', a weight of the ${which}`);
     }
   }
+
+  if (kind === 'vqvae') checkCodebookSpecs(config, specs, accounted, trainableShapes, fn);
 
   let training: CheckedDocument['training'];
   const trainingValue = own(document, 'training');
@@ -410,6 +423,22 @@ export async function buildModel(doc: CheckedDocument, data: ArrayBuffer, fn: st
         ...(sparsity === undefined ? {} : { sparsity: sparsity as never }),
         ...(corruptor === undefined ? {} : { corruptor }),
       });
+    } else if (doc.kind === 'vqvae') {
+      model = new VQVAE({
+        encoder,
+        decoder,
+        codebookSize: own(c, 'codebookSize') as number,
+        codeDim: own(c, 'codeDim') as number,
+        commitment: own(c, 'commitment') as number,
+        ...(own(c, 'ema') === null ? {} : { ema: own(c, 'ema') as never }),
+        deadCodes: own(c, 'deadCodes') as never,
+        reconstruction: own(c, 'reconstruction') as never,
+        seed: 0,
+      });
+      for (const [short, variable] of Object.entries(model.codebookVariables())) {
+        const spec = doc.specs.get(`${CODEBOOK}/${short}`)!;
+        tf.tidy(() => variable.assign(tf.tensor(readValues(data, spec), spec.shape, 'float32')));
+      }
     } else {
       const common = { encoder, decoder, latentDim: own(c, 'latentDim') as number, likelihood: own(c, 'likelihood') as never, beta: own(c, 'beta') as number };
       model = doc.kind === 'vae' ? new VAE(common) : new CVAE({ ...common, numClasses: own(c, 'numClasses') as number });
@@ -426,6 +455,6 @@ export async function buildModel(doc: CheckedDocument, data: ArrayBuffer, fn: st
     }
   };
   mismatch('inputShape', model.inputShape);
-  if (model instanceof Autoencoder) mismatch('codeShape', model.codeShape);
+  if (model instanceof Autoencoder || model instanceof VQVAE) mismatch('codeShape', model.codeShape);
   return model;
 }

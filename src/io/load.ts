@@ -22,8 +22,8 @@ async function open(source: LoadSource, fn: string, maxBytes: number): Promise<{
 }
 
 /**
- * Loads a model saved by {@link saveModel}: an {@link Autoencoder}, {@link VAE}, {@link CVAE} or
- * {@link PCA}, with the same weights — on the same backend it gives the same outputs, bit for bit.
+ * Loads a model saved by {@link saveModel}: an {@link Autoencoder}, {@link VAE}, {@link CVAE},
+ * {@link VQVAE} (its codebook and codebook statistics too) or {@link PCA}, with the same weights — on the same backend it gives the same outputs, bit for bit.
  *
  * The file is treated as untrusted. Before anything is allocated for it, `loadModel` checks: the
  * JSON (size, depth, no `__proto__`/`constructor`/`prototype` keys), the format name and major
@@ -63,8 +63,8 @@ export async function loadModel(source: LoadSource, options: LoadOptions = {}): 
   const fn = 'loadModel';
   const maxBytes = checkOptions(options, ['kind', 'loss', 'maxWeightBytes'], fn);
   const { kind, loss } = options;
-  if (kind !== undefined && kind !== 'autoencoder' && kind !== 'vae' && kind !== 'cvae' && kind !== 'pca') {
-    throw new Error(`${fn}: argument 'options.kind' must be one of 'autoencoder', 'vae', 'cvae', 'pca', got ${describe(kind)}`);
+  if (kind !== undefined && kind !== 'autoencoder' && kind !== 'vae' && kind !== 'cvae' && kind !== 'pca' && kind !== 'vqvae') {
+    throw new Error(`${fn}: argument 'options.kind' must be one of 'autoencoder', 'vae', 'cvae', 'pca', 'vqvae', got ${describe(kind)}`);
   }
   if (loss !== undefined && typeof loss !== 'function') {
     throw new TypeError(`${fn}: argument 'options.loss' must be a function (target, prediction) => tf.Scalar, got ${describe(loss)}`);

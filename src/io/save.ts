@@ -10,7 +10,8 @@ const SAVE_OPTIONS = ['training', 'omitCustomLoss'];
 
 /**
  * Saves a model — an {@link Autoencoder} (its networks, weights, loss, sparsity and corruptor
- * settings), a {@link VAE}, a {@link CVAE} or a {@link PCA} — to a directory (Node), IndexedDB,
+ * settings), a {@link VAE}, a {@link CVAE}, a {@link VQVAE} (networks, codebook and its EMA and usage
+ * statistics, as `codebook/…` weights) or a {@link PCA} — to a directory (Node), IndexedDB,
  * a download, local storage, any tfjs `IOHandler`, or only to memory.
  *
  * What is written is two parts, the same everywhere:

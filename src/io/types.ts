@@ -3,7 +3,7 @@
  * @module
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import type { Autoencoder, CVAE, LossFunction, VAE } from '../models/index.js';
+import type { Autoencoder, CVAE, LossFunction, VAE, VQVAE } from '../models/index.js';
 import type { PCA } from '../pca/index.js';
 
 /**
@@ -19,11 +19,12 @@ export interface ModelKinds {
   vae: VAE;
   cvae: CVAE;
   pca: PCA;
+  vqvae: VQVAE;
 }
 
 /**
  * The `kind` recorded in a saved file: `'autoencoder'` (plain, sparse or denoising), `'vae'`,
- * `'cvae'` or `'pca'`.
+ * `'cvae'`, `'pca'` or `'vqvae'`.
  * @category I/O
  * @example
  * ```ts
@@ -34,7 +35,7 @@ export type ModelKind = keyof ModelKinds;
 
 /**
  * Any model {@link saveModel} accepts: an {@link Autoencoder} (with its loss, sparsity and corruptor
- * settings), a {@link VAE}, a {@link CVAE} or a {@link PCA}.
+ * settings), a {@link VAE}, a {@link CVAE}, a {@link VQVAE} (with its codebook) or a {@link PCA}.
  * @category I/O
  * @example
  * ```ts

@@ -10,3 +10,7 @@ export type { L1SparsityOptions, KlBernoulliSparsityOptions } from './sparsity.j
 export { gaussianKl, elbo } from './variational.js';
 export type { GaussianKlOptions, ElboLikelihood, ElboOptions, ElboOutput } from './variational.js';
 export type { Reduction, LossResult } from './internal.js';
+export { mmd } from './mmd.js';
+export type { MmdKernel, MmdOptions } from './mmd.js';
+export { tcDecomposition } from './tc.js';
+export type { TcDecompositionOptions, TcDecomposition } from './tc.js';

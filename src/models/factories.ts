@@ -83,8 +83,8 @@ function checkVaeFactoryOptions(options: DenseVaeOptions, fn: string): void {
   if (options.logVarLimit !== undefined) assertNumber(options.logVarLimit, fn, 'logVarLimit', { min: 0, minExclusive: true });
 }
 
-/** Seeds of the encoder and decoder builders derived from one model seed. */
-function networkSeeds(seed: number | undefined): { encoder: { seed?: number }; decoder: { seed?: number } } {
+/** Seeds of the encoder and decoder builders derived from one model seed. @internal */
+export function networkSeeds(seed: number | undefined): { encoder: { seed?: number }; decoder: { seed?: number } } {
   if (seed === undefined) return { encoder: {}, decoder: {} };
   return { encoder: { seed: deriveSeed(seed, 1) }, decoder: { seed: deriveSeed(seed, 2) } };
 }
@@ -97,8 +97,9 @@ interface Disposable {
 /**
  * Builds an encoder, then a decoder, then the model that owns them; when a later step throws,
  * disposes what the earlier steps built, so that a failed factory call leaks no weights.
+ * @internal
  */
-function buildOwned<E extends Disposable, D extends Disposable, M>(encoder: () => E, decoder: () => D, model: (encoder: E, decoder: D) => M): M {
+export function buildOwned<E extends Disposable, D extends Disposable, M>(encoder: () => E, decoder: () => D, model: (encoder: E, decoder: D) => M): M {
   const e = encoder();
   let d: D;
   try {
@@ -116,8 +117,8 @@ function buildOwned<E extends Disposable, D extends Disposable, M>(encoder: () =
   }
 }
 
-/** The given keys of `options` whose values are defined (for options typed with `exactOptionalPropertyTypes`). */
-function definedOnly<T extends object, K extends keyof T>(options: T, keys: readonly K[]): { [P in K]?: Exclude<T[P], undefined> } {
+/** The given keys of `options` whose values are defined (for options typed with `exactOptionalPropertyTypes`). @internal */
+export function definedOnly<T extends object, K extends keyof T>(options: T, keys: readonly K[]): { [P in K]?: Exclude<T[P], undefined> } {
   const out: { [P in K]?: Exclude<T[P], undefined> } = {};
   for (const key of keys) {
     const value = options[key];

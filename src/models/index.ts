@@ -23,3 +23,10 @@ export type {
   DenseCvaeOptions,
 } from './factories.js';
 export type { LayersSettings, FromLayersModelsOptions, AutoencoderFromLayersOptions } from './from-layers.js';
+export { VQVAE } from './vqvae.js';
+export type { VqVaeOptions, VqVaeConfig, VqReconstruction, CodebookUsage } from './vqvae.js';
+export type { VqEma, DeadCodes } from './vq-codebook.js';
+export { denseVqVae, convVqVae } from './vq-factories.js';
+export type { VqFactoryOptions, DenseVqVaeOptions, ConvVqVaeOptions } from './vq-factories.js';
+export { convVae, convCvae } from './conv-vae.js';
+export type { ConvVaeOptions, ConvCvaeOptions } from './conv-vae.js';

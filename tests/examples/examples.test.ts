@@ -35,6 +35,7 @@ const CASES: Readonly<Record<string, ExampleCase>> = {
   sparse: { args: quickInto, pngs: ['code-histogram.png', 'mean-activation.png', 'features.png'], limit: 120_000 },
   vae: { args: quickInto, pngs: ['samples.png', 'manifold.png', 'latent-2d.png', 'mixture-samples.png'], limit: 120_000 },
   cvae: { args: quickInto, pngs: ['digits.png', 'analogies.png'], limit: 120_000 },
+  'vq-vae': { args: quickInto, pngs: ['reconstructions.png', 'codebook-usage.png', 'samples.png'], limit: 120_000 },
   'pca-vs-autoencoder': { args: quickInto, pngs: ['error-vs-k.png', 'components.png', 'reconstructions.png'], limit: 120_000 },
   // These two write into their own out/ folder (no --out yet).
   'anomaly-mnist': { args: quickInto, pngs: ['auc-by-digit.png', 'most-anomalous.png'], limit: 120_000 },
