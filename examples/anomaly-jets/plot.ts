@@ -35,7 +35,8 @@ const MAX_DECADE = 3;
  */
 export function rocSpec(series: readonly RocSeries[], signal: string, background: string): TopLevelSpec {
   const names = series.map((s) => s.label);
-  const color = { field: 'curve', type: 'nominal', sort: names, scale: { domain: [...names, 'random guess'], range: [...names.map((_, k) => hex(PALETTE[k % PALETTE.length]!)), '#a0a0a0'] } };
+  // One legend for both panels (they share the colours), inside the left panel's lower right corner.
+  const color = { field: 'curve', type: 'nominal', sort: names, legend: { orient: 'none', legendX: 165, legendY: 295, title: null }, scale: { domain: [...names, 'random guess'], range: [...names.map((_, k) => hex(PALETTE[k % PALETTE.length]!)), '#a0a0a0'] } };
   const roc = series.flatMap((s) => thin(s.fpr, s.tpr).map(([fpr, tpr], order) => ({ curve: s.label, fpr, tpr, order })));
   const rejection = series.flatMap((s) =>
     thin(s.fpr, s.tpr)
@@ -54,14 +55,14 @@ export function rocSpec(series: readonly RocSeries[], signal: string, background
         ...panel,
         title: 'ROC curve',
         layer: [
-          { data: { values: guess }, mark: { type: 'line', strokeDash: [6, 4], strokeWidth: 1.5 }, encoding: { x: { field: 'fpr', ...unit }, y: { field: 'tpr', ...unit }, color: { ...color, legend: null } } },
+          { data: { values: guess }, mark: { type: 'line', strokeDash: [6, 4], strokeWidth: 1.5 }, encoding: { x: { field: 'fpr', ...unit }, y: { field: 'tpr', ...unit }, color } },
           {
             data: { values: roc },
             mark: { type: 'line', strokeWidth: 2.5 },
             encoding: {
               x: { field: 'fpr', ...unit, title: `false-positive rate (${background})` },
               y: { field: 'tpr', ...unit, title: `true-positive rate (${signal})` },
-              color: { ...color, legend: { orient: 'bottom-right', title: null } },
+              color,
               order: { field: 'order', type: 'quantitative' },
             },
           },
@@ -71,14 +72,14 @@ export function rocSpec(series: readonly RocSeries[], signal: string, background
         ...panel,
         title: 'Background rejection',
         layer: [
-          { data: { values: guess }, mark: { type: 'line', strokeDash: [6, 4], strokeWidth: 1.5 }, encoding: { x: { field: 'eff', ...unit }, y: { field: 'rej', type: 'quantitative', scale: { type: 'log', domain: [1, 10 ** MAX_DECADE] } }, color: { ...color, legend: null } } },
+          { data: { values: guess }, mark: { type: 'line', strokeDash: [6, 4], strokeWidth: 1.5 }, encoding: { x: { field: 'eff', ...unit }, y: { field: 'rej', type: 'quantitative', scale: { type: 'log', domain: [1, 10 ** MAX_DECADE] } }, color } },
           {
             data: { values: rejection },
             mark: { type: 'line', strokeWidth: 2.5, clip: true },
             encoding: {
               x: { field: 'eff', ...unit, title: `signal efficiency ε_S (${signal})` },
               y: { field: 'rej', type: 'quantitative', scale: { type: 'log', domain: [1, 10 ** MAX_DECADE] }, axis: { values: [1, 10, 100, 1000], format: '~g' }, title: `background rejection 1 / ε_B (${background})` },
-              color: { ...color, legend: null },
+              color,
               order: { field: 'order', type: 'quantitative' },
             },
           },

@@ -17,7 +17,7 @@ import {
   train,
 } from '../../src/index.js';
 import { MNIST_PIXELS } from '../../bench/mnist-data.js';
-import { chart, Figure, imagePanel, lineChartSpec, tile, tileSvg } from '../shared/plot.js';
+import { chart, imagePanel, lineChartSpec, tile, tileFigure } from '../shared/plot.js';
 import { writePng } from '../shared/png.js';
 import { exampleArgs, startMnistExample } from '../shared/setup.js';
 
@@ -113,7 +113,7 @@ for (const [k, noise] of noises.entries()) {
 console.log(table.join('\n'));
 
 const chartPath = join(outDir, 'error-vs-noise.png');
-new Figure(tileSvg(charts, { gap: 12, title: 'Reconstruction error on corrupted test digits' })).write(chartPath);
+tileFigure(charts, { gap: 12, title: 'Reconstruction error on corrupted test digits' }).write(chartPath);
 
 // Eight test digits per noise, at the training level.
 const picks = Array.from({ length: 8 }, (_, i) => Math.floor(((i + 0.5) * test.n) / 8));

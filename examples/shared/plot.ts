@@ -38,11 +38,14 @@ export {
 } from './charts.js';
 export { renderSvg, svgToPng, type ChartSpec } from './render.js';
 
-/** A finished picture as SVG, with its PNG rendered on demand. */
+/** A finished picture as SVG, with its PNG rendered on demand and the chart specs (with their data) it was drawn from. */
 export class Figure {
   #png: PNG | undefined;
 
-  constructor(readonly svg: string) {}
+  constructor(
+    readonly svg: string,
+    readonly specs: readonly ChartSpec[] = [],
+  ) {}
 
   /** Width and height in pixels. */
   get size(): { width: number; height: number } {
@@ -57,19 +60,21 @@ export class Figure {
 
   /**
    * Writes the PNG to `path` (a name ending in `.png`, or without extension) and the SVG beside it
-   * (same name, `.svg`), creating the folder. Returns both paths.
+   * (same name, `.svg`), creating the folder; a chart's specs go into `.vl.json` too, so that it can
+   * be drawn again from the same data without running the example again. Returns the paths.
    */
   write(path: string): { png: string; svg: string } {
     const base = path.replace(/\.(png|svg)$/, '');
     writePng(`${base}.png`, this.png);
     writeText(`${base}.svg`, this.svg);
+    if (this.specs.length > 0) writeText(`${base}.vl.json`, `${JSON.stringify(this.specs.length === 1 ? this.specs[0] : this.specs)}\n`);
     return { png: `${base}.png`, svg: `${base}.svg` };
   }
 }
 
 /** Renders a chart spec (charts.ts) to a {@link Figure}. */
 export function chart(spec: ChartSpec): Figure {
-  return new Figure(renderSvg(spec));
+  return new Figure(renderSvg(spec), [spec]);
 }
 
 /** Renders a chart spec and writes `<path>.png` and `<path>.svg` (see {@link Figure.write}). */
@@ -329,6 +334,14 @@ export function tileSvg(pictures: readonly TilePicture[], options: TileOptions =
     y += rowHeights[r]! + gap;
   });
   return svgDocument(width, height, body);
+}
+
+/** {@link tileSvg} as a {@link Figure}, keeping the specs of the figures it tiles. */
+export function tileFigure(pictures: readonly TilePicture[], options: TileOptions = {}): Figure {
+  return new Figure(
+    tileSvg(pictures, options),
+    pictures.flatMap((p) => (p instanceof Figure ? p.specs : [])),
+  );
 }
 
 /** {@link tileSvg} as a PNG. */

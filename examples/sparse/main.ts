@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { type Autoencoder, denseAutoencoder, evaluate, sparseAutoencoder, train } from '../../src/index.js';
 import { MNIST_PIXELS } from '../../bench/mnist-data.js';
-import { chart, Figure, histogramSpec, imagePanel, lineChartSpec, PALETTE, tile, tileSvg } from '../shared/plot.js';
+import { chart, histogramSpec, imagePanel, lineChartSpec, PALETTE, tile, tileFigure } from '../shared/plot.js';
 import { writePng } from '../shared/png.js';
 import { exampleArgs, startMnistExample } from '../shared/setup.js';
 
@@ -89,9 +89,8 @@ const sortedRelu = Float32Array.from(reluPlain.codes).sort();
 const reluMax = Math.max(1e-3, sortedRelu[Math.floor(0.995 * (sortedRelu.length - 1))]!);
 const histOptions = { bins: 40, width: 560, height: 400, yLabel: 'share of activations', y: { log: 10 as const } };
 const histPath = join(outDir, 'code-histogram.png');
-new Figure(
-  tileSvg(
-    [
+tileFigure(
+  [
       chart(histogramSpec({
         ...histOptions,
         title: 'ReLU code: plain vs L1',
@@ -113,17 +112,15 @@ new Figure(
         ],
       })),
     ],
-    { gap: 12, title: `Code activations of the ${test.n} test digits (${units} units)` },
-  ),
+  { gap: 12, title: `Code activations of the ${test.n} test digits (${units} units)` },
 ).write(histPath);
 
 // Each unit's mean activation, sorted: the KL penalty pulls every ρ̂ⱼ towards ρ.
 const rank = (r: Result): [number, number][] => r.unitMeans.map((m, i) => [i + 1, m]);
 const meanPath = join(outDir, 'mean-activation.png');
 const chartOptions = { width: 560, height: 400, xLabel: 'unit, by mean activation', yLabel: 'mean activation over the digits', x: { min: 0, max: units + 1 } };
-new Figure(
-  tileSvg(
-    [
+tileFigure(
+  [
       chart(lineChartSpec({
         ...chartOptions,
         title: 'sigmoid code: plain vs KL',
@@ -144,8 +141,7 @@ new Figure(
         ],
       })),
     ],
-    { gap: 12, title: 'Mean activation of each code unit over the test digits' },
-  ),
+  { gap: 12, title: 'Mean activation of each code unit over the test digits' },
 ).write(meanPath);
 
 // What the first layer looks for: the 20 units of each model whose activation varies most from digit
