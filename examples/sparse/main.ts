@@ -91,27 +91,27 @@ const histOptions = { bins: 40, width: 560, height: 400, yLabel: 'share of activ
 const histPath = join(outDir, 'code-histogram.png');
 tileFigure(
   [
-      chart(histogramSpec({
-        ...histOptions,
-        title: 'ReLU code: plain vs L1',
-        xLabel: 'activation',
-        x: { min: 0, max: reluMax },
-        series: [
-          { name: reluPlain.name, values: reluPlain.codes, color: PALETTE[6]! },
-          { name: reluL1.name, values: reluL1.codes, color: PALETTE[0]! },
-        ],
-      })),
-      chart(histogramSpec({
-        ...histOptions,
-        title: 'sigmoid code: plain vs KL',
-        xLabel: 'activation',
-        x: { min: 0, max: 1 },
-        series: [
-          { name: sigPlain.name, values: sigPlain.codes, color: PALETTE[6]! },
-          { name: sigKl.name, values: sigKl.codes, color: PALETTE[1]! },
-        ],
-      })),
-    ],
+    chart(histogramSpec({
+      ...histOptions,
+      title: 'ReLU code: plain vs L1',
+      xLabel: 'activation',
+      x: { min: 0, max: reluMax },
+      series: [
+        { name: reluPlain.name, values: reluPlain.codes, color: PALETTE[6]! },
+        { name: reluL1.name, values: reluL1.codes, color: PALETTE[0]! },
+      ],
+    })),
+    chart(histogramSpec({
+      ...histOptions,
+      title: 'sigmoid code: plain vs KL',
+      xLabel: 'activation',
+      x: { min: 0, max: 1 },
+      series: [
+        { name: sigPlain.name, values: sigPlain.codes, color: PALETTE[6]! },
+        { name: sigKl.name, values: sigKl.codes, color: PALETTE[1]! },
+      ],
+    })),
+  ],
   { gap: 12, title: `Code activations of the ${test.n} test digits (${units} units)` },
 ).write(histPath);
 
@@ -121,26 +121,26 @@ const meanPath = join(outDir, 'mean-activation.png');
 const chartOptions = { width: 560, height: 400, xLabel: 'unit, by mean activation', yLabel: 'mean activation over the digits', x: { min: 0, max: units + 1 } };
 tileFigure(
   [
-      chart(lineChartSpec({
-        ...chartOptions,
-        title: 'sigmoid code: plain vs KL',
-        y: { log: 10, min: 0.02, max: 1.2 },
-        series: [
-          { name: sigPlain.name, points: rank(sigPlain), color: PALETTE[6]! },
-          { name: sigKl.name, points: rank(sigKl), color: PALETTE[1]! },
-        ],
-        references: [{ y: rho, label: `target ρ = ${rho}`, labelAt: 'left' }],
-      })),
-      chart(lineChartSpec({
-        ...chartOptions,
-        title: 'ReLU code: plain vs L1',
-        y: { min: 0 },
-        series: [
-          { name: reluPlain.name, points: rank(reluPlain), color: PALETTE[6]! },
-          { name: reluL1.name, points: rank(reluL1), color: PALETTE[0]! },
-        ],
-      })),
-    ],
+    chart(lineChartSpec({
+      ...chartOptions,
+      title: 'sigmoid code: plain vs KL',
+      y: { log: 10, min: 0.02, max: 1.2 },
+      series: [
+        { name: sigPlain.name, points: rank(sigPlain), color: PALETTE[6]! },
+        { name: sigKl.name, points: rank(sigKl), color: PALETTE[1]! },
+      ],
+      references: [{ y: rho, label: `target ρ = ${rho}`, labelAt: 'left' }],
+    })),
+    chart(lineChartSpec({
+      ...chartOptions,
+      title: 'ReLU code: plain vs L1',
+      y: { min: 0 },
+      series: [
+        { name: reluPlain.name, points: rank(reluPlain), color: PALETTE[6]! },
+        { name: reluL1.name, points: rank(reluL1), color: PALETTE[0]! },
+      ],
+    })),
+  ],
   { gap: 12, title: 'Mean activation of each code unit over the test digits' },
 ).write(meanPath);
 
