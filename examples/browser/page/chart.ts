@@ -8,8 +8,11 @@ import { LINE_DATA, lineChartSpec, PALETTE } from '../../shared/charts.js';
 /** Legend names of the chart's curves. */
 export const LOSS_SERIES = { batch: 'loss per batch', epoch: 'mean loss of the epoch', validation: 'validation loss' } as const;
 
-/** The chart's spec for a run of `totalBatches` batches (the x axis); the data comes later. */
-export function lossChartSpec(totalBatches: number, width = 640, height = 220): ReturnType<typeof lineChartSpec> {
+/**
+ * The chart's spec for a run of `totalBatches` batches (the x axis); the data comes later. With
+ * `validation`, a third curve for validation losses.
+ */
+export function lossChartSpec(totalBatches: number, width = 640, height = 220, validation = false): ReturnType<typeof lineChartSpec> {
   return lineChartSpec({
     width,
     height,
@@ -20,7 +23,7 @@ export function lossChartSpec(totalBatches: number, width = 640, height = 220): 
     series: [
       { name: LOSS_SERIES.batch, points: [], width: 1.5, markers: false, color: PALETTE[0]! },
       { name: LOSS_SERIES.epoch, points: [], width: 2, markers: true, color: PALETTE[1]! },
-      { name: LOSS_SERIES.validation, points: [], width: 2, markers: true, color: PALETTE[2]! },
+      ...(validation ? [{ name: LOSS_SERIES.validation, points: [], width: 2, markers: true, color: PALETTE[2]! }] : []),
     ],
   });
 }
@@ -41,7 +44,11 @@ export class LossChart {
   /** Resolves when the latest redraw has finished (tests and callers may await it). */
   #drawn: Promise<void> = Promise.resolve();
 
-  constructor(readonly container: HTMLElement) {
+  /** With `validation`, the chart has a curve for the validation losses given to {@link addEpoch}. */
+  constructor(
+    readonly container: HTMLElement,
+    readonly validation = false,
+  ) {
     this.reset(1);
   }
 
@@ -51,7 +58,7 @@ export class LossChart {
     this.#pendingRows = [];
     this.#batches = 0;
     this.#epochs = 0;
-    const spec = compile(lossChartSpec(totalBatches, Math.max(320, this.container.clientWidth || 640))).spec;
+    const spec = compile(lossChartSpec(totalBatches, Math.max(320, this.container.clientWidth || 640), 220, this.validation)).spec;
     const view = new View(parse(spec), { renderer: 'svg', container: this.container, hover: false });
     this.#view = view;
     this.container.dataset['points'] = '0';
@@ -66,7 +73,7 @@ export class LossChart {
   addEpoch(loss: number, valLoss?: number): void {
     this.#epochs++;
     if (Number.isFinite(loss)) this.#push({ series: LOSS_SERIES.epoch, x: this.#batches, y: loss, order: this.#epochs });
-    if (valLoss !== undefined && Number.isFinite(valLoss)) this.#push({ series: LOSS_SERIES.validation, x: this.#batches, y: valLoss, order: this.#epochs });
+    if (this.validation && valLoss !== undefined && Number.isFinite(valLoss)) this.#push({ series: LOSS_SERIES.validation, x: this.#batches, y: valLoss, order: this.#epochs });
   }
 
   /** Resolves once everything added so far is drawn. */
