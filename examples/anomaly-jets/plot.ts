@@ -35,8 +35,8 @@ const MAX_DECADE = 3;
  */
 export function rocSpec(series: readonly RocSeries[], signal: string, background: string): TopLevelSpec {
   const names = series.map((s) => s.label);
-  // One legend for both panels (they share the colours), inside the left panel's lower right corner.
-  const color = { field: 'curve', type: 'nominal', sort: names, legend: { orient: 'none', legendX: 165, legendY: 295, title: null }, scale: { domain: [...names, 'random guess'], range: [...names.map((_, k) => hex(PALETTE[k % PALETTE.length]!)), '#a0a0a0'] } };
+  // One legend for both panels (they share the colours), under them.
+  const color = { field: 'curve', type: 'nominal', sort: names, legend: { orient: 'bottom', direction: 'horizontal', title: null }, scale: { domain: [...names, 'random guess'], range: [...names.map((_, k) => hex(PALETTE[k % PALETTE.length]!)), '#a0a0a0'] } };
   const roc = series.flatMap((s) => thin(s.fpr, s.tpr).map(([fpr, tpr], order) => ({ curve: s.label, fpr, tpr, order })));
   const rejection = series.flatMap((s) =>
     thin(s.fpr, s.tpr)
