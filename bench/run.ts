@@ -54,6 +54,7 @@ import { runW3 } from './workloads/w3.js';
 import { runW4 } from './workloads/w4.js';
 import { runConv } from './workloads/conv.js';
 import { runMatmul } from './workloads/matmul.js';
+import { ratioChartPath, writeRatioChart } from './ratio-chart.js';
 
 const WORKLOADS = ['w1', 'w2', 'w3', 'w4', 'profile', 'matmul', 'conv', 'webgpu'] as const;
 type Workload = (typeof WORKLOADS)[number];
@@ -207,6 +208,8 @@ async function main(): Promise<void> {
     mkdirSync(dirname(args.write), { recursive: true });
     writeFileSync(args.write, renderMarkdown(run));
     console.log(`wrote ${args.write}`);
+    const chartPath = ratioChartPath(args.write);
+    if (writeRatioChart([...run.reports, ...run.webgpu.reports], chartPath)) console.log(`wrote ${chartPath}`);
   }
   if (args.json !== undefined) {
     mkdirSync(dirname(args.json), { recursive: true });

@@ -34,6 +34,9 @@ const HOW = [
   '',
 ];
 
+/** The chart of every ratio table, drawn by bench/ratio-chart.ts next to the markdown. */
+export const RATIO_CHART = '![Every time ratio below as a bar from 1, on a log scale: left of 1 the package is faster (bench/ratio-chart.ts)](images/benchmarks-ratios.svg)';
+
 /** The issue's targets, met or not, from every report of the run. */
 function summary(run: BenchRun): string {
   const rows: string[][] = [];
@@ -82,6 +85,8 @@ export function renderMarkdown(run: BenchRun): string {
     summary(run),
     '',
     '## Results',
+    '',
+    RATIO_CHART,
     '',
     ...run.reports.map((r) => `${markdownReport(r)}\n`),
   ];

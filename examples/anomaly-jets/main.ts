@@ -155,10 +155,10 @@ const aeRoc = rocCurve(aeScores, labels);
 const pcaRoc = rocCurve(pcaScores, labels);
 rocFigure(
   [
-    { label: `AUTOENCODER  AUC ${aeAuc.toFixed(3)}`, fpr: aeRoc.fpr, tpr: aeRoc.tpr },
-    { label: `PCA (${K})  AUC ${pcaAuc.toFixed(3)}`, fpr: pcaRoc.fpr, tpr: pcaRoc.tpr },
+    { label: `autoencoder (AUC ${aeAuc.toFixed(3)})`, fpr: aeRoc.fpr, tpr: aeRoc.tpr },
+    { label: `PCA, ${K} components (AUC ${pcaAuc.toFixed(3)})`, fpr: pcaRoc.fpr, tpr: pcaRoc.tpr },
   ],
-  'TOP',
+  'top',
   'QCD',
 ).write(join(outDir, 'roc.png'));
 
@@ -191,7 +191,7 @@ heatmapGrid(
     [qcdReconstruction, topReconstruction],
     [qcdError, topError],
   ],
-  { side: SIDE, scale: 6, columns: ['QCD-LIKE', 'TOP-LIKE'], rows: ['ORIGINAL', 'RECONSTRUCTED', 'SQUARED\nERROR'], decades: 5 },
+  { side: SIDE, scale: 6, columns: ['QCD-like', 'top-like'], rows: ['original', 'reconstructed', 'squared\nerror'], decades: 5 },
 ).write(join(outDir, 'figure3.png'));
 console.log(`\nwrote roc.png and figure3.png into ${outDir} (${lap()})`);
 

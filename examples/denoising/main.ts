@@ -17,7 +17,7 @@ import {
   train,
 } from '../../src/index.js';
 import { MNIST_PIXELS } from '../../bench/mnist-data.js';
-import { imagePanel, lineChart, tile } from '../shared/plot.js';
+import { chart, imagePanel, lineChartSpec, tile, tileFigure } from '../shared/plot.js';
 import { writePng } from '../shared/png.js';
 import { exampleArgs, startMnistExample } from '../shared/setup.js';
 
@@ -93,7 +93,7 @@ for (const [k, noise] of noises.entries()) {
     }
   }
   charts.push(
-    lineChart({
+    chart(lineChartSpec({
       title: `${noise.name} noise`,
       xLabel: `noise ${noise.parameter}`,
       yLabel: 'MSE per pixel vs clean digit',
@@ -107,13 +107,13 @@ for (const [k, noise] of noises.entries()) {
         { name: 'plain AE', points: curves[1]! },
         { name: `denoising AE (${noise.parameter} ${noise.trainLevel})`, points: curves[2]! },
       ],
-    }),
+    })),
   );
 }
 console.log(table.join('\n'));
 
 const chartPath = join(outDir, 'error-vs-noise.png');
-writePng(chartPath, tile(charts, { gap: 12, title: 'Reconstruction error on corrupted test digits' }));
+tileFigure(charts, { gap: 12, title: 'Reconstruction error on corrupted test digits' }).write(chartPath);
 
 // Eight test digits per noise, at the training level.
 const picks = Array.from({ length: 8 }, (_, i) => Math.floor(((i + 0.5) * test.n) / 8));

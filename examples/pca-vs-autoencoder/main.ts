@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { type Autoencoder, denseAutoencoder, PCA, train } from '../../src/index.js';
 import { MNIST_PIXELS } from '../../bench/mnist-data.js';
-import { imagePanel, lineChart, PALETTE } from '../shared/plot.js';
+import { imagePanel, lineChartSpec, PALETTE, writeChart } from '../shared/plot.js';
 import { writePng } from '../shared/png.js';
 import { exampleArgs, startMnistExample } from '../shared/setup.js';
 
@@ -71,9 +71,9 @@ console.log('\n   k   PCA      linear AE  nonlinear AE   (test MSE per pixel)');
 for (const r of results) console.log(`  ${String(r.k).padStart(2)}   ${r.pca.toFixed(4)}   ${r.linear.toFixed(4)}     ${r.nonlinear.toFixed(4)}`);
 
 const chartPath = join(outDir, 'error-vs-k.png');
-writePng(
+writeChart(
   chartPath,
-  lineChart({
+  lineChartSpec({
     title: 'Test reconstruction error against code size',
     xLabel: 'code size k (numbers kept per digit)',
     yLabel: 'test MSE per pixel',

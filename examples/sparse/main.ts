@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { type Autoencoder, denseAutoencoder, evaluate, sparseAutoencoder, train } from '../../src/index.js';
 import { MNIST_PIXELS } from '../../bench/mnist-data.js';
-import { histogram, imagePanel, lineChart, PALETTE, tile } from '../shared/plot.js';
+import { chart, histogramSpec, imagePanel, lineChartSpec, PALETTE, tile, tileFigure } from '../shared/plot.js';
 import { writePng } from '../shared/png.js';
 import { exampleArgs, startMnistExample } from '../shared/setup.js';
 
@@ -89,66 +89,60 @@ const sortedRelu = Float32Array.from(reluPlain.codes).sort();
 const reluMax = Math.max(1e-3, sortedRelu[Math.floor(0.995 * (sortedRelu.length - 1))]!);
 const histOptions = { bins: 40, width: 560, height: 400, yLabel: 'share of activations', y: { log: 10 as const } };
 const histPath = join(outDir, 'code-histogram.png');
-writePng(
-  histPath,
-  tile(
-    [
-      histogram({
-        ...histOptions,
-        title: 'ReLU code: plain vs L1',
-        xLabel: 'activation',
-        x: { min: 0, max: reluMax },
-        series: [
-          { name: reluPlain.name, values: reluPlain.codes, color: PALETTE[6]! },
-          { name: reluL1.name, values: reluL1.codes, color: PALETTE[0]! },
-        ],
-      }),
-      histogram({
-        ...histOptions,
-        title: 'sigmoid code: plain vs KL',
-        xLabel: 'activation',
-        x: { min: 0, max: 1 },
-        series: [
-          { name: sigPlain.name, values: sigPlain.codes, color: PALETTE[6]! },
-          { name: sigKl.name, values: sigKl.codes, color: PALETTE[1]! },
-        ],
-      }),
-    ],
-    { gap: 12, title: `Code activations of the ${test.n} test digits (${units} units)` },
-  ),
-);
+tileFigure(
+  [
+    chart(histogramSpec({
+      ...histOptions,
+      title: 'ReLU code: plain vs L1',
+      xLabel: 'activation',
+      x: { min: 0, max: reluMax },
+      series: [
+        { name: reluPlain.name, values: reluPlain.codes, color: PALETTE[6]! },
+        { name: reluL1.name, values: reluL1.codes, color: PALETTE[0]! },
+      ],
+    })),
+    chart(histogramSpec({
+      ...histOptions,
+      title: 'sigmoid code: plain vs KL',
+      xLabel: 'activation',
+      x: { min: 0, max: 1 },
+      series: [
+        { name: sigPlain.name, values: sigPlain.codes, color: PALETTE[6]! },
+        { name: sigKl.name, values: sigKl.codes, color: PALETTE[1]! },
+      ],
+    })),
+  ],
+  { gap: 12, title: `Code activations of the ${test.n} test digits (${units} units)` },
+).write(histPath);
 
 // Each unit's mean activation, sorted: the KL penalty pulls every ρ̂ⱼ towards ρ.
 const rank = (r: Result): [number, number][] => r.unitMeans.map((m, i) => [i + 1, m]);
 const meanPath = join(outDir, 'mean-activation.png');
 const chartOptions = { width: 560, height: 400, xLabel: 'unit, by mean activation', yLabel: 'mean activation over the digits', x: { min: 0, max: units + 1 } };
-writePng(
-  meanPath,
-  tile(
-    [
-      lineChart({
-        ...chartOptions,
-        title: 'sigmoid code: plain vs KL',
-        y: { log: 10, min: 0.02, max: 1.2 },
-        series: [
-          { name: sigPlain.name, points: rank(sigPlain), color: PALETTE[6]! },
-          { name: sigKl.name, points: rank(sigKl), color: PALETTE[1]! },
-        ],
-        references: [{ y: rho, label: `target ρ = ${rho}`, labelAt: 'left' }],
-      }),
-      lineChart({
-        ...chartOptions,
-        title: 'ReLU code: plain vs L1',
-        y: { min: 0 },
-        series: [
-          { name: reluPlain.name, points: rank(reluPlain), color: PALETTE[6]! },
-          { name: reluL1.name, points: rank(reluL1), color: PALETTE[0]! },
-        ],
-      }),
-    ],
-    { gap: 12, title: 'Mean activation of each code unit over the test digits' },
-  ),
-);
+tileFigure(
+  [
+    chart(lineChartSpec({
+      ...chartOptions,
+      title: 'sigmoid code: plain vs KL',
+      y: { log: 10, min: 0.02, max: 1.2 },
+      series: [
+        { name: sigPlain.name, points: rank(sigPlain), color: PALETTE[6]! },
+        { name: sigKl.name, points: rank(sigKl), color: PALETTE[1]! },
+      ],
+      references: [{ y: rho, label: `target ρ = ${rho}`, labelAt: 'left' }],
+    })),
+    chart(lineChartSpec({
+      ...chartOptions,
+      title: 'ReLU code: plain vs L1',
+      y: { min: 0 },
+      series: [
+        { name: reluPlain.name, points: rank(reluPlain), color: PALETTE[6]! },
+        { name: reluL1.name, points: rank(reluL1), color: PALETTE[0]! },
+      ],
+    })),
+  ],
+  { gap: 12, title: 'Mean activation of each code unit over the test digits' },
+).write(meanPath);
 
 // What the first layer looks for: the 20 units of each model whose activation varies most from digit
 // to digit, each weight vector stretched to its own range (20 keeps the picture under 100 KB: noisy

@@ -6,7 +6,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOSS_SERIES } from '../../examples/browser/page/chart.js';
 import { BACKGROUND, PIXELS, SIDE, parseDigits, type Digits } from '../../examples/browser/page/digits.js';
+import { PALETTE } from '../../examples/shared/charts.js';
 import { artifactPath, openSession, waitForState, type Session } from './harness.js';
 import { correlation, decodePng, grey, maxAbsDifference, readDigit, type Image } from './pixels.js';
 
@@ -146,9 +148,29 @@ describe('the browser demo', () => {
 
     const canvas = await digitsCanvas();
     expect(canvas.drawn).toEqual(expect.arrayContaining(['originals', 'model']));
+    // The live loss chart (the line-chart spec of the Node examples in a vega View) has drawn every batch loss and every epoch mean.
+    await page.waitForFunction((n) => Number((document.querySelector('#loss-chart') as HTMLElement | null)?.dataset['points']) >= n, 5 * 43 + 5, { timeout: 30_000 });
+    const chartBox = await page.locator('#loss-chart').evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      return { x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height, texts: Array.from(el.querySelectorAll('text'), (t) => t.textContent ?? '') };
+    });
+    expect(chartBox.texts).toEqual(expect.arrayContaining([LOSS_SERIES.batch, LOSS_SERIES.epoch, 'batch', 'loss']));
     const shot = await page.screenshot({ fullPage: true });
     writeFileSync(artifactPath('demo-after-training.png'), shot);
     const image = decodePng(shot);
+    // In the screenshot: the batch curve (blue) and the epoch means (orange) are drawn inside the chart.
+    const coloured = (rgb: readonly number[]): number => {
+      let count = 0;
+      for (let y = Math.round(chartBox.y); y < Math.round(chartBox.y + chartBox.height); y++) {
+        for (let x = Math.round(chartBox.x); x < Math.round(chartBox.x + chartBox.width); x++) {
+          const o = (y * image.width + x) * 4;
+          if (Math.abs(image.data[o]! - rgb[0]!) + Math.abs(image.data[o + 1]! - rgb[1]!) + Math.abs(image.data[o + 2]! - rgb[2]!) < 40) count++;
+        }
+      }
+      return count;
+    };
+    expect(coloured(PALETTE[0]!), 'pixels of the batch-loss curve').toBeGreaterThan(300);
+    expect(coloured(PALETTE[1]!), 'pixels of the epoch means').toBeGreaterThan(60);
 
     // The gap around the grid is the background grey.
     expect(grey(image, Math.round(canvas.x) + 1, Math.round(canvas.y) + 1)).toBe(BACKGROUND);

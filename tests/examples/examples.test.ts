@@ -1,12 +1,14 @@
 // Runs every example the way a reader does (`tsx examples/<name>/main.ts --quick`), each in a child
 // process with its output in a temporary folder, and checks that it exits with 0 and writes the
-// pictures it promises as valid, non-blank PNGs of plausible size, so that no example can rot.
+// pictures it promises as valid, non-blank PNGs of plausible size (and the charts also as SVGs, whose
+// rendering by resvg must not be blank either), so that no example can rot.
 // Two children run at a time (the machines this runs on have two cores); each has its own limit.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Resvg } from '@resvg/resvg-js';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -19,6 +21,8 @@ interface ExampleCase {
   readonly args: (out: string) => string[];
   /** PNG files the run must write into the output folder. */
   readonly pngs: readonly string[];
+  /** SVG files (the charts, drawn by vega) it must write there too. */
+  readonly svgs?: readonly string[];
   /** Other files it must write there. */
   readonly files?: readonly string[];
   /** Wall-clock limit of the child process, in ms. */
@@ -31,15 +35,14 @@ const quickInto = (out: string): string[] => ['--quick', '--out', out];
 const CASES: Readonly<Record<string, ExampleCase>> = {
   demo: { args: (out) => ['--quick', join(out, 'reconstructions.png')], pngs: ['reconstructions.png'], limit: 90_000 },
   'mnist-autoencoder': { args: quickInto, pngs: ['reconstructions.png', 'latent-2d.png'], limit: 90_000 },
-  denoising: { args: quickInto, pngs: ['denoising.png', 'error-vs-noise.png'], limit: 120_000 },
-  sparse: { args: quickInto, pngs: ['code-histogram.png', 'mean-activation.png', 'features.png'], limit: 120_000 },
+  denoising: { args: quickInto, pngs: ['denoising.png', 'error-vs-noise.png'], svgs: ['error-vs-noise.svg'], limit: 120_000 },
+  sparse: { args: quickInto, pngs: ['code-histogram.png', 'mean-activation.png', 'features.png'], svgs: ['code-histogram.svg', 'mean-activation.svg'], limit: 120_000 },
   vae: { args: quickInto, pngs: ['samples.png', 'manifold.png', 'latent-2d.png', 'mixture-samples.png'], limit: 120_000 },
   cvae: { args: quickInto, pngs: ['digits.png', 'analogies.png'], limit: 120_000 },
   'vq-vae': { args: quickInto, pngs: ['reconstructions.png', 'codebook-usage.png', 'samples.png'], limit: 120_000 },
-  'pca-vs-autoencoder': { args: quickInto, pngs: ['error-vs-k.png', 'components.png', 'reconstructions.png'], limit: 120_000 },
-  // These two write into their own out/ folder (no --out yet).
-  'anomaly-mnist': { args: quickInto, pngs: ['auc-by-digit.png', 'most-anomalous.png'], limit: 120_000 },
-  'anomaly-jets': { args: quickInto, pngs: ['roc.png', 'figure3.png'], limit: 120_000 },
+  'pca-vs-autoencoder': { args: quickInto, pngs: ['error-vs-k.png', 'components.png', 'reconstructions.png'], svgs: ['error-vs-k.svg'], limit: 120_000 },
+  'anomaly-mnist': { args: quickInto, pngs: ['auc-by-digit.png', 'most-anomalous.png'], svgs: ['auc-by-digit.svg'], limit: 120_000 },
+  'anomaly-jets': { args: quickInto, pngs: ['roc.png', 'figure3.png'], svgs: ['roc.svg', 'figure3.svg'], limit: 120_000 },
   // The browser demo is a page: build it (no server) and check the built files.
   browser: { args: (out) => ['--build-only', '--out', out], pngs: [], files: ['index.html', 'app.js', 'mnist.bin'], limit: 120_000 },
 };
@@ -93,14 +96,29 @@ function runExample(name: string, args: readonly string[], limit: number): Promi
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
-/** Asserts that `path` is a readable PNG of a plausible size that is not one flat colour (and, with `since`, was written after it). */
+/** Asserts that `path` is a readable PNG of a plausible size that is not one flat colour. */
 function expectPicture(path: string): void {
   expect(existsSync(path), `${path} was not written`).toBe(true);
   const bytes = readFileSync(path);
   expect([...bytes.subarray(0, 8)], `${path} does not start with the PNG signature`).toEqual(PNG_SIGNATURE);
   expect(bytes.length, `${path} is suspiciously small`).toBeGreaterThan(1_000);
   expect(bytes.length, `${path} is over 2 MB`).toBeLessThan(2_000_000);
-  const png = PNG.sync.read(bytes);
+  expectNotBlank(path, PNG.sync.read(bytes));
+}
+
+/** Asserts that `path` is an SVG chart with text and marks whose rendering (by resvg) is not blank. */
+function expectSvg(path: string): void {
+  expect(existsSync(path), `${path} was not written`).toBe(true);
+  const svg = readFileSync(path, 'utf8');
+  expect(svg.startsWith('<svg'), `${path} is not an SVG document`).toBe(true);
+  expect(svg.length, `${path} is over 2 MB`).toBeLessThan(2_000_000);
+  expect(svg.match(/<text\b/g)?.length ?? 0, `${path} has no text`).toBeGreaterThan(3);
+  // Marks: vega's paths, or the pixel images of a composed figure (figure3.svg is one image and its labels).
+  expect(svg.match(/<(path|image)\b/g)?.length ?? 0, `${path} has no marks`).toBeGreaterThan(0);
+  expectNotBlank(path, PNG.sync.read(new Resvg(svg, { font: { loadSystemFonts: true } }).render().asPng()));
+}
+
+function expectNotBlank(path: string, png: PNG): void {
   expect(png.width).toBeGreaterThanOrEqual(100);
   expect(png.height).toBeGreaterThanOrEqual(60);
   expect(png.width).toBeLessThanOrEqual(4_000);
@@ -140,6 +158,7 @@ describe('every example runs on a tiny budget', () => {
         expect(result.signal, `${name} was killed (${result.signal}) after ${result.seconds.toFixed(0)} s; its last output:\n${tail}`).toBeNull();
         expect(result.code, `${name} exited with ${result.code}; its last output:\n${tail}`).toBe(0);
         for (const png of spec.pngs) expectPicture(join(out, png));
+        for (const svg of spec.svgs ?? []) expectSvg(join(out, svg));
         for (const file of spec.files ?? []) expect(existsSync(join(out, file)), `${name} did not write ${file}`).toBe(true);
         if (known === undefined) {
           const pngsIn = (dir: string): string[] =>

@@ -56,7 +56,7 @@ const ui = {
   ioStatus: $('io-status'),
   error: $('error'),
 };
-const chart = new LossChart($<HTMLCanvasElement>('loss-chart'));
+const chart = new LossChart($<HTMLElement>('loss-chart'));
 const canvas = ui.digits;
 const { width, height } = gridSize(LAYOUT);
 canvas.width = width;

@@ -1,89 +1,107 @@
-// A live loss chart on a canvas: batch losses as a thin line, epoch means as dots.
+// The live loss chart of the page: the line chart spec of the Node examples (examples/shared/charts.ts),
+// compiled by vega-lite and shown by a vega View in the page; losses stream in as changesets of the
+// chart's data set, redrawn at most once an animation frame.
+import { changeset, parse, View } from 'vega';
+import { compile } from 'vega-lite';
+import { LINE_DATA, lineChartSpec, PALETTE } from '../../shared/charts.js';
+
+/** Legend names of the chart's curves. */
+export const LOSS_SERIES = { batch: 'loss per batch', epoch: 'mean loss of the epoch', validation: 'validation loss' } as const;
+
+/**
+ * The chart's spec for a run of `totalBatches` batches (the x axis); the data comes later. With
+ * `validation`, a third curve for validation losses.
+ */
+export function lossChartSpec(totalBatches: number, width = 640, height = 220, validation = false): ReturnType<typeof lineChartSpec> {
+  return lineChartSpec({
+    width,
+    height,
+    xLabel: 'batch',
+    yLabel: 'loss',
+    x: { min: 0, max: Math.max(1, totalBatches) },
+    legend: 'top-right',
+    series: [
+      { name: LOSS_SERIES.batch, points: [], width: 1.5, markers: false, color: PALETTE[0]! },
+      { name: LOSS_SERIES.epoch, points: [], width: 2, markers: true, color: PALETTE[1]! },
+      ...(validation ? [{ name: LOSS_SERIES.validation, points: [], width: 2, markers: true, color: PALETTE[2]! }] : []),
+    ],
+  });
+}
+
+interface Row {
+  readonly series: string;
+  readonly x: number;
+  readonly y: number;
+  readonly order: number;
+}
 
 export class LossChart {
-  readonly #ctx: CanvasRenderingContext2D;
-  readonly #batches: number[] = [];
-  readonly #epochs: { at: number; loss: number; valLoss?: number }[] = [];
-  #totalBatches = 1;
-  #pending = false;
+  #view: View | undefined;
+  #pendingRows: Row[] = [];
+  #batches = 0;
+  #epochs = 0;
+  #scheduled = false;
+  /** Resolves when the latest redraw has finished (tests and callers may await it). */
+  #drawn: Promise<void> = Promise.resolve();
 
-  constructor(readonly canvas: HTMLCanvasElement) {
-    const ctx = canvas.getContext('2d');
-    if (!ctx) throw new Error('LossChart: the canvas has no 2D context');
-    this.#ctx = ctx;
-    this.draw();
+  /** With `validation`, the chart has a curve for the validation losses given to {@link addEpoch}. */
+  constructor(
+    readonly container: HTMLElement,
+    readonly validation = false,
+  ) {
+    this.reset(1);
   }
 
-  /** Starts a new run of `totalBatches` batches (sets the x axis). */
+  /** Starts a new run of `totalBatches` batches (sets the x axis), with an empty chart. */
   reset(totalBatches: number): void {
-    this.#batches.length = 0;
-    this.#epochs.length = 0;
-    this.#totalBatches = Math.max(1, totalBatches);
-    this.schedule();
+    this.#view?.finalize();
+    this.#pendingRows = [];
+    this.#batches = 0;
+    this.#epochs = 0;
+    const spec = compile(lossChartSpec(totalBatches, Math.max(320, this.container.clientWidth || 640), 220, this.validation)).spec;
+    const view = new View(parse(spec), { renderer: 'svg', container: this.container, hover: false });
+    this.#view = view;
+    this.container.dataset['points'] = '0';
+    this.#drawn = view.runAsync().then(() => undefined);
   }
 
   addBatch(loss: number): void {
-    this.#batches.push(loss);
-    this.schedule();
+    this.#batches++;
+    if (Number.isFinite(loss)) this.#push({ series: LOSS_SERIES.batch, x: this.#batches, y: loss, order: this.#batches });
   }
 
   addEpoch(loss: number, valLoss?: number): void {
-    this.#epochs.push(valLoss === undefined ? { at: this.#batches.length, loss } : { at: this.#batches.length, loss, valLoss });
-    this.schedule();
+    this.#epochs++;
+    if (Number.isFinite(loss)) this.#push({ series: LOSS_SERIES.epoch, x: this.#batches, y: loss, order: this.#epochs });
+    if (this.validation && valLoss !== undefined && Number.isFinite(valLoss)) this.#push({ series: LOSS_SERIES.validation, x: this.#batches, y: valLoss, order: this.#epochs });
   }
 
-  /** Redraws on the next animation frame (at most once a frame, however often losses come). */
-  schedule(): void {
-    if (this.#pending) return;
-    this.#pending = true;
+  /** Resolves once everything added so far is drawn. */
+  async drawn(): Promise<void> {
+    await this.#drawn;
+  }
+
+  #push(row: Row): void {
+    this.#pendingRows.push(row);
+    if (this.#scheduled) return;
+    this.#scheduled = true;
     requestAnimationFrame(() => {
-      this.#pending = false;
+      this.#scheduled = false;
       this.draw();
     });
   }
 
+  /** Hands the losses added since the last redraw to the view and redraws it. */
   draw(): void {
-    const ctx = this.#ctx;
-    const { width, height } = this.canvas;
-    const pad = { left: 52, right: 10, top: 10, bottom: 22 };
-    ctx.fillStyle = '#fff';
-    ctx.fillRect(0, 0, width, height);
-    ctx.strokeStyle = '#999';
-    ctx.lineWidth = 1;
-    ctx.strokeRect(pad.left + 0.5, pad.top + 0.5, width - pad.left - pad.right, height - pad.top - pad.bottom);
-    ctx.fillStyle = '#333';
-    ctx.font = '11px system-ui, sans-serif';
-    const values = [...this.#batches, ...this.#epochs.flatMap((e) => (e.valLoss === undefined ? [e.loss] : [e.loss, e.valLoss]))].filter(Number.isFinite);
-    if (values.length === 0) {
-      ctx.fillText('loss per batch (line) and per epoch (dots) appear here while training', pad.left + 8, height / 2);
-      return;
-    }
-    let lo = Math.min(...values);
-    let hi = Math.max(...values);
-    if (hi - lo < 1e-9) {
-      hi += 0.5 * Math.abs(hi) + 1e-6;
-      lo -= 0.5 * Math.abs(lo) + 1e-6;
-    }
-    const x = (i: number): number => pad.left + ((width - pad.left - pad.right) * i) / this.#totalBatches;
-    const y = (v: number): number => pad.top + ((height - pad.top - pad.bottom) * (hi - v)) / (hi - lo);
-    ctx.fillText(hi.toPrecision(3), 4, pad.top + 10);
-    ctx.fillText(lo.toPrecision(3), 4, height - pad.bottom);
-    ctx.fillText(`batch ${this.#batches.length} of ${this.#totalBatches}`, pad.left + 4, height - 6);
-    ctx.strokeStyle = '#4a78c2';
-    ctx.beginPath();
-    this.#batches.forEach((v, i) => (i === 0 ? ctx.moveTo(x(i + 1), y(v)) : ctx.lineTo(x(i + 1), y(v))));
-    ctx.stroke();
-    for (const e of this.#epochs) {
-      ctx.fillStyle = '#c2410c';
-      ctx.beginPath();
-      ctx.arc(x(e.at), y(e.loss), 3.5, 0, 2 * Math.PI);
-      ctx.fill();
-      if (e.valLoss !== undefined) {
-        ctx.fillStyle = '#15803d';
-        ctx.beginPath();
-        ctx.arc(x(e.at), y(e.valLoss), 3.5, 0, 2 * Math.PI);
-        ctx.fill();
-      }
-    }
+    const view = this.#view;
+    if (view === undefined || this.#pendingRows.length === 0) return;
+    const rows = this.#pendingRows;
+    this.#pendingRows = [];
+    const shown = Number(this.container.dataset['points'] ?? '0') + rows.length;
+    this.#drawn = this.#drawn
+      .then(() => view.change(LINE_DATA, changeset().insert(rows)).runAsync())
+      .then(() => {
+        if (this.#view === view) this.container.dataset['points'] = String(shown);
+      });
   }
 }
