@@ -122,7 +122,7 @@ export function partialState(opts: PCAOptionsJSON, prev: FittedState | null, dat
 
 /** A block of a stream read into float64, its features checked against the first block's. */
 function readBlock(block: unknown, index: number, d: number | null, fn: string): { data: Float64Array; n: number; d: number } {
-  const arg = `iterable[${index}]`;
+  const arg = `blocks[${index}]`;
   const { data, n, d: cols } = readInput(block, fn, arg);
   if (d !== null && cols !== d) throw new Error(`${fn}: argument '${arg}' must have ${d} features (columns) as the first block, got ${cols}`);
   return { data, n, d: cols };
@@ -167,7 +167,7 @@ export async function streamState(
     pendingRows += b.n;
     if (state !== null || pendingRows >= needFirst) flush();
   }
-  if (index === 0) throw new Error(`${fn}: argument 'iterable' yielded no block of rows`);
+  if (index === 0) throw new Error(`${fn}: argument 'blocks' yielded no block of rows`);
   if (opts.mergeable) return stateFromStats(stats!, spec, fn);
   if (pendingRows > 0) flush();
   return state!;
