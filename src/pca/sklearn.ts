@@ -5,7 +5,7 @@
  * @module
  */
 import { describe } from '../core/index.js';
-import { documentChecks } from './check.js';
+import { documentChecks, type DocumentChecks } from './check.js';
 import { PCA_MAX_COMPONENT_VALUES, PCA_MAX_JSON_LENGTH } from './json.js';
 import type { FittedState } from './solvers.js';
 
@@ -66,7 +66,7 @@ export function toSklearnDocument(state: FittedState, whiten: boolean): SklearnP
  * components, a size limit, no unknown fields) and builds the state it describes. @internal
  */
 export function parseSklearnDocument(json: unknown, fn: string): { state: FittedState; whiten: boolean } {
-  const c = documentChecks(fn);
+  const c: DocumentChecks = documentChecks(fn);
   let doc: unknown = json;
   if (typeof json === 'string') {
     if (json.length > PCA_MAX_JSON_LENGTH) throw new Error(`${fn}: the JSON string is ${json.length} characters long, more than the limit of ${PCA_MAX_JSON_LENGTH}`);
@@ -89,7 +89,7 @@ export function parseSklearnDocument(json: unknown, fn: string): { state: Fitted
   const n = c.integer(c.own(o, 'n_samples_'), 'n_samples_', 2);
   if (k > n) c.bad('n_components_', `at most n_samples_ (${n})`, k);
   const whiten = c.own(o, 'whiten');
-  if (typeof whiten !== 'boolean') return c.bad('whiten', 'a boolean', whiten);
+  if (typeof whiten !== 'boolean') c.bad('whiten', 'a boolean', whiten);
   const components = c.matrix(c.own(o, 'components_'), 'components_', k, d);
   for (let i = 0; i < k; i++) {
     let s = 0;
