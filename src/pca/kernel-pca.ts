@@ -164,6 +164,7 @@ export class KernelPCA {
    * @returns `[m, k]` in the kind of `x` (a tensor gives a new float32 tensor).
    * @example
    * ```ts
+   * // given: const kpca: KernelPCA;
    * const z = kpca.transform(xTest);
    * ```
    */
@@ -182,6 +183,7 @@ export class KernelPCA {
    * @returns `[m, d]` in the kind of `z`.
    * @example
    * ```ts
+   * // given: const kpca: KernelPCA;
    * const xr = kpca.inverseTransform(kpca.transform(xTest));
    * ```
    */
@@ -199,6 +201,7 @@ export class KernelPCA {
    * variance of the embedding along component i is `λᵢ/n`). A fresh copy. Throws if not fitted.
    * @example
    * ```ts
+   * // given: const kpca: KernelPCA;
    * kpca.eigenvalues; //=> Float64Array [k]
    * ```
    */
@@ -232,6 +235,7 @@ export class KernelPCA {
    * Number of features `d` seen in fit. Throws if not fitted.
    * @example
    * ```ts
+   * // given: const kpca: KernelPCA;
    * kpca.nFeatures; //=> 64 for the 8 × 8 digits
    * ```
    */
@@ -243,6 +247,7 @@ export class KernelPCA {
    * The eigensolver of the current fit (`'auto'` resolved). Throws if not fitted.
    * @example
    * ```ts
+   * // given: const kpca: KernelPCA;
    * kpca.fittedSolver; //=> 'dense' for up to 1000 samples
    * ```
    */
@@ -254,6 +259,7 @@ export class KernelPCA {
    * Does nothing: the model holds no tensors (for code that disposes any model).
    * @example
    * ```ts
+   * // given: const kpca: KernelPCA;
    * kpca.dispose();
    * ```
    */
@@ -265,6 +271,7 @@ export class KernelPCA {
    * @returns a {@link KernelPCAJSON} document (format `'autoencoders/kernel-pca'`, version 1).
    * @example
    * ```ts
+   * // given: const kpca: KernelPCA;
    * const again = KernelPCA.fromJSON(JSON.stringify(kpca));
    * ```
    */

@@ -259,7 +259,7 @@ export class PCA {
    * @returns the average log-likelihood.
    * @example
    * ```ts
-   * const heldOut = new PCA({ nComponents: 5 }).fit(train).score(test);
+   * const heldOut = new PCA({ nComponents: 5 }).fit(xTrain).score(xTest);
    * ```
    */
   score(x: PCAInput): number {
@@ -518,6 +518,7 @@ export class PCA {
    *   (`nComponents`, `solver`, `whiten`) differ.
    * @example
    * ```ts
+   * // given: const shard1: number[][]; const shard2: number[][];
    * const opts = { nComponents: 2, mergeable: true };
    * const all = PCA.merge(new PCA(opts).fit(shard1), new PCA(opts).fit(shard2));
    * ```
