@@ -2,7 +2,7 @@
  * The scikit-learn mapping of a fitted PCA: the attributes of `sklearn.decomposition.PCA` and
  * `IncrementalPCA` as plain JSON (written by `PCA.toSklearn`, read by `PCA.fromSklearn`, and by
  * `scripts/sklearn-pca.py` on the Python side).
- * @module
+ * @internal
  */
 import { describe } from '../core/index.js';
 import { documentChecks, type DocumentChecks } from './check.js';

@@ -119,3 +119,19 @@ describe('PCA.fitStream', () => {
     expectSamePca(pca, new PCA({ nComponents: 2 }).fit(m.x), 1e-10);
   });
 });
+
+describe('shards and the scikit-learn mapping hold no tensors', () => {
+  it('leaks none through fit of tensors, merge, toSklearn and fromSklearn', () => {
+    const [s1, s2] = shards(m.x, [60, 60]);
+    const t1 = tf.tensor2d(s1!);
+    const t2 = tf.tensor2d(s2!);
+    const before = tf.memory().numTensors;
+    const opts = { nComponents: 2, mergeable: true } as const;
+    const merged = PCA.merge(new PCA(opts).fit(t1), new PCA(opts).fit(t2));
+    const back = PCA.fromSklearn(merged.toSklearn());
+    back.scoreSamples(t1);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(back.nComponents).toBe(2);
+    tf.dispose([t1, t2]);
+  });
+});
