@@ -6,10 +6,11 @@
  */
 import { createRng, deriveSeed } from '../core/index.js';
 import { symmetricEigen } from './linalg/eigen.js';
-import { productNT } from './linalg/workspace.js';
+import { gaussianMatrix, orthonormalizeRows } from './linalg/orth.js';
+import { productNT, Workspace } from './linalg/workspace.js';
 import { centerNew, centerTraining, choleskySolve, kernelMatrix, type KernelCentering, type KernelName, type KernelParams } from './kernels.js';
 import { transpose } from './project.js';
-import { flipSigns, rangeFinderOnGram } from './solvers.js';
+import { flipSigns } from './solvers.js';
 
 /** Largest number of training samples of a {@link KernelPCA}: its kernel matrix is n × n float64 (n = 8192: 512 MiB). */
 export const KERNEL_PCA_MAX_SAMPLES = 8192;
@@ -104,9 +105,7 @@ export function fitKernelState(opts: KernelPCAOptionsJSON, x: Float64Array, n: n
     values = eig.values.slice(0, k);
     vectors = eig.vectors;
   } else {
-    const rng = createRng(deriveSeed(opts.seed, 0x6b70ca));
-    const q = k < 0.1 * n ? 7 : 4;
-    ({ values, vectors } = rangeFinderOnGram(kern, n, k, Math.min(n, k + 10), q, rng, 'f64'));
+    ({ values, vectors } = randomizedEigen(kern, n, k, opts.seed));
   }
   checkPsd(values, opts, gamma, fn);
   flipSigns(vectors, k, n);
@@ -130,6 +129,65 @@ export function fitKernelState(opts: KernelPCAOptionsJSON, x: Float64Array, n: n
     inverse: null,
   };
   return opts.fitInverseTransform ? { ...state, inverse: fitInverse(opts, state, fn) } : state;
+}
+
+/**
+ * Top-`k` eigenpairs of the symmetric `n × n` matrix `s` by Halko, Martinsson & Tropp's range
+ * finder, as scikit-learn's `_randomized_eigsh` (selection by modulus): `Q` spans `S^(2q+1)Ω`
+ * (`l = k + 10` directions, `q` = 7 power iterations of `SSᵀ`, or 4 when `k ≥ 0.1·n`,
+ * re-orthonormalised after each product), then the eigendecomposition of `W·Wᵀ` with `W = QS` (`l × l`) gives the singular
+ * values of `QS` — a Rayleigh–Ritz step on `S²`, which squares the spectral gaps — and the Ritz
+ * vectors; each eigenvalue is the singular value with the sign of its Rayleigh quotient.
+ * Products in the WebAssembly kernel, float64.
+ */
+function randomizedEigen(s: Float64Array, n: number, k: number, seed: number): { values: Float64Array; vectors: Float64Array } {
+  const rng = createRng(deriveSeed(seed, 0x6b70ca));
+  const l = Math.min(n, k + 10);
+  const q = k < 0.1 * n ? 7 : 4;
+  const ws = Workspace.create([[n, n], [l, n], [l, n]]);
+  const ps = ws.panel(0), pq = ws.panel(1), py = ws.panel(2);
+  ws.write(ps, s);
+  const qRows = gaussianMatrix(l, n, rng);
+  const times = (): Float64Array => {
+    ws.write(pq, qRows);
+    ws.clear(py);
+    ws.nt(pq, ps, py, n);
+    return ws.read(py);
+  };
+  // Each of scikit-learn's power iterations multiplies by M and by Mᵀ: 2q + 1 products in all.
+  for (let it = 0; it < 2 * q + 1; it++) {
+    qRows.set(times());
+    orthonormalizeRows(qRows, l, n, rng);
+  }
+  const w = times(); // W = Q·S, l × n
+  const wwt = productNT(w, l, n, null, l);
+  const eig = symmetricEigen(wwt, l, () => k, 'ql');
+  const vectors = new Float64Array(k * n);
+  const values = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    const oi = i * n;
+    let rayleigh = 0;
+    for (let c = 0; c < l; c++) {
+      const coef = eig.vectors[i * l + c]!;
+      const oc = c * n;
+      for (let t = 0; t < n; t++) vectors[oi + t] = vectors[oi + t]! + coef * qRows[oc + t]!;
+      // uᵢᵀ S uᵢ = Σ_c coef_c · (Q S)_c · uᵢ, accumulated below once uᵢ is complete.
+    }
+    for (let c = 0; c < l; c++) {
+      const coef = eig.vectors[i * l + c]!;
+      let dot = 0;
+      for (let t = 0; t < n; t++) dot += w[c * n + t]! * vectors[oi + t]!;
+      rayleigh += coef * dot;
+    }
+    const sigma = Math.sqrt(Math.max(eig.values[i]!, 0));
+    values[i] = rayleigh < 0 ? -sigma : sigma;
+  }
+  // Descending by value, as the dense solver gives them (a negative one, if any, last).
+  const order = Array.from({ length: k }, (_, i) => i).sort((a, b) => values[b]! - values[a]!);
+  const sortedValues = Float64Array.from(order, (i) => values[i]!);
+  const sortedVectors = new Float64Array(k * n);
+  order.forEach((src, dst) => sortedVectors.set(vectors.subarray(src * n, src * n + n), dst * n));
+  return { values: sortedValues, vectors: sortedVectors };
 }
 
 /** The training embedding `Z = V·diag(√λ)`: row r, component i is `vᵢ[r]·√λᵢ` (`n × k`). @internal */

@@ -38,9 +38,9 @@ export interface KernelPCAOptions {
   /**
    * Eigensolver of the `n × n` centred kernel: `'dense'` (all eigenvalues by Householder
    * tridiagonalisation and QL, `O(n³)`), `'randomized'` (Halko et al.'s range finder with 10
-   * extra directions and 7 power iterations, or 4 when `nComponents ≥ 0.1·n`, float64,
-   * `O(n²·(k + 10))` per iteration; seeded), or `'auto'` (default): `'randomized'` when
-   * `n > 1000` and `nComponents < 0.8·n`, else `'dense'`.
+   * extra directions and 7 power iterations of `K²`, or 4 when `nComponents ≥ 0.1·n`, as
+   * scikit-learn's; float64, `2n²·(k + 10)` multiply-adds per iteration; seeded), or `'auto'`
+   * (default): `'randomized'` when `n > 1000` and `nComponents < 0.8·n`, else `'dense'`.
    */
   readonly solver?: 'auto' | 'dense' | 'randomized';
   /** Seed of the randomized solver, an integer. Default `0`. */
