@@ -46,10 +46,13 @@ export function fitState(opts: PCAOptionsJSON, data: Float64Array, n: number, d:
   return withStatistics(opts, state, data, n, d);
 }
 
-/** Adds the per-feature variance and, when `mergeable`, the scatter matrix of the data. */
+/**
+ * Adds, when `mergeable`, the scatter matrix of the data (and the per-feature variance it
+ * implies; incremental fits carry theirs already, as scikit-learn's `var_`).
+ */
 function withStatistics(opts: PCAOptionsJSON, state: FittedState, data: Float64Array, n: number, d: number): FittedState {
+  if (!opts.mergeable) return state;
   const featureVariance = state.featureVariance ?? featureVarianceOf(data, n, d, state.mean);
-  if (!opts.mergeable) return { ...state, featureVariance };
   return { ...state, featureVariance, scatter: scatterOf(data, n, d, state.mean) };
 }
 

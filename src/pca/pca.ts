@@ -444,11 +444,13 @@ export class PCA {
   }
 
   /**
-   * Per-feature variance of the training data with the `n` denominator (scikit-learn's `var_`),
-   * length `d`; `null` for a model loaded from a document that lacks it. Throws if not fitted.
+   * Per-feature variance of the training data with the `n` denominator, length `d`: scikit-learn's
+   * `IncrementalPCA.var_`, kept by incremental fits (`partialFit`, `fitStream`, solver
+   * `'incremental'`) and `mergeable` ones; `null` for the others (scikit-learn's `PCA` has no
+   * `var_`) and for a model loaded without it. Throws if not fitted.
    * @example
    * ```ts
-   * new PCA({ nComponents: 1 }).fit([[0, 1], [2, 1]]).featureVariance; //=> Float64Array [1, 0]
+   * new PCA({ nComponents: 1 }).partialFit([[0, 1], [2, 1]]).featureVariance; //=> Float64Array [1, 0]
    * ```
    */
   get featureVariance(): Float64Array | null {
