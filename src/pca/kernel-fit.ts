@@ -138,20 +138,22 @@ export function fitKernelState(opts: KernelPCAOptionsJSON, x: Float64Array, n: n
  * re-orthonormalised after each product), then the eigendecomposition of `W·Wᵀ` with `W = QS` (`l × l`) gives the singular
  * values of `QS` — a Rayleigh–Ritz step on `S²`, which squares the spectral gaps — and the Ritz
  * vectors; each eigenvalue is the singular value with the sign of its Rayleigh quotient.
- * Products in the WebAssembly kernel, float64.
+ * Products in the WebAssembly kernel (float32 lanes, float64 sums).
  */
 function randomizedEigen(s: Float64Array, n: number, k: number, seed: number): { values: Float64Array; vectors: Float64Array } {
   const rng = createRng(deriveSeed(seed, 0x6b70ca));
   const l = Math.min(n, k + 10);
   const q = k < 0.1 * n ? 7 : 4;
-  const ws = Workspace.create([[n, n], [l, n], [l, n]]);
+  // The products run in float32 lanes summed in float64 blocks (relative error ≈ 10⁻⁶, below the
+  // method's own), twice the speed of float64 ones; the rest is float64.
+  const ws = Workspace.create([[n, n, 'f32'], [l, n, 'f32'], [l, n]]);
   const ps = ws.panel(0), pq = ws.panel(1), py = ws.panel(2);
   ws.write(ps, s);
   const qRows = gaussianMatrix(l, n, rng);
   const times = (): Float64Array => {
     ws.write(pq, qRows);
     ws.clear(py);
-    ws.nt(pq, ps, py, n);
+    ws.nt32(pq, ps, py, n);
     return ws.read(py);
   };
   // Each of scikit-learn's power iterations multiplies by M and by Mᵀ: 2q + 1 products in all.
