@@ -57,6 +57,15 @@ describe('the probabilistic PCA model (Tipping & Bishop)', () => {
       expect(maxRelDiff(prec.data, e.precision.flat(), 1e-7 * precScale)).toBeLessThan(1e-7);
     });
   }
+  it('describes the data whatever the output scaling: whiten leaves the model unchanged', () => {
+    // (scikit-learn 1.2 rescales its components by √explained_variance_ when whiten is set, which
+    // changes its get_covariance; the package keeps the model of the data, documented on getCovariance.)
+    const c = fx.probabilistic[0]!;
+    const plain = new PCA(c.options).fit(c.x);
+    const white = new PCA({ ...c.options, whiten: true }).fit(c.x);
+    expect(maxRelDiff(white.getCovariance().data, plain.getCovariance().data, 1e-9)).toBeLessThan(1e-12);
+    expect(maxRelDiff(white.scoreSamples(c.xTest), c.expected.scoreSamples, 1)).toBeLessThan(1e-9);
+  });
   it('gives a precision that inverts the covariance', () => {
     const c = fx.probabilistic[0]!;
     const pca = new PCA(c.options).fit(c.x);
