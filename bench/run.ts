@@ -1,10 +1,11 @@
 /**
  * The benchmark suite: `npm run bench -- [workloads…] [options]`.
  *
- * Workloads (default: w1 w2 w3 w4 profile matmul conv webgpu):
+ * Workloads (default: w1 w2 w3 w4 profile matmul conv kpca webgpu):
  *   w1       dense autoencoder 784-256-64-256-784, BCE, Adam, batch 128: s/epoch, train loss, test BCE
  *   w2       VAE 784-512-(20, 20) / 20-512-784, Bernoulli, Adam, batch 128: s/epoch, test −ELBO
  *   w3, pca  PCA k = 50 (bench/pca.ts, against scikit-learn and ml-pca)
+ *   kpca     Kernel PCA, rbf, k = 50 on 2,000 digits (bench/kernel-pca.ts, against scikit-learn)
  *   w4       inference: reconstruct and anomalyScores, samples/s on the test digits
  *   profile  per-kernel time of one W1 step, package against plain tfjs-layers fit
  *   matmul   GFLOP/s of the products of a training step: the package's wasm kernels, tfjs' own, PyTorch
@@ -17,7 +18,7 @@
  *
  * Options:
  *   --quick             a tiny budget (256 training and 128 test digits, one epoch, PyTorch on one
- *                       thread; w3 and webgpu only when named): checks that the suite runs, measures
+ *                       thread; w3, kpca and webgpu only when named): checks that the suite runs, measures
  *                       nothing
  *   --backend NAME      tfjs backend of the CPU workloads: wasm (default, what useBackend('auto')
  *                       picks in Node without a GPU) or cpu
@@ -53,10 +54,11 @@ import { runW2 } from './workloads/w2.js';
 import { runW3 } from './workloads/w3.js';
 import { runW4 } from './workloads/w4.js';
 import { runConv } from './workloads/conv.js';
+import { runKernelPca } from './workloads/kpca.js';
 import { runMatmul } from './workloads/matmul.js';
 import { ratioChartPath, writeRatioChart } from './ratio-chart.js';
 
-const WORKLOADS = ['w1', 'w2', 'w3', 'w4', 'profile', 'matmul', 'conv', 'webgpu'] as const;
+const WORKLOADS = ['w1', 'w2', 'w3', 'w4', 'profile', 'matmul', 'conv', 'kpca', 'webgpu'] as const;
 type Workload = (typeof WORKLOADS)[number];
 
 interface Args {
@@ -111,7 +113,7 @@ function parseArgs(argv: readonly string[]): Args {
     else throw new Error(`bench: unknown argument '${a}' (workloads: ${WORKLOADS.join(', ')}, pca; see bench/run.ts)`);
   }
   const named = workloads.length > 0;
-  const chosen = named ? WORKLOADS.filter((w) => workloads.includes(w)) : WORKLOADS.filter((w) => !quick || (w !== 'w3' && w !== 'webgpu'));
+  const chosen = named ? WORKLOADS.filter((w) => workloads.includes(w)) : WORKLOADS.filter((w) => !quick || (w !== 'w3' && w !== 'kpca' && w !== 'webgpu'));
   return { workloads: chosen, named, quick, backend, epochs, plainEpochs, seed, repeats, torch, webgpuSoftware, write, json };
 }
 
@@ -176,6 +178,7 @@ async function main(): Promise<void> {
       else if (w === 'w4') report = await runW4(ctx, backend);
       else if (w === 'matmul') report = runMatmul(ctx, backend);
       else if (w === 'conv') report = await runConv(ctx, backend);
+      else if (w === 'kpca') report = runKernelPca(ctx);
       else if (w === 'profile') {
         profile = { backend, profiles: await profileW1(ctx, args.quick ? 1 : 8) };
         console.log(`\nW1 step profile — backend ${backend} (tf.profile, per step)`);

@@ -51,6 +51,8 @@ export type {
 // PCA
 export { PCA } from './pca/index.js';
 export type { PCAOptions, PCASolver, PCAInput, PCAOutput, PCAScores, PCAMatrix, PCAJSON, PCAOptionsJSON, PCAStateJSON, PCAFittedSolver } from './pca/index.js';
+export { KernelPCA, KERNEL_PCA_MAX_SAMPLES } from './pca/index.js';
+export type { SklearnPCAJSON, KernelPCAOptions, KernelPCAOptionsJSON, KernelName, KernelPCAJSON, KernelPCAStateJSON } from './pca/index.js';
 
 // Density estimation
 export { GaussianMixture } from './density/index.js';

@@ -15,14 +15,16 @@ import { readOptions } from './internal.js';
  * - `'bce'`: the mean over the features of the binary cross-entropy of `x` (in [0, 1]) under the
  *   reconstruction `x̂` (probabilities, clipped to [1e-7, 1 − 1e-7]);
  * - `'elbo'` (VAE only): the per-sample negative ELBO `−log p(x | z) + KL(q(z|x) ‖ N(0, I))`,
- *   an upper bound on `−log p(x)`, with `z` drawn from `q(z|x)` (see {@link AnomalyScoreOptions.samples}).
+ *   an upper bound on `−log p(x)`, with `z` drawn from `q(z|x)` (see {@link AnomalyScoreOptions.samples});
+ * - `'nll'` (PCA only): the negative log-likelihood `−log p(x)` of the sample under the
+ *   probabilistic PCA model (`−pca.scoreSamples(x)`, a sum over the features, not a mean).
  *
  * For an autoencoder `x̂ = decoder(encoder(x))`; for a VAE `x̂ = decoder(μ(x))` (the posterior
  * mean, no sampling); for PCA `x̂` is the projection back from the principal components.
  *
  * @category Anomaly detection
  */
-export type AnomalyMetric = 'mse' | 'bce' | 'elbo';
+export type AnomalyMetric = 'mse' | 'bce' | 'elbo' | 'nll';
 
 /**
  * An autoencoder as {@link anomalyScores} needs it: `kind: 'autoencoder'` and a deterministic
@@ -61,6 +63,8 @@ export interface VariationalModel {
 export interface ProjectionModel {
   /** Per-sample reconstruction errors of `[n, d]` rows. */
   reconstructionError(x: tf.Tensor2D): ArrayLike<number>;
+  /** Per-sample log-likelihoods of `[n, d]` rows (for `metric: 'nll'`; the package's `PCA` has it). */
+  scoreSamples?(x: tf.Tensor2D): ArrayLike<number>;
 }
 
 /**
@@ -97,7 +101,7 @@ export interface AnomalyScoreOptions {
 }
 
 const SCORE_KEYS = ['metric', 'batchSize', 'samples', 'seed'] as const;
-const METRICS: readonly AnomalyMetric[] = ['mse', 'bce', 'elbo'];
+const METRICS: readonly AnomalyMetric[] = ['mse', 'bce', 'elbo', 'nll'];
 
 /** The resolved options of {@link anomalyScores}. @internal */
 export interface ResolvedScoreOptions {
@@ -213,7 +217,7 @@ export function checkSamples(data: tf.Tensor, model: unknown, kind: Kind, fn: st
  *   model was trained with (the bound on `−log p(x_i)`).
  *
  * Works for an `Autoencoder` (`x̂ = decoder(encoder(x))`), a `VAE` (`x̂ = decoder(μ(x))` for
- * `'mse'` / `'bce'`) and a fitted `PCA` (`'mse'` only; `x` must be 2-D `[n, d]`, or is flattened
+ * `'mse'` / `'bce'`) and a fitted `PCA` (`'mse'` or `'nll'`; `x` must be 2-D `[n, d]`, or is flattened
  * to it), recognised by duck typing (see {@link ScorableModel}).
  *
  * Runs `batchSize` samples at a time, each batch in `tf.tidy`, and reads each batch's scores
@@ -246,8 +250,11 @@ export async function anomalyScores(model: ScorableModel, x: DataInput, options?
   if (o.metric === 'elbo' && kind !== 'vae') {
     throw new Error(`${fn}: metric 'elbo' needs a VAE, got ${kind === 'pca' ? 'a PCA' : 'an autoencoder'} (use 'mse' or 'bce')`);
   }
-  if (kind === 'pca' && o.metric !== 'mse') {
-    throw new Error(`${fn}: a PCA is scored by its squared reconstruction error: metric must be 'mse', got '${o.metric}'`);
+  if (o.metric === 'nll' && (kind !== 'pca' || typeof (model as ProjectionModel).scoreSamples !== 'function')) {
+    throw new Error(`${fn}: metric 'nll' needs a model with a scoreSamples method (a fitted PCA), got ${kind === 'pca' ? 'a PCA-like model without one' : kind === 'vae' ? 'a VAE' : 'an autoencoder'}`);
+  }
+  if (kind === 'pca' && o.metric !== 'mse' && o.metric !== 'nll') {
+    throw new Error(`${fn}: a PCA is scored by its squared reconstruction error: metric must be 'mse', got '${o.metric}' (or 'nll', its negative log-likelihood)`);
   }
   requireFitted(model, kind, fn);
   return scoreSamples(model, kind, x, o, fn, 'x');
@@ -273,7 +280,8 @@ export async function scoreSamples(model: ScorableModel, kind: Kind, x: unknown,
         try {
           let errors: ArrayLike<number>;
           try {
-            errors = (model as ProjectionModel).reconstructionError(xb);
+            const pca = model as ProjectionModel;
+            errors = o.metric === 'nll' ? Array.from(pca.scoreSamples!(xb), (v) => -v) : pca.reconstructionError(xb);
           } catch (error) {
             // A PCA refuses non-finite input in its own name; name it in ours (read back only now).
             const values = xb.dataSync();
@@ -286,7 +294,7 @@ export async function scoreSamples(model: ScorableModel, kind: Kind, x: unknown,
           if (errors.length !== size) {
             throw new Error(`${fn}: the model's reconstructionError returned ${errors.length} values for ${size} samples`);
           }
-          for (let i = 0; i < size; i++) out[start + i] = Number(errors[i]) / d;
+          for (let i = 0; i < size; i++) out[start + i] = Number(errors[i]) / (o.metric === 'nll' ? 1 : d);
         } finally {
           xb.dispose();
         }

@@ -22,13 +22,15 @@ export const PCA_MAX_JSON_LENGTH = 0x40000000; // 2³⁰
  * @category PCA
  */
 export interface PCAOptionsJSON {
-  nComponents: number | null;
+  nComponents: number | 'mle' | null;
   solver: 'auto' | 'full' | 'randomized' | 'incremental';
   whiten: boolean;
   seed: number;
   nOversamples: number;
   nIter: number | 'auto';
   batchSize: number | null;
+  /** Whether the fit keeps its sufficient statistics (documents before it: `false`). */
+  mergeable: boolean;
 }
 
 /**
@@ -48,6 +50,10 @@ export interface PCAStateJSON {
   singularValues: number[];
   noiseVariance: number;
   sumSquares: number;
+  /** Per-feature variance (`n` denominator), scikit-learn's `var_`; absent in older documents. */
+  featureVariance?: number[];
+  /** `mergeable` fits: the `d × d` scatter matrix, flat row-major. */
+  scatter?: number[];
 }
 
 /**
@@ -113,11 +119,11 @@ function numbers(v: unknown, path: string, length: number, min = -Infinity): Flo
 /** Validated options, as plain values (the constructor checks them once more). @internal */
 export function parseOptions(v: unknown): PCAOptionsJSON {
   if (!isRecord(v)) bad('options', 'an object', v);
-  const keys = ['nComponents', 'solver', 'whiten', 'seed', 'nOversamples', 'nIter', 'batchSize'] as const;
+  const keys = ['nComponents', 'solver', 'whiten', 'seed', 'nOversamples', 'nIter', 'batchSize', 'mergeable'] as const;
   onlyKeys(v, keys, 'options');
   const nComponents = own(v, 'nComponents');
-  if (nComponents !== null && (typeof nComponents !== 'number' || !Number.isFinite(nComponents))) {
-    bad('options.nComponents', 'a number or null', nComponents);
+  if (nComponents !== null && nComponents !== 'mle' && (typeof nComponents !== 'number' || !Number.isFinite(nComponents))) {
+    bad('options.nComponents', "a number, 'mle' or null", nComponents);
   }
   const solver = own(v, 'solver');
   if (solver !== 'auto' && solver !== 'full' && solver !== 'randomized' && solver !== 'incremental') {
@@ -131,7 +137,9 @@ export function parseOptions(v: unknown): PCAOptionsJSON {
   const nIter = nIterRaw === 'auto' ? 'auto' : integer(nIterRaw, 'options.nIter', 0, 1000);
   const batchRaw = own(v, 'batchSize');
   const batchSize = batchRaw === null ? null : integer(batchRaw, 'options.batchSize', 1);
-  return { nComponents: nComponents as number | null, solver, whiten, seed, nOversamples, nIter, batchSize };
+  const mergeable = own(v, 'mergeable') ?? false;
+  if (typeof mergeable !== 'boolean') bad('options.mergeable', 'a boolean', mergeable);
+  return { nComponents: nComponents as number | 'mle' | null, solver, whiten, seed, nOversamples, nIter, batchSize, mergeable };
 }
 
 /** Validated fitted state (fresh typed arrays), or null. @internal */
@@ -140,7 +148,7 @@ export function parseState(v: unknown): FittedState | null {
   if (!isRecord(v)) bad('state', 'an object or null', v);
   const keys = [
     'solver', 'nFeatures', 'nComponents', 'nSamplesSeen', 'mean', 'components', 'explainedVariance',
-    'explainedVarianceRatio', 'singularValues', 'noiseVariance', 'sumSquares',
+    'explainedVarianceRatio', 'singularValues', 'noiseVariance', 'sumSquares', 'featureVariance', 'scatter',
   ] as const;
   onlyKeys(v, keys, 'state');
   const solver = own(v, 'solver');
@@ -171,9 +179,27 @@ export function parseState(v: unknown): FittedState | null {
   const singularValues = numbers(own(v, 'singularValues'), 'state.singularValues', k, 0);
   const noiseVariance = finite(own(v, 'noiseVariance'), 'state.noiseVariance', 0);
   const sumSquares = finite(own(v, 'sumSquares'), 'state.sumSquares', 0);
+  const varRaw = own(v, 'featureVariance');
+  const featureVariance = varRaw === undefined ? undefined : numbers(varRaw, 'state.featureVariance', d, 0);
+  const scatterRaw = own(v, 'scatter');
+  let scatter: Float64Array | undefined;
+  if (scatterRaw !== undefined) {
+    if (d * d > PCA_MAX_COMPONENT_VALUES) {
+      throw new Error(`${FN}: the document declares a ${d} × ${d} scatter matrix, more values than the limit of ${PCA_MAX_COMPONENT_VALUES}`);
+    }
+    scatter = numbers(scatterRaw, 'state.scatter', d * d);
+    for (let a = 0; a < d; a++) {
+      if (!(scatter[a * d + a]! >= 0)) bad(`state.scatter[${a * d + a}]`, 'a non-negative diagonal entry', scatter[a * d + a]);
+      for (let b = a + 1; b < d; b++) {
+        if (scatter[a * d + b] !== scatter[b * d + a]) throw new Error(`${FN}: field 'state.scatter' must be symmetric; entries (${a}, ${b}) and (${b}, ${a}) differ`);
+      }
+    }
+  }
   return {
     solver, nFeatures: d, nComponents: k, nSamplesSeen, mean, components, explainedVariance,
     explainedVarianceRatio, singularValues, noiseVariance, sumSquares,
+    ...(featureVariance === undefined ? {} : { featureVariance }),
+    ...(scatter === undefined ? {} : { scatter }),
   };
 }
 
@@ -222,6 +248,8 @@ export function toDocument(options: PCAOptionsJSON, state: FittedState | null): 
             singularValues: Array.from(state.singularValues),
             noiseVariance: state.noiseVariance,
             sumSquares: state.sumSquares,
+            ...(state.featureVariance === undefined ? {} : { featureVariance: Array.from(state.featureVariance) }),
+            ...(state.scatter === undefined ? {} : { scatter: Array.from(state.scatter) }),
           },
   };
 }

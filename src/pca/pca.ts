@@ -1,163 +1,24 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { assertFiniteHost, assertNumber, assertOneOf, describe, fail, isTensor, rejectUnknownKeys, typeFail } from '../core/index.js';
+import { describe, fail, isTensor, typeFail } from '../core/index.js';
+import { partialState, fitState, streamState } from './fitting.js';
 import { readInput, toOutput } from './io.js';
 import { parseDocument, toDocument, type PCAJSON, type PCAOptionsJSON } from './json.js';
-import { columnStats } from './linalg/gram.js';
-import { productNT } from './linalg/workspace.js';
+import { normalizeOptions, optionsFromJSON, componentsSpec } from './options.js';
+import { covariance, logLikelihoods, precision } from './probabilistic.js';
 import {
-  fitFull,
-  fitRandomized,
-  incrementalStep,
-  type ComponentsSpec,
-  type FittedSolver,
-  type FittedState,
-} from './solvers.js';
+  projectHost,
+  projectTensor,
+  reconstructHost,
+  reconstructionErrorHost,
+  reconstructionErrorTensor,
+  reconstructTensor,
+} from './project.js';
+import { mergeStats, stateFromStats, statsOf } from './shards.js';
+import { parseSklearnDocument, toSklearnDocument, type SklearnPCAJSON } from './sklearn.js';
+import type { FittedSolver, FittedState } from './solvers.js';
+import type { PCAInput, PCAMatrix, PCAOptions, PCAOutput, PCAScores } from './types.js';
 
-/**
- * How {@link PCA} computes the components (`m = min(n, d)`, `k` components).
- * - `'full'`: exact, in float64 — eigendecomposition of the Gram matrix of the centred data on
- *   its smaller side (`XcᵀXc` when `d ≤ n`, else `XcXcᵀ` and `vᵢ = Xcᵀuᵢ/sᵢ`), by Householder
- *   tridiagonalisation, implicit QL for all eigenvalues and inverse iteration (or QL with
- *   rotations when `4k ≥ m`) for the k eigenvectors. Cost `O(n·d·m + m³)`.
- * - `'randomized'`: Halko, Martinsson & Tropp's range finder with `nOversamples` extra
- *   directions and `nIter` power iterations (seeded by `seed`), then an exact decomposition of
- *   the small projected problem. When forming the Gram matrix (`n·d·m/2` multiply-adds) is
- *   cheaper than `2·nIter + 2` passes over the data, the range finder runs on it (each power
- *   iteration then costs only `m²·(k + nOversamples)`) and the Gram matrix is built with float32
- *   products summed in float64 (relative error ≈ 10⁻⁶, well below the method's own
- *   approximation); otherwise it runs on the data, in float64. Needs an integer `nComponents`.
- * - `'incremental'`: incremental PCA (Ross et al.; scikit-learn's `IncrementalPCA`): `fit` feeds
- *   the data in batches of `batchSize` rows, as {@link PCA.partialFit} does for data that does
- *   not fit in memory. Needs an integer (or omitted) `nComponents`.
- * - `'auto'` (default): `'full'` when `nComponents` is a fraction or omitted, or when
- *   `max(n, d) ≤ 500`, or when `nComponents ≥ 0.8·min(n, d)`; otherwise `'randomized'` (the rule
- *   of scikit-learn).
- *
- * In every solver, constant features are left out of the Gram matrix (they add nothing to it),
- * and features that are mostly exact zeros (pixels, counts) are accumulated row by row from their
- * non-zeros instead of through the dense product — exact, and much cheaper on sparse data.
- * @category PCA
- */
-export type PCASolver = 'auto' | 'full' | 'randomized' | 'incremental';
-
-/**
- * Options of {@link PCA}. All are optional.
- * @category PCA
- */
-export interface PCAOptions {
-  /**
-   * Components to keep: an integer `k ≥ 1` (at most `min(nSamples, nFeatures)`), or a fraction
-   * in (0, 1) meaning "the fewest components whose explained-variance ratios sum to more than
-   * this" (exact solver only), or omitted for all `min(nSamples, nFeatures)` (for `partialFit`:
-   * `min(first batch size, nFeatures)`). Note that `1` means one component.
-   */
-  readonly nComponents?: number;
-  /** Solver; default `'auto'`. See {@link PCASolver}. */
-  readonly solver?: PCASolver;
-  /**
-   * Scale the projections to unit variance: `transform` divides component i by
-   * `√explainedVariance[i]` (components of zero variance map to 0) and `inverseTransform` undoes
-   * it. Default `false`.
-   */
-  readonly whiten?: boolean;
-  /** Seed of the randomized solver, an integer (same seed, same data → same result). Default `0`. */
-  readonly seed?: number;
-  /** Randomized solver: directions sampled beyond `nComponents`. Default `10`. */
-  readonly nOversamples?: number;
-  /**
-   * Randomized solver: power iterations, or `'auto'` — 7 when `nComponents < 0.1·min(n, d)`,
-   * else 4 (scikit-learn's rule). Default `'auto'`.
-   */
-  readonly nIter?: number | 'auto';
-  /** Incremental solver: rows per batch in `fit`. Default `5·nFeatures` (as scikit-learn). */
-  readonly batchSize?: number;
-}
-
-/**
- * A host-side matrix: row-major float64 values and their shape `[rows, cols]`. It is accepted
- * wherever the package takes a `{ data, shape }` input, and `tf.tensor2d(m.data, m.shape)` turns
- * it into a tensor.
- * @category PCA
- */
-export interface PCAMatrix {
-  readonly data: Float64Array;
-  readonly shape: [number, number];
-}
-
-/** Anything {@link PCA} accepts as data: `[n, d]`. @category PCA */
-export type PCAInput =
-  | tf.Tensor2D
-  | readonly (readonly number[])[]
-  | { readonly data: Float32Array | Float64Array; readonly shape: readonly [number, number] };
-
-/**
- * What a projecting method returns for an input of type `X`: a `tf.Tensor2D` (float32, which
- * the caller disposes) for a tensor, a `number[][]` for a `number[][]`, and `{ data, shape }`
- * with the same typed-array type for `{ data, shape }`.
- * @category PCA
- */
-export type PCAOutput<X> = X extends tf.Tensor
-  ? tf.Tensor2D
-  : X extends { readonly data: Float32Array }
-    ? { data: Float32Array; shape: [number, number] }
-    : X extends { readonly data: Float64Array }
-      ? { data: Float64Array; shape: [number, number] }
-      : X extends readonly (readonly number[])[]
-        ? number[][]
-        : tf.Tensor2D | number[][] | { data: Float32Array | Float64Array; shape: [number, number] };
-
-/**
- * What {@link PCA.reconstructionError} returns for an input of type `X`: a `Float32Array` for a
- * tensor or float32 data, a `Float64Array` otherwise.
- * @category PCA
- */
-export type PCAScores<X> = X extends tf.Tensor ? Float32Array : X extends { readonly data: Float32Array } ? Float32Array : Float64Array;
-
-const OPTION_KEYS = ['nComponents', 'solver', 'whiten', 'seed', 'nOversamples', 'nIter', 'batchSize'] as const;
-
-function normalizeOptions(options: unknown): PCAOptionsJSON {
-  const fn = 'new PCA';
-  if (options === undefined) options = {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) typeFail(fn, 'options', 'an object', options);
-  const o = options as Record<string, unknown>;
-  rejectUnknownKeys(o, OPTION_KEYS, fn, 'options');
-  const nComponents = o['nComponents'];
-  if (nComponents !== undefined && nComponents !== null) {
-    assertNumber(nComponents, fn, 'options.nComponents', { min: 0, minExclusive: true });
-    if (nComponents > 1 && !Number.isInteger(nComponents)) {
-      fail(fn, 'options.nComponents', 'an integer >= 1 or a fraction in (0, 1)', nComponents);
-    }
-  }
-  const solver = o['solver'] ?? 'auto';
-  assertOneOf(solver, ['auto', 'full', 'randomized', 'incremental'] as const, fn, 'options.solver');
-  const whiten = o['whiten'] ?? false;
-  if (typeof whiten !== 'boolean') typeFail(fn, 'options.whiten', 'a boolean', whiten);
-  const seed = o['seed'] ?? 0;
-  assertNumber(seed, fn, 'options.seed', { integer: true });
-  const nOversamples = o['nOversamples'] ?? 10;
-  assertNumber(nOversamples, fn, 'options.nOversamples', { min: 0, integer: true });
-  const nIter = o['nIter'] ?? 'auto';
-  if (nIter !== 'auto') assertNumber(nIter, fn, 'options.nIter', { min: 0, max: 1000, integer: true });
-  const batchSize = o['batchSize'] ?? null;
-  if (batchSize !== null) assertNumber(batchSize, fn, 'options.batchSize', { min: 1, integer: true });
-  if (typeof nComponents === 'number' && nComponents < 1 && (solver === 'randomized' || solver === 'incremental')) {
-    fail(fn, 'options.nComponents', `an integer with solver '${solver}' (a fraction needs the exact solver)`, nComponents);
-  }
-  return {
-    nComponents: typeof nComponents === 'number' ? nComponents : null,
-    solver,
-    whiten,
-    seed,
-    nOversamples,
-    nIter,
-    batchSize: batchSize as number | null,
-  };
-}
-
-function componentsSpec(n: PCAOptionsJSON['nComponents']): ComponentsSpec {
-  if (n === null) return { kind: 'all' };
-  return n < 1 ? { kind: 'fraction', fraction: n } : { kind: 'count', k: n };
-}
+export type { PCAInput, PCAMatrix, PCAOptions, PCAOutput, PCAScores, PCASolver } from './types.js';
 
 /**
  * Principal component analysis: the optimal rank-k linear approximation of data under squared
@@ -205,7 +66,8 @@ export class PCA {
 
   /**
    * Fits the model to `x` (`[n, d]`, n ≥ 2) with the configured solver, replacing any previous
-   * fit. If it throws (bad input, bad `nComponents`), the previous state is kept unchanged.
+   * fit. With `mergeable`, also keeps the count, mean and `d × d` scatter matrix of `x`. If it
+   * throws (bad input, bad `nComponents`), the previous state is kept unchanged.
    * @param x - `[n, d]` data: tensor (read, not disposed), `number[][]` or `{ data, shape }`.
    * @returns this model.
    * @example
@@ -216,86 +78,17 @@ export class PCA {
   fit(x: PCAInput): this {
     const fn = 'PCA.fit';
     const { data, n, d } = readInput(x, fn, 'x', false);
-    if (n < 2) fail(fn, 'x', 'a matrix with at least 2 samples (rows)', x);
-    const opts = this.#options;
-    const m = Math.min(n, d);
-    const spec = componentsSpec(opts.nComponents);
-    if (spec.kind === 'count' && spec.k > m) {
-      throw new Error(
-        `${fn}: option 'nComponents' (${spec.k}) must be at most min(nSamples, nFeatures) = min(${n}, ${d}) = ${m}`,
-      );
-    }
-    let solver = opts.solver;
-    if (solver === 'auto') {
-      solver = spec.kind !== 'count' || Math.max(n, d) <= 500 || spec.k >= 0.8 * m ? 'full' : 'randomized';
-    }
-    // One pass gives the column statistics and tells whether the data is finite; only then is
-    // the first NaN/Infinity looked for, to name it.
-    const stats = columnStats(data, n, d);
-    if (!stats.finite) {
-      assertFiniteHost(data, d, fn, 'x');
-      throw new Error(`${fn}: argument 'x' holds values too large: the column sums overflow to Infinity`);
-    }
-    let state: FittedState;
-    if (solver === 'full') {
-      state = fitFull(data, n, d, stats, spec);
-    } else if (solver === 'randomized') {
-      if (spec.kind !== 'count') fail(fn, 'options.nComponents', "an integer with solver 'randomized'", opts.nComponents);
-      state = fitRandomized(data, n, d, stats, spec.k, { nOversamples: opts.nOversamples, nIter: opts.nIter, seed: opts.seed });
-    } else {
-      state = this.#fitIncremental(data, n, d, spec);
-    }
-    this.#state = state;
+    this.#state = fitState(this.#options, data, n, d, fn);
     return this;
   }
 
-  #fitIncremental(data: Float64Array, n: number, d: number, spec: ComponentsSpec): FittedState {
-    if (spec.kind === 'fraction') fail('PCA.fit', 'options.nComponents', "an integer with solver 'incremental'", spec.fraction);
-    const batch = this.#options.batchSize ?? 5 * d;
-    const minBatch = spec.kind === 'count' ? spec.k : 0;
-    if (batch < Math.max(2, minBatch)) {
-      throw new Error(`PCA.fit: option 'batchSize' (${batch}) must be at least max(2, nComponents) = ${Math.max(2, minBatch)}`);
-    }
-    // Batches of `batch` rows; a last batch shorter than nComponents joins the one before.
-    const bounds: number[] = [0];
-    let start = 0;
-    while (start + batch <= n && start + batch + minBatch <= n) {
-      start += batch;
-      bounds.push(start);
-    }
-    if (start < n) bounds.push(n);
-    let state: FittedState | null = null;
-    for (let i = 0; i + 1 < bounds.length; i++) {
-      const a = bounds[i]!;
-      const b = bounds[i + 1]!;
-      state = this.#partialStep(state, data.subarray(a * d, b * d), b - a, d, spec, 'PCA.fit');
-    }
-    if (state === null) throw new Error('PCA.fit: no batch to fit');
-    return state;
-  }
-
-  #partialStep(prev: FittedState | null, data: Float64Array, b: number, d: number, spec: ComponentsSpec, fn: string): FittedState {
-    let k: number;
-    if (prev === null) {
-      if (b < 2) throw new Error(`${fn}: argument 'x' must hold at least 2 samples (rows) in the first batch, got ${b}`);
-      if (spec.kind === 'fraction') fail(fn, 'options.nComponents', 'an integer for incremental fitting', spec.fraction);
-      k = spec.kind === 'count' ? spec.k : Math.min(b, d);
-      if (k > d) throw new Error(`${fn}: option 'nComponents' (${k}) must be at most nFeatures = ${d}`);
-      if (k > b) {
-        throw new Error(`${fn}: the first batch has ${b} samples, fewer than nComponents = ${k}; give it at least ${k} rows`);
-      }
-    } else {
-      k = prev.nComponents;
-    }
-    return incrementalStep(prev, data, b, d, k);
-  }
-
   /**
-   * Updates the model with one more batch of samples by incremental PCA, as if all batches seen
-   * so far had been fitted together (up to the truncation to `nComponents` after each batch):
-   * for data larger than memory, fed chunk by chunk. The first call on an unfitted model needs at
-   * least `max(2, nComponents)` rows; later calls any number ≥ 1. A model fitted by `fit` (any
-   * solver) can be updated too. On error the previous state is kept.
+   * Updates the model with one more batch of samples, for data larger than memory, fed chunk by
+   * chunk. By incremental PCA (as if all batches seen so far had been fitted together, up to the
+   * truncation to `nComponents` after each batch); with `mergeable`, exactly: the statistics are
+   * updated by Chan's formula and the PCA of all batches is recomputed from them. The first call
+   * on an unfitted model needs at least `max(2, nComponents)` rows; later calls any number ≥ 1.
+   * A model fitted by `fit` (any solver) can be updated too. On error the previous state is kept.
    * @param x - `[b, d]` batch, same `d` as before.
    * @returns this model.
    * @example
@@ -309,7 +102,32 @@ export class PCA {
     const { data, n, d } = readInput(x, fn);
     const prev = this.#state;
     if (prev !== null) this.#checkFeatures(d, fn);
-    this.#state = this.#partialStep(prev, data, n, d, componentsSpec(this.#options.nComponents), fn);
+    this.#state = partialState(this.#options, prev, data, n, d, fn);
+    return this;
+  }
+
+  /**
+   * Fits the model afresh from an async (or plain) iterable of row blocks — a file read chunk by
+   * chunk, a database cursor — for data larger than memory; only one block is held at a time.
+   * Without `mergeable`, blocks feed incremental PCA (the first ones gathered until they hold
+   * `max(2, nComponents)` rows; `nComponents` must then be an integer or omitted); with
+   * `mergeable`, the count, mean and scatter of all blocks are accumulated (Chan et al.) and the
+   * exact PCA is computed from them at the end (any `nComponents`). The previous fit is kept
+   * if anything throws.
+   * @param blocks - yields `[bᵢ, d]` blocks (any {@link PCAInput}), all with the same `d`.
+   * @returns a promise of this model.
+   * @example
+   * ```ts
+   * async function* chunks() { yield [[1, 2], [3, 4]]; yield [[5, 7], [2, 2]]; }
+   * const pca = await new PCA({ nComponents: 1, mergeable: true }).fitStream(chunks());
+   * ```
+   */
+  async fitStream(blocks: AsyncIterable<PCAInput> | Iterable<PCAInput>): Promise<this> {
+    const fn = 'PCA.fitStream';
+    if (typeof blocks !== 'object' || blocks === null || (!(Symbol.asyncIterator in blocks) && !(Symbol.iterator in blocks))) {
+      typeFail(fn, 'blocks', 'an async or sync iterable of [n, d] row blocks', blocks);
+    }
+    this.#state = await streamState(this.#options, blocks, fn);
     return this;
   }
 
@@ -330,17 +148,13 @@ export class PCA {
     const state = this.#fitted(fn);
     if (isTensor(x)) {
       const t = this.#checkTensor(x, state.nFeatures, fn);
-      const out = tf.tidy(() => {
-        let z = tf.matMul(tf.sub(asFloat(t), tf.tensor1d(Float32Array.from(state.mean))), this.#componentsTensor(state), false, true);
-        if (this.#options.whiten) z = tf.mul(z, tf.tensor1d(Float32Array.from(whitenScale(state, false))));
-        return z as tf.Tensor2D;
-      });
+      const out = tf.tidy(() => projectTensor(state, t, this.#options.whiten));
       this.#assertFiniteTensor(out, x, fn);
       return out as PCAOutput<X>;
     }
     const { data, n, d, kind } = readInput(x, fn);
     this.#checkFeatures(d, fn);
-    return toOutput(kind, this.#project(state, data, n), n, state.nComponents) as PCAOutput<X>;
+    return toOutput(kind, projectHost(state, data, n, this.#options.whiten), n, state.nComponents) as PCAOutput<X>;
   }
 
   /**
@@ -372,11 +186,7 @@ export class PCA {
     const k = state.nComponents;
     if (isTensor(z)) {
       const t = this.#checkTensor(z, k, fn, 'z', 'components');
-      const out = tf.tidy(() => {
-        let zz: tf.Tensor = asFloat(t);
-        if (this.#options.whiten) zz = tf.mul(zz, tf.tensor1d(Float32Array.from(whitenScale(state, true))));
-        return tf.add(tf.matMul(zz as tf.Tensor2D, this.#componentsTensor(state)), tf.tensor1d(Float32Array.from(state.mean))) as tf.Tensor2D;
-      });
+      const out = tf.tidy(() => reconstructTensor(state, t, this.#options.whiten));
       this.#assertFiniteTensor(out, z, fn, 'z');
       return out as PCAOutput<X>;
     }
@@ -384,7 +194,7 @@ export class PCA {
     if (d !== k) {
       throw new Error(`${fn}: argument 'z' must have ${k} columns (one per component), got ${d}`);
     }
-    return toOutput(kind, this.#reconstruct(state, data, n), n, state.nFeatures) as PCAOutput<X>;
+    return toOutput(kind, reconstructHost(state, data, n, this.#options.whiten), n, state.nFeatures) as PCAOutput<X>;
   }
 
   /**
@@ -404,12 +214,7 @@ export class PCA {
     const state = this.#fitted(fn);
     if (isTensor(x)) {
       const t = this.#checkTensor(x, state.nFeatures, fn);
-      const scores = tf.tidy(() => {
-        const xc = tf.sub(asFloat(t), tf.tensor1d(Float32Array.from(state.mean)));
-        const v = this.#componentsTensor(state);
-        const r = tf.sub(xc, tf.matMul(tf.matMul(xc, v, false, true), v));
-        return tf.sum(tf.square(r), 1);
-      });
+      const scores = tf.tidy(() => reconstructionErrorTensor(state, t));
       const values = scores.dataSync() as Float32Array;
       scores.dispose();
       if (!values.every(Number.isFinite)) {
@@ -420,22 +225,86 @@ export class PCA {
     }
     const { data, n, d, kind } = readInput(x, fn);
     this.#checkFeatures(d, fn);
-    const k = state.nComponents;
-    const xc = data;
-    for (let r = 0; r < n; r++) for (let j = 0; j < d; j++) xc[r * d + j] = xc[r * d + j]! - state.mean[j]!;
-    const z = productNT(xc, n, d, state.components, k);
-    const vt = transpose(state.components, k, d);
-    const back = productNT(z, n, k, vt, d);
     const out = kind === 'float32' ? new Float32Array(n) : new Float64Array(n);
-    for (let r = 0; r < n; r++) {
-      let s = 0;
-      for (let j = 0; j < d; j++) {
-        const e = xc[r * d + j]! - back[r * d + j]!;
-        s += e * e;
-      }
-      out[r] = s;
-    }
+    reconstructionErrorHost(state, data, n, out);
     return out as PCAScores<X>;
+  }
+
+  /**
+   * Log-likelihood of each sample under the probabilistic PCA model of the fit (Tipping & Bishop
+   * 1999), as scikit-learn's `score_samples`: `x ~ N(μ, C)` with
+   * `C = Vᵀ diag(λ − σ²)₊ V + σ² I` (see {@link PCA.getCovariance}), so
+   * `log p(x) = −½ (x − μ)ᵀ C⁻¹ (x − μ) − ½ (d·log 2π + log det C)`. Computed in `O(n·d·k)`
+   * through the structure of `C⁻¹`; float64. Throws when `C` is singular (noise variance 0 and
+   * `k < d`: keep fewer components).
+   * @param x - `[n, d]` samples (a tensor is read, not disposed).
+   * @returns `n` log-likelihoods (higher = more like the training data).
+   * @example
+   * ```ts
+   * const ll = new PCA({ nComponents: 1 }).fit(x).scoreSamples(x); // Float64Array [n]
+   * ```
+   */
+  scoreSamples(x: PCAInput): Float64Array {
+    const fn = 'PCA.scoreSamples';
+    const state = this.#fitted(fn);
+    const { data, n, d } = readInput(x, fn);
+    this.#checkFeatures(d, fn);
+    return logLikelihoods(state, data, n, fn);
+  }
+
+  /**
+   * Mean log-likelihood of the samples, `(1/n) Σᵢ log p(xᵢ)` (see {@link PCA.scoreSamples}), as
+   * scikit-learn's `score`: a criterion for choosing `nComponents` on held-out data.
+   * @param x - `[n, d]` samples.
+   * @returns the average log-likelihood.
+   * @example
+   * ```ts
+   * const heldOut = new PCA({ nComponents: 5 }).fit(xTrain).score(xTest);
+   * ```
+   */
+  score(x: PCAInput): number {
+    const fn = 'PCA.score';
+    const state = this.#fitted(fn);
+    const { data, n, d } = readInput(x, fn);
+    this.#checkFeatures(d, fn);
+    const ll = logLikelihoods(state, data, n, fn);
+    let s = 0;
+    for (const v of ll) s += v;
+    return s / ll.length;
+  }
+
+  /**
+   * Covariance of the probabilistic PCA model, `C = Vᵀ diag(λ − σ²)₊ V + σ² I` (`d × d`, float64,
+   * row-major; `V` the components, `λ` their explained variances, `σ²` the noise variance), as
+   * scikit-learn's `get_covariance`. It does not depend on `whiten` (scikit-learn 1.2 rescales
+   * the components by `√λ` when whitening, which changes its result; the model here is the one
+   * of the data, whatever the output scaling).
+   * @returns `{ data, shape: [d, d] }`, a fresh copy.
+   * @example
+   * ```ts
+   * const { data, shape } = pca.getCovariance(); // shape [d, d]
+   * ```
+   */
+  getCovariance(): PCAMatrix {
+    const s = this.#fitted('PCA.getCovariance');
+    return { data: covariance(s), shape: [s.nFeatures, s.nFeatures] };
+  }
+
+  /**
+   * Precision of the model, `C⁻¹`, by the matrix inversion lemma as scikit-learn's
+   * `get_precision` (with `VVᵀ = I`): `C⁻¹ = σ⁻² (I − Vᵀ diag(cᵢ) V)`,
+   * `cᵢ = (λᵢ − σ²)₊ / ((λᵢ − σ²)₊ + σ²)`; when no direction is left to the noise (`k = d`,
+   * `σ² = 0`), `C⁻¹ = Vᵀ diag(1/λ) V`. `d × d`, float64. Throws when `C` is singular.
+   * @returns `{ data, shape: [d, d] }`.
+   * @example
+   * ```ts
+   * const p = pca.getPrecision(); // p · getCovariance() = I
+   * ```
+   */
+  getPrecision(): PCAMatrix {
+    const fn = 'PCA.getPrecision';
+    const s = this.#fitted(fn);
+    return { data: precision(s, fn), shape: [s.nFeatures, s.nFeatures] };
   }
 
   /**
@@ -575,6 +444,20 @@ export class PCA {
   }
 
   /**
+   * Per-feature variance of the training data with the `n` denominator, length `d`: scikit-learn's
+   * `IncrementalPCA.var_`, kept by incremental fits (`partialFit`, `fitStream`, solver
+   * `'incremental'`) and `mergeable` ones; `null` for the others (scikit-learn's `PCA` has no
+   * `var_`) and for a model loaded without it. Throws if not fitted.
+   * @example
+   * ```ts
+   * new PCA({ nComponents: 1 }).partialFit([[0, 1], [2, 1]]).featureVariance; //=> Float64Array [1, 0]
+   * ```
+   */
+  get featureVariance(): Float64Array | null {
+    return this.#fitted('PCA.featureVariance').featureVariance?.slice() ?? null;
+  }
+
+  /**
    * Does nothing: PCA keeps its state in host arrays and holds no tensors. It exists so that code
    * handling any model of the package (e.g. what `loadModel` returns) can call `dispose()`.
    * @example
@@ -587,7 +470,7 @@ export class PCA {
 
   /**
    * The model as a plain JSON-safe object (options and fitted state; `state: null` if never
-   * fitted). `JSON.stringify(pca)` uses it.
+   * fitted). `JSON.stringify(pca)` uses it. A `mergeable` fit carries its `d × d` scatter matrix.
    * @returns a {@link PCAJSON} document (format `'autoencoders/pca'`, version 1).
    * @example
    * ```ts
@@ -602,8 +485,9 @@ export class PCA {
   /**
    * Rebuilds a model from {@link PCA.toJSON}'s document or its JSON string. The input is treated
    * as untrusted: format name and version, every field's type, array lengths against the declared
-   * shape, unit-length components and a size limit (`nComponents × nFeatures ≤ 2²⁶`) are checked,
-   * unknown fields are rejected, and nothing from it reaches an object prototype.
+   * shape, unit-length components and a size limit (`nComponents × nFeatures ≤ 2²⁶`, the same for
+   * a scatter matrix) are checked, unknown fields are rejected, and nothing from it reaches an
+   * object prototype.
    * @param json - a {@link PCAJSON} object or string.
    * @returns a new model.
    * @example
@@ -615,20 +499,86 @@ export class PCA {
     const { options, state } = parseDocument(json);
     let pca: PCA;
     try {
-      pca = new PCA({
-        ...(options.nComponents === null ? {} : { nComponents: options.nComponents }),
-        solver: options.solver,
-        whiten: options.whiten,
-        // A document may hold a fractional seed from before seeds had to be integers: the solver
-        // always floored it, so its floor draws the same numbers.
-        seed: Math.floor(options.seed),
-        nOversamples: options.nOversamples,
-        nIter: options.nIter,
-        ...(options.batchSize === null ? {} : { batchSize: options.batchSize }),
-      });
+      pca = new PCA(optionsFromJSON(options) as PCAOptions);
     } catch (e) {
       throw new Error(`PCA.fromJSON: field 'options' is invalid: ${(e as Error).message}`);
     }
+    pca.#state = state;
+    return pca;
+  }
+
+  /**
+   * The PCA of the union of the data sets two `mergeable` models were fitted on — shards fitted
+   * in workers or on other machines. Their counts, means and scatter matrices are combined by
+   * the pairwise update of Chan et al. (`δ = μ_b − μ_a`, `μ = μ_a + δ·n_b/n`,
+   * `M = M_a + M_b + δδᵀ·n_a·n_b/n`), and the exact PCA is computed from the result: equal, up to
+   * rounding and component signs, to a full fit on all the rows. Neither input changes.
+   * @param a - a fitted PCA with `mergeable: true`.
+   * @param b - another, with the same number of features and the same options.
+   * @returns a new mergeable model (`fittedSolver` `'full'`), which can be merged again.
+   * @throws Error when either is not a fitted mergeable PCA, or the feature counts or options
+   *   (`nComponents`, `solver`, `whiten`) differ.
+   * @example
+   * ```ts
+   * // given: const shard1: number[][]; const shard2: number[][];
+   * const opts = { nComponents: 2, mergeable: true };
+   * const all = PCA.merge(new PCA(opts).fit(shard1), new PCA(opts).fit(shard2));
+   * ```
+   */
+  static merge(a: PCA, b: PCA): PCA {
+    const fn = 'PCA.merge';
+    const stats = [a, b].map((p, i) => {
+      const arg = i === 0 ? 'a' : 'b';
+      if (!(p instanceof PCA)) typeFail(fn, arg, 'a PCA of this package', p);
+      if (!p.#options.mergeable) throw new Error(`${fn}: argument '${arg}' was not created with option 'mergeable: true', so it kept no statistics to merge`);
+      if (p.#state === null) throw new Error(`${fn}: argument '${arg}' is not fitted; call fit() first`);
+      const s = statsOf(p.#state);
+      if (s === null) throw new Error(`${fn}: argument '${arg}' holds no statistics (fitted before option 'mergeable' was set, or loaded without them)`);
+      return s;
+    });
+    const [sa, sb] = stats as [NonNullable<(typeof stats)[0]>, NonNullable<(typeof stats)[0]>];
+    if (sa.d !== sb.d) throw new Error(`${fn}: arguments 'a' and 'b' must have the same number of features, got ${sa.d} and ${sb.d}`);
+    const oa = a.#options, ob = b.#options;
+    for (const key of ['nComponents', 'solver', 'whiten'] as const) {
+      if (oa[key] !== ob[key]) {
+        throw new Error(`${fn}: arguments 'a' and 'b' must have the same options; option '${key}' is ${String(oa[key])} and ${String(ob[key])}`);
+      }
+    }
+    const out = new PCA(optionsFromJSON(oa) as PCAOptions);
+    out.#state = stateFromStats(mergeStats(sa, sb), componentsSpec(oa.nComponents), fn);
+    return out;
+  }
+
+  /**
+   * The fitted model under scikit-learn's attribute names, as plain JSON arrays — what
+   * `scripts/sklearn-pca.py` turns into a scikit-learn `PCA` (or `IncrementalPCA` when `var_` is
+   * present: incremental fits) whose `transform` agrees with this one. Throws if not fitted.
+   * @returns a {@link SklearnPCAJSON}.
+   * @example
+   * ```ts
+   * const text = JSON.stringify(pca.toSklearn()); // python3 scripts/sklearn-pca.py to-sklearn …
+   * ```
+   */
+  toSklearn(): SklearnPCAJSON {
+    return toSklearnDocument(this.#fitted('PCA.toSklearn'), this.#options.whiten);
+  }
+
+  /**
+   * A model from the attributes of a fitted scikit-learn `PCA` or `IncrementalPCA` (see
+   * {@link PCA.toSklearn}; `scripts/sklearn-pca.py` writes them) — for components fitted with
+   * scikit-learn, Dask-ML or Spark. Untrusted input, checked as by {@link PCA.fromJSON}. The
+   * model has `nComponents: n_components_`, `whiten` as given, and solver `'incremental'` when
+   * `var_` is present (it can then continue with `partialFit`), else `'full'`.
+   * @param json - a {@link SklearnPCAJSON} object or its JSON string.
+   * @returns a new fitted model.
+   * @example
+   * ```ts
+   * const pca = PCA.fromSklearn(JSON.parse(text));
+   * ```
+   */
+  static fromSklearn(json: unknown): PCA {
+    const { state, whiten } = parseSklearnDocument(json, 'PCA.fromSklearn');
+    const pca = new PCA({ nComponents: state.nComponents, whiten, solver: state.solver });
     pca.#state = state;
     return pca;
   }
@@ -665,53 +615,4 @@ export class PCA {
     readInput(x, fn, arg); // throws naming the first NaN/Infinity
     throw new Error(`${fn}: the result is not finite (the input values are too large for float32)`);
   }
-
-  #componentsTensor(state: FittedState): tf.Tensor2D {
-    return tf.tensor2d(Float32Array.from(state.components), [state.nComponents, state.nFeatures]);
-  }
-
-  #project(state: FittedState, data: Float64Array, n: number): Float64Array {
-    const d = state.nFeatures;
-    const k = state.nComponents;
-    for (let r = 0; r < n; r++) for (let j = 0; j < d; j++) data[r * d + j] = data[r * d + j]! - state.mean[j]!;
-    const z = productNT(data, n, d, state.components, k);
-    if (this.#options.whiten) {
-      const scale = whitenScale(state, false);
-      for (let r = 0; r < n; r++) for (let i = 0; i < k; i++) z[r * k + i] = z[r * k + i]! * scale[i]!;
-    }
-    return z;
-  }
-
-  #reconstruct(state: FittedState, z: Float64Array, n: number): Float64Array {
-    const d = state.nFeatures;
-    const k = state.nComponents;
-    if (this.#options.whiten) {
-      const scale = whitenScale(state, true);
-      for (let r = 0; r < n; r++) for (let i = 0; i < k; i++) z[r * k + i] = z[r * k + i]! * scale[i]!;
-    }
-    const out = productNT(z, n, k, transpose(state.components, k, d), d);
-    for (let r = 0; r < n; r++) for (let j = 0; j < d; j++) out[r * d + j] = out[r * d + j]! + state.mean[j]!;
-    return out;
-  }
-}
-
-/** Per-component whitening factors: `1/√var` (forward) or `√var` (inverse); 0 where var = 0. */
-function whitenScale(state: FittedState, inverse: boolean): Float64Array {
-  const out = new Float64Array(state.nComponents);
-  for (let i = 0; i < state.nComponents; i++) {
-    const v = state.explainedVariance[i]!;
-    out[i] = v > 0 ? (inverse ? Math.sqrt(v) : 1 / Math.sqrt(v)) : 0;
-  }
-  return out;
-}
-
-/** The tensor as float32 (a new tensor, to be created inside a tidy, when it is not). */
-function asFloat(t: tf.Tensor2D): tf.Tensor2D {
-  return t.dtype === 'float32' ? t : tf.cast(t, 'float32');
-}
-
-function transpose(a: Float64Array, rows: number, cols: number): Float64Array {
-  const t = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = a[i * cols + j]!;
-  return t;
 }

@@ -8,6 +8,7 @@ import { symmetricEigen, type EigenvectorMethod } from './linalg/eigen.js';
 import { centeredGram, columnStats, type CenteredGram, type ColumnStats, type GramPrecision } from './linalg/gram.js';
 import { gaussianMatrix, orthonormalizeRows } from './linalg/orth.js';
 import { mirrorUpper, productNT, Workspace } from './linalg/workspace.js';
+import { inferDimension } from './probabilistic.js';
 
 /** The solver that produced a fit. @internal */
 export type FittedSolver = 'full' | 'randomized' | 'incremental';
@@ -27,13 +28,18 @@ export interface FittedState {
   readonly noiseVariance: number;
   /** Σ over samples seen of ‖x − mean‖² (= total variance × (N − 1)). */
   readonly sumSquares: number;
+  /** Per-feature variance of the samples seen (`n` denominator): scikit-learn's `var_`. */
+  readonly featureVariance?: Float64Array;
+  /** `mergeable` fits: the scatter matrix `Σ (x − mean)(x − mean)ᵀ`, `d × d` row-major. */
+  readonly scatter?: Float64Array;
 }
 
 /** How many components to keep. @internal */
 export type ComponentsSpec =
   | { readonly kind: 'all' }
   | { readonly kind: 'count'; readonly k: number }
-  | { readonly kind: 'fraction'; readonly fraction: number };
+  | { readonly kind: 'fraction'; readonly fraction: number }
+  | { readonly kind: 'mle' };
 
 /** Σ_r ‖x_r − mean‖². */
 export function centeredSumSquares(x: Float64Array, n: number, d: number, mean: Float64Array): number {
@@ -72,7 +78,7 @@ export function flipSigns(v: Float64Array, k: number, d: number): void {
   }
 }
 
-function normalizeRow(v: Float64Array, o: number, d: number): number {
+export function normalizeRow(v: Float64Array, o: number, d: number): number {
   let s = 0;
   for (let j = 0; j < d; j++) s += v[o + j]! * v[o + j]!;
   const n = Math.sqrt(s);
@@ -85,7 +91,7 @@ function normalizeRow(v: Float64Array, o: number, d: number): number {
  * (Gram–Schmidt on e₀, e₁, … in turn). Used for components of (numerically) zero variance,
  * whose direction the data does not determine.
  */
-function completeBasis(v: Float64Array, k: number, d: number, missing: readonly boolean[]): void {
+export function completeBasis(v: Float64Array, k: number, d: number, missing: readonly boolean[]): void {
   let candidate = 0;
   for (let i = 0; i < k; i++) {
     if (!missing[i]) continue;
@@ -120,7 +126,7 @@ function zeroThreshold(s2max: number, m: number): number {
  * Sets squared singular values at the rounding level of the Gram matrix (below
  * {@link zeroThreshold}), and negative ones, to exactly 0: the Gram matrix cannot resolve them.
  */
-function clampNoise(s2: Float64Array, m: number): void {
+export function clampNoise(s2: Float64Array, m: number): void {
   const tiny = zeroThreshold(s2[0] ?? 0, m);
   for (let i = 0; i < s2.length; i++) if (!(s2[i]! > tiny)) s2[i] = 0;
 }
@@ -154,10 +160,14 @@ function componentsFromSampleSpace(
   return v;
 }
 
-/** Number of components for a spec, given all squared singular values (descending). */
-function chooseCount(spec: ComponentsSpec, s2: Float64Array, sumSquares: number, m: number): number {
+/**
+ * Number of components for a spec, given all squared singular values (descending) of `n` samples.
+ * @internal
+ */
+export function chooseCount(spec: ComponentsSpec, s2: Float64Array, sumSquares: number, m: number, n: number): number {
   if (spec.kind === 'count') return spec.k;
   if (spec.kind === 'all') return m;
+  if (spec.kind === 'mle') return inferDimension(Float64Array.from(s2.subarray(0, m), (v) => v / (n - 1)), n);
   let cum = 0;
   for (let i = 0; i < m; i++) {
     cum += sumSquares > 0 ? s2[i]! / sumSquares : 0;
@@ -166,8 +176,10 @@ function chooseCount(spec: ComponentsSpec, s2: Float64Array, sumSquares: number,
   return m;
 }
 
-/** Explained variance, ratio and singular values from squared singular values. */
-function spectrum(s2: Float64Array, k: number, nSamples: number, sumSquares: number) {
+/** Explained variance, ratio and singular values from squared singular values. @internal */
+export function spectrum(
+  s2: Float64Array, k: number, nSamples: number, sumSquares: number,
+): { explainedVariance: Float64Array; explainedVarianceRatio: Float64Array; singularValues: Float64Array } {
   const explainedVariance = new Float64Array(k);
   const explainedVarianceRatio = new Float64Array(k);
   const singularValues = new Float64Array(k);
@@ -205,7 +217,7 @@ export function fitFull(
   const chooseK = (vals: Float64Array): number => {
     values.set(vals.subarray(0, Math.min(vals.length, m)));
     clampNoise(values, m);
-    k = chooseCount(spec, values, sumSquares, m);
+    k = chooseCount(spec, values, sumSquares, m, n);
     return Math.min(k, g.m);
   };
   if (g.m > 0) {
@@ -272,9 +284,9 @@ export interface RandomizedOptions {
  * S (`m × m`). The products with S run in float32 lanes (`precision` 'f32', summed in float64
  * blocks) or float64; the orthonormalisation and the small eigenproblem in float64.
  */
-function rangeFinderOnGram(
+export function rangeFinderOnGram(
   s: Float64Array, m: number, k: number, l: number, q: number, rng: () => number, precision: GramPrecision,
-) {
+): { values: Float64Array; vectors: Float64Array } {
   const f32 = precision === 'f32';
   const ws = Workspace.create(f32 ? [[m, m, 'f32'], [l, m, 'f32'], [l, m]] : [[m, m], [l, m], [l, m]]);
   const ps = ws.panel(0), pq = ws.panel(1), py = ws.panel(2);

@@ -12,7 +12,7 @@ describe('PCA rejects bad options', () => {
   const cases: [string, unknown, RegExp][] = [
     ['nComponents 0', { nComponents: 0 }, /new PCA: argument 'options.nComponents' must be a finite number > 0, got the number 0/],
     ['negative nComponents', { nComponents: -2 }, /options.nComponents/],
-    ['non-integer nComponents above 1', { nComponents: 2.5 }, /an integer >= 1 or a fraction in \(0, 1\), got the number 2.5/],
+    ['non-integer nComponents above 1', { nComponents: 2.5 }, /an integer >= 1, a fraction in \(0, 1\) or 'mle', got the number 2.5/],
     ['NaN nComponents', { nComponents: NaN }, /options.nComponents/],
     ['an unknown solver', { solver: 'arpack' }, /options.solver' must be one of 'auto', 'full', 'randomized', 'incremental'/],
     ['a fraction with the randomized solver', { nComponents: 0.5, solver: 'randomized' }, /a fraction needs the exact solver/],
