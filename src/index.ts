@@ -136,6 +136,8 @@ export type {
   ProjectionModel,
   AnomalyDetectorOptions,
 } from './anomaly/index.js';
+export { fitAnomalyThreshold } from './anomaly/index.js';
+export type { AnomalyThresholdMethod, AnomalyThresholdFit } from './anomaly/index.js';
 
 // I/O
 export { saveModel, loadModel, loadTrainingState, MODEL_FILE_LIMITS } from './io/index.js';

@@ -11,7 +11,8 @@ import type { TrainHistory, TrainOptions } from '../train/index.js';
 import { readOptions } from './internal.js';
 import { checkSamples, modelKind, requireFitted, resolveScoreOptions, scoreSamples } from './scores.js';
 import type { AnomalyMetric, ProjectionModel, ReconstructingModel, ResolvedScoreOptions, ScorableModel, VariationalModel } from './scores.js';
-import { linearQuantile, readContamination } from './threshold.js';
+import { computeThreshold, readContamination, resolveThreshold } from './threshold.js';
+import type { AnomalyThresholdFit, AnomalyThresholdOptions, ResolvedThreshold } from './threshold.js';
 
 /**
  * Options of the {@link AnomalyDetector} constructor.
@@ -21,9 +22,17 @@ export interface AnomalyDetectorOptions {
   /**
    * The fraction of the background expected to score as anomalous, in (0, 0.5]: the threshold is
    * the `1 − contamination` quantile of the background scores (see {@link anomalyThreshold}), so
-   * on clean background it is the false-positive rate you accept. Default `0.1`.
+   * on clean background it is the false-positive rate you accept. Default `0.1`. The same as
+   * `threshold: { method: 'quantile', contamination }`; give one of the two, not both.
    */
   readonly contamination?: number;
+  /**
+   * How the threshold is set from the background scores, see {@link AnomalyThresholdOptions}:
+   * `{ method: 'quantile', contamination }`, `{ method: 'mad', k }`, `{ method: 'iqr', k }` or
+   * `{ method: 'pot', risk, initialQuantile }` — the last three without guessing a contamination.
+   * Default `{ method: 'quantile', contamination: 0.1 }`.
+   */
+  readonly threshold?: AnomalyThresholdOptions;
   /** The score, see {@link AnomalyMetric}. Default `'mse'`. */
   readonly metric?: AnomalyMetric;
   /** Samples scored per step, see {@link AnomalyScoreOptions.batchSize}. Default `256`. */
@@ -42,7 +51,7 @@ export interface AnomalyDetectorOptions {
   readonly trainOptions?: TrainOptions;
 }
 
-const DETECTOR_KEYS = ['contamination', 'metric', 'batchSize', 'samples', 'seed', 'fit', 'trainOptions'] as const;
+const DETECTOR_KEYS = ['contamination', 'threshold', 'metric', 'batchSize', 'samples', 'seed', 'fit', 'trainOptions'] as const;
 
 /** A PCA-like model that can be fitted. @internal */
 interface FittableProjection extends ProjectionModel {
@@ -78,15 +87,15 @@ interface FittableProjection extends ProjectionModel {
 export class AnomalyDetector {
   /** The scored model (not owned: the detector never disposes it). */
   readonly model: ScorableModel;
-  /** The contamination, in (0, 0.5]. */
-  readonly contamination: number;
+  /** The threshold rule with its defaults filled in. */
+  readonly #rule: ResolvedThreshold;
   /** The score metric. */
   readonly metric: AnomalyMetric;
   readonly #kind: 'autoencoder' | 'vae' | 'pca';
   readonly #scoreOptions: ResolvedScoreOptions;
   readonly #fit: boolean;
   readonly #trainOptions: TrainOptions;
-  #threshold: number | null = null;
+  #threshold: AnomalyThresholdFit | null = null;
   #backgroundScores: Float32Array | null = null;
   #history: TrainHistory | null = null;
 
@@ -102,8 +111,14 @@ export class AnomalyDetector {
     const fn = 'AnomalyDetector';
     this.#kind = modelKind(model, fn);
     const opts = readOptions(options, DETECTOR_KEYS, fn);
-    this.contamination = readContamination(opts['contamination'], fn, 'options.contamination');
-    const { contamination: _c, fit = true, trainOptions = {}, ...scoreOptions } = opts;
+    if (opts['contamination'] !== undefined && opts['threshold'] !== undefined) {
+      throw new Error(`${fn}: give either 'options.contamination' or 'options.threshold', not both (contamination c is threshold: { method: 'quantile', contamination: c })`);
+    }
+    this.#rule =
+      opts['threshold'] !== undefined
+        ? resolveThreshold(opts['threshold'], fn, 'options.threshold')
+        : { method: 'quantile', contamination: readContamination(opts['contamination'], fn, 'options.contamination') };
+    const { contamination: _c, threshold: _t, fit = true, trainOptions = {}, ...scoreOptions } = opts;
     this.#scoreOptions = resolveScoreOptions(scoreOptions, fn);
     this.metric = this.#scoreOptions.metric;
     if (this.metric === 'elbo' && this.#kind !== 'vae') {
@@ -130,7 +145,31 @@ export class AnomalyDetector {
    * {@link AnomalyDetector.fit}; `null` before.
    */
   get threshold(): number | null {
+    return this.#threshold?.threshold ?? null;
+  }
+
+  /**
+   * The threshold with the values it was computed from (the quantile's contamination, the
+   * median and MAD, the quartiles, or POT's fitted tail), set by {@link AnomalyDetector.fit};
+   * `null` before.
+   */
+  get thresholdFit(): AnomalyThresholdFit | null {
     return this.#threshold;
+  }
+
+  /**
+   * The contamination: the one given (method `'quantile'`), else, once fitted, the fraction of
+   * the background scores above the threshold (what {@link AnomalyDetector.predictConfidence}
+   * uses); `null` before {@link AnomalyDetector.fit} for the other methods.
+   */
+  get contamination(): number | null {
+    if (this.#rule.method === 'quantile') return this.#rule.contamination;
+    const t = this.#threshold;
+    const bg = this.#backgroundScores;
+    if (t === null || bg === null) return null;
+    let above = 0;
+    for (const s of bg) if (s > t.threshold) above++;
+    return above / bg.length;
   }
 
   /** The scores of the background samples seen by the last {@link AnomalyDetector.fit}; `null` before. */
@@ -172,7 +211,7 @@ export class AnomalyDetector {
       }
       const scores = await scoreSamples(this.model, this.#kind, data, this.#scoreOptions, fn, 'background');
       this.#backgroundScores = scores;
-      this.#threshold = linearQuantile(Float64Array.from(scores), 1 - this.contamination);
+      this.#threshold = computeThreshold(Float64Array.from(scores), this.#rule, fn, 'background');
       return this;
     } finally {
       if (data !== background) data.dispose();
@@ -201,7 +240,7 @@ export class AnomalyDetector {
    */
   async predict(x: DataInput): Promise<Uint8Array> {
     const fn = 'AnomalyDetector.predict';
-    const threshold = this.#threshold;
+    const threshold = this.#threshold?.threshold ?? null;
     if (threshold === null) {
       throw new Error(`${fn}: the detector has no threshold yet: call and await fit(background) first`);
     }

@@ -6,8 +6,8 @@
  */
 export { rocCurve, rocAuc, averagePrecision } from './metrics.js';
 export type { RocCurve, BinaryLabelInput } from './metrics.js';
-export { anomalyThreshold } from './threshold.js';
-export type { AnomalyThresholdOptions } from './threshold.js';
+export { anomalyThreshold, fitAnomalyThreshold } from './threshold.js';
+export type { AnomalyThresholdOptions, AnomalyThresholdMethod, AnomalyThresholdFit } from './threshold.js';
 export { anomalyScores } from './scores.js';
 export type {
   AnomalyMetric,
