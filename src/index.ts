@@ -136,8 +136,20 @@ export type {
   ProjectionModel,
   AnomalyDetectorOptions,
 } from './anomaly/index.js';
-export { fitAnomalyThreshold } from './anomaly/index.js';
-export type { AnomalyThresholdMethod, AnomalyThresholdFit } from './anomaly/index.js';
+export { fitAnomalyThreshold, featureErrors } from './anomaly/index.js';
+export type {
+  AnomalyThresholdMethod,
+  AnomalyThresholdFit,
+  PredictProbaOptions,
+  ExplainOptions,
+  ProbabilityMethod,
+  FeatureErrorOptions,
+  FeatureExplanation,
+} from './anomaly/index.js';
+
+// Preprocessing
+export { Scaler } from './preprocessing/index.js';
+export type { ScalerKind, ScalerOptions, ScalerJSON } from './preprocessing/index.js';
 
 // I/O
 export { saveModel, loadModel, loadTrainingState, MODEL_FILE_LIMITS } from './io/index.js';

@@ -19,3 +19,7 @@ export type {
 } from './scores.js';
 export { AnomalyDetector } from './detector.js';
 export type { AnomalyDetectorOptions } from './detector.js';
+export type { PredictProbaOptions, ExplainOptions } from './detector.js';
+export type { ProbabilityMethod } from './probability.js';
+export { featureErrors } from './attribution.js';
+export type { FeatureErrorOptions, FeatureExplanation } from './attribution.js';
