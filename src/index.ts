@@ -148,8 +148,8 @@ export type {
 } from './anomaly/index.js';
 
 // Preprocessing
-export { Scaler } from './preprocessing/index.js';
-export type { ScalerKind, ScalerOptions, ScalerJSON } from './preprocessing/index.js';
+export { Scaler, slidingWindows, windowScoresToPoints } from './preprocessing/index.js';
+export type { ScalerKind, ScalerOptions, ScalerJSON, SeriesInput, SlidingWindowOptions, WindowScoreOptions } from './preprocessing/index.js';
 
 // I/O
 export { saveModel, loadModel, loadTrainingState, MODEL_FILE_LIMITS } from './io/index.js';

@@ -4,3 +4,5 @@
  */
 export { Scaler } from './scaler.js';
 export type { ScalerKind, ScalerOptions, ScalerJSON } from './scaler.js';
+export { slidingWindows, windowScoresToPoints } from './windows.js';
+export type { SeriesInput, SlidingWindowOptions, WindowScoreOptions } from './windows.js';
