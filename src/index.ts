@@ -165,4 +165,5 @@ export type {
   SaveOptions,
   LoadOptions,
   LoadTrainingStateOptions,
+  LoadDetectorOptions,
 } from './io/index.js';

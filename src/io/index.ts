@@ -18,4 +18,5 @@ export type {
   SaveOptions,
   LoadOptions,
   LoadTrainingStateOptions,
+  LoadDetectorOptions,
 } from './types.js';
