@@ -110,3 +110,17 @@ describe('anomalyThreshold options', () => {
     expect(fitAnomalyThreshold(s)).toEqual({ method: 'quantile', contamination: 0.1, threshold: 90 });
   });
 });
+
+describe('anomalyThreshold and fitAnomalyThreshold memory', () => {
+  it('leave no tensor behind (they work on host arrays)', async () => {
+    const tf = await import('@tensorflow/tfjs-core');
+    const before = tf.memory().numTensors;
+    const s = cases.find((c) => c.method === 'pot')!.scores;
+    for (const method of ['quantile', 'mad', 'iqr', 'pot'] as const) {
+      anomalyThreshold(s, { method } as never);
+      fitAnomalyThreshold(s, { method } as never);
+    }
+    expect(() => anomalyThreshold([], { method: 'mad' })).toThrow();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

@@ -55,6 +55,9 @@ describe('Scaler', () => {
     const before = tf.memory().numTensors;
     const s = new Scaler({ kind: 'standard' }).fit(fit);
     tf.dispose([s.transform(apply), s.inverseTransform(apply)]);
+    Scaler.fromJSON(s.toJSON());
+    expect(() => s.transform([[1, 2]])).toThrow();
+    expect(() => new Scaler({ kind: 'minmax' }).fit([[1, NaN]])).toThrow();
     expect(tf.memory().numTensors).toBe(before);
   });
 

@@ -38,6 +38,16 @@ describe('slidingWindows and windowScoresToPoints', () => {
     expect(Array.from(max)).toEqual(c.max.map((v) => Math.fround(v)));
   });
 
+  it('windowScoresToPoints and refused calls leave no tensor behind', () => {
+    const before = tf.memory().numTensors;
+    windowScoresToPoints([1, 2, 3], { size: 2, length: 4, reduce: 'max' });
+    expect(() => slidingWindows([1, NaN], { size: 1 })).toThrow();
+    const t = tf.tensor1d([1, 2, 3]);
+    expect(() => slidingWindows(t, { size: 4 })).toThrow();
+    t.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('accepts typed arrays and defaults to stride 1', () => {
     const w = slidingWindows(Float64Array.of(1, 2, 3, 4), { size: 2 });
     expect(w.arraySync()).toEqual([[1, 2], [2, 3], [3, 4]]);
