@@ -25,11 +25,12 @@ const floors = {
   noise: ['core'],
   pca: ['core'],
   density: ['core'],
+  preprocessing: ['core'],
   nn: ['core'],
   models: ['core', 'losses', 'noise', 'nn'],
   train: ['core', 'models', 'backend'],
-  anomaly: ['core', 'models', 'pca', 'losses', 'train'],
-  io: ['core', 'backend', 'models', 'nn', 'noise', 'pca', 'losses'],
+  anomaly: ['core', 'models', 'pca', 'losses', 'train', 'preprocessing'],
+  io: ['core', 'backend', 'models', 'nn', 'noise', 'pca', 'losses', 'preprocessing', 'anomaly'],
 };
 const all = Object.keys(floors);
 const zones = Object.entries(floors).flatMap(([folder, allowed]) =>
@@ -59,7 +60,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/{core,backend,losses,noise,pca,density,train,anomaly}/**/*.ts'],
+    files: ['src/{core,backend,losses,noise,pca,density,preprocessing,train,anomaly}/**/*.ts'],
     rules: noLayers,
   },
 );

@@ -170,6 +170,20 @@ export type {
   ProjectionModel,
   AnomalyDetectorOptions,
 } from './anomaly/index.js';
+export { fitAnomalyThreshold, featureErrors } from './anomaly/index.js';
+export type {
+  AnomalyThresholdMethod,
+  AnomalyThresholdFit,
+  PredictProbaOptions,
+  ExplainOptions,
+  ProbabilityMethod,
+  FeatureErrorOptions,
+  FeatureExplanation,
+} from './anomaly/index.js';
+
+// Preprocessing
+export { Scaler, slidingWindows, windowScoresToPoints } from './preprocessing/index.js';
+export type { ScalerKind, ScalerOptions, ScalerJSON, SeriesInput, SlidingWindowOptions, WindowScoreOptions } from './preprocessing/index.js';
 
 // I/O
 export { saveModel, loadModel, loadTrainingState, MODEL_FILE_LIMITS } from './io/index.js';
@@ -185,6 +199,7 @@ export type {
   SaveOptions,
   LoadOptions,
   LoadTrainingStateOptions,
+  LoadDetectorOptions,
 } from './io/index.js';
 // TF.js Layers files: to Keras and back
 export { exportLayersModel, importLayersModel } from './io/index.js';

@@ -6,8 +6,8 @@
  */
 export { rocCurve, rocAuc, averagePrecision } from './metrics.js';
 export type { RocCurve, BinaryLabelInput } from './metrics.js';
-export { anomalyThreshold } from './threshold.js';
-export type { AnomalyThresholdOptions } from './threshold.js';
+export { anomalyThreshold, fitAnomalyThreshold } from './threshold.js';
+export type { AnomalyThresholdOptions, AnomalyThresholdMethod, AnomalyThresholdFit } from './threshold.js';
 export { anomalyScores } from './scores.js';
 export type {
   AnomalyMetric,
@@ -19,3 +19,7 @@ export type {
 } from './scores.js';
 export { AnomalyDetector } from './detector.js';
 export type { AnomalyDetectorOptions } from './detector.js';
+export type { PredictProbaOptions, ExplainOptions } from './detector.js';
+export type { ProbabilityMethod } from './probability.js';
+export { featureErrors } from './attribution.js';
+export type { FeatureErrorOptions, FeatureExplanation } from './attribution.js';

@@ -224,7 +224,8 @@ export function checkDocument(document: Json | undefined, specList: readonly Wei
   if (kind !== 'autoencoder' && kind !== 'vae' && kind !== 'cvae' && kind !== 'pca' && kind !== 'vqvae') {
     bad(fn, 'modelTopology.kind', "one of 'autoencoder', 'vae', 'cvae', 'pca', 'vqvae'", kind);
   }
-  const topKeys = ['format', 'version', 'kind', 'config', ...(kind === 'pca' ? [] : ['networks', 'training'])];
+  // 'detector': the AnomalyDetector block of a saved detector, checked by ./detector.ts.
+  const topKeys = ['format', 'version', 'kind', 'config', 'detector', ...(kind === 'pca' ? [] : ['networks', 'training'])];
   // A newer minor version may add fields this release does not know: they are ignored.
   if (minor <= 0) onlyKeys(document, topKeys, fn, 'modelTopology');
   const config = objectAt(document, 'config', fn, 'modelTopology');

@@ -18,6 +18,7 @@ export type {
   SaveOptions,
   LoadOptions,
   LoadTrainingStateOptions,
+  LoadDetectorOptions,
 } from './types.js';
 export { exportLayersModel } from './layers-export.js';
 export type { ExportLayersOptions, LayersExport } from './layers-export.js';

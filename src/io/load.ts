@@ -1,9 +1,13 @@
+import type { AnomalyDetector } from '../anomaly/detector.js';
+import type { ScorableModel } from '../anomaly/index.js';
 import { describe, rejectUnknownKeys } from '../core/index.js';
+import { buildDetector, readDetectorBlock } from './detector.js';
+import { isObject, own } from './json.js';
 import { type CheckedDocument, buildModel, checkDocument } from './document.js';
 import { MODEL_FILE_LIMITS } from './limits.js';
 import { restoreOptimizer } from './optimizer.js';
 import { type ModelFile, readSource } from './storage.js';
-import type { LoadOptions, LoadSource, LoadTrainingStateOptions, ModelKind, ModelKinds, SavableModel, TrainingState } from './types.js';
+import type { LoadDetectorOptions, LoadOptions, LoadSource, LoadTrainingStateOptions, ModelKind, ModelKinds, SavableModel, TrainingState } from './types.js';
 
 function checkOptions(options: unknown, known: readonly string[], fn: string): number {
   if (typeof options !== 'object' || options === null) throw new TypeError(`${fn}: argument 'options' must be an object, got ${describe(options)}`);
@@ -23,7 +27,11 @@ async function open(source: LoadSource, fn: string, maxBytes: number): Promise<{
 
 /**
  * Loads a model saved by {@link saveModel}: an {@link Autoencoder}, {@link VAE}, {@link CVAE},
- * {@link VQVAE} (its codebook and codebook statistics too) or {@link PCA}, with the same weights — on the same backend it gives the same outputs, bit for bit.
+ * {@link VQVAE} (its codebook and codebook statistics too) or {@link PCA}, with the same weights — on the same backend it gives the same outputs, bit for bit;
+ * or, with `options.kind: 'detector'`, a fitted {@link AnomalyDetector} saved by
+ * `saveModel(detector, …)` (its model, scaler, threshold and background scores: it scores and
+ * flags as the saved one did, on any backend; the `detector` block is checked field by field
+ * before anything is built). Without `kind: 'detector'`, a detector's file loads as its model.
  *
  * The file is treated as untrusted. Before anything is allocated for it, `loadModel` checks: the
  * JSON (size, depth, no `__proto__`/`constructor`/`prototype` keys), the format name and major
@@ -57,14 +65,28 @@ async function open(source: LoadSource, fn: string, maxBytes: number): Promise<{
  * if (any instanceof Autoencoder) any.reconstruct(x);
  * ```
  */
+export async function loadModel(source: LoadSource, options: LoadDetectorOptions): Promise<AnomalyDetector>;
 export async function loadModel<K extends ModelKind>(source: LoadSource, options: LoadOptions<K> & { readonly kind: K }): Promise<ModelKinds[K]>;
 export async function loadModel(source: LoadSource, options?: LoadOptions): Promise<SavableModel>;
-export async function loadModel(source: LoadSource, options: LoadOptions = {}): Promise<SavableModel> {
+export async function loadModel(source: LoadSource, options: LoadOptions | LoadDetectorOptions = {}): Promise<SavableModel | AnomalyDetector> {
   const fn = 'loadModel';
   const maxBytes = checkOptions(options, ['kind', 'loss', 'maxWeightBytes'], fn);
   const { kind, loss } = options;
-  if (kind !== undefined && kind !== 'autoencoder' && kind !== 'vae' && kind !== 'cvae' && kind !== 'pca' && kind !== 'vqvae') {
-    throw new Error(`${fn}: argument 'options.kind' must be one of 'autoencoder', 'vae', 'cvae', 'pca', 'vqvae', got ${describe(kind)}`);
+  if (kind !== undefined && kind !== 'autoencoder' && kind !== 'vae' && kind !== 'cvae' && kind !== 'pca' && kind !== 'vqvae' && kind !== 'detector') {
+    throw new Error(`${fn}: argument 'options.kind' must be one of 'autoencoder', 'vae', 'cvae', 'pca', 'vqvae', 'detector', got ${describe(kind)}`);
+  }
+  if (kind === 'detector') {
+    if (loss !== undefined && typeof loss !== 'function') {
+      throw new TypeError(`${fn}: argument 'options.loss' must be a function (target, prediction) => tf.Scalar, got ${describe(loss)}`);
+    }
+    const { file, doc } = await open(source, fn, maxBytes);
+    const block = isObject(file.document) ? own(file.document, 'detector') : undefined;
+    if (block === undefined) throw new Error(`${fn}: the file holds a model of kind '${doc.kind}' without a detector, not a detector (options.kind); save one with saveModel(detector, …)`);
+    if (doc.kind === 'cvae') throw new Error(`${fn}: field 'modelTopology.kind' must be 'autoencoder', 'vae' or 'pca' for a detector, got 'cvae'`);
+    // Checked in full before anything is built.
+    const state = readDetectorBlock(block, doc.kind, fn);
+    const model = await buildModel(doc, file.data, fn, loss);
+    return buildDetector(model as ScorableModel & { dispose?: () => void }, state, fn);
   }
   if (loss !== undefined && typeof loss !== 'function') {
     throw new TypeError(`${fn}: argument 'options.loss' must be a function (target, prediction) => tf.Scalar, got ${describe(loss)}`);

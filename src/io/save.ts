@@ -1,6 +1,8 @@
+import { AnomalyDetector } from '../anomaly/detector.js';
 import { describe, rejectUnknownKeys } from '../core/index.js';
+import { detectorBlock, readDetectorBlock } from './detector.js';
 import { checkDocument, describeModel } from './document.js';
-import { type JsonObject, cleanJson } from './json.js';
+import { type JsonObject, cleanJson, own } from './json.js';
 import { MODEL_FILE_LIMITS } from './limits.js';
 import { destinationWriter, modelJsonText } from './storage.js';
 import type { SavableModel, SavedArtifacts, SaveDestination, SaveOptions } from './types.js';
@@ -11,7 +13,10 @@ const SAVE_OPTIONS = ['training', 'omitCustomLoss'];
 /**
  * Saves a model — an {@link Autoencoder} (its networks, weights, loss, sparsity and corruptor
  * settings), a {@link VAE}, a {@link CVAE}, a {@link VQVAE} (networks, codebook and its EMA and usage
- * statistics, as `codebook/…` weights) or a {@link PCA} — to a directory (Node), IndexedDB,
+ * statistics, as `codebook/…` weights) or a {@link PCA} — or a fitted {@link AnomalyDetector}
+ * around one of them (the model, plus a `detector` block in the document: the scaler, the
+ * threshold rule with its fitted values, the score options and the background scores, at most
+ * 2¹⁸ of them; load it with `loadModel(…, { kind: 'detector' })`) — to a directory (Node), IndexedDB,
  * a download, local storage, any tfjs `IOHandler`, or only to memory.
  *
  * What is written is two parts, the same everywhere:
@@ -47,7 +52,7 @@ const SAVE_OPTIONS = ['training', 'omitCustomLoss'];
  * const { modelJson, weights } = await saveModel(model, { type: 'memory' });
  * ```
  */
-export async function saveModel(model: SavableModel, destination: SaveDestination, options: SaveOptions = {}): Promise<SavedArtifacts> {
+export async function saveModel(model: SavableModel | AnomalyDetector, destination: SaveDestination, options: SaveOptions = {}): Promise<SavedArtifacts> {
   const fn = 'saveModel';
   if (typeof options !== 'object' || options === null) throw new TypeError(`${fn}: argument 'options' must be an object, got ${describe(options)}`);
   rejectUnknownKeys(options, SAVE_OPTIONS, fn, 'options');
@@ -55,13 +60,17 @@ export async function saveModel(model: SavableModel, destination: SaveDestinatio
     throw new TypeError(`${fn}: argument 'options.omitCustomLoss' must be a boolean, got ${describe(options.omitCustomLoss)}`);
   }
   const write = destinationWriter(destination, fn);
-  const { document, weights } = await describeModel(model, options, fn);
+  const detector = model instanceof AnomalyDetector ? model : null;
+  const block = detector === null ? null : detectorBlock(detector, fn);
+  const { document, weights } = await describeModel((detector?.model ?? model) as SavableModel, options, fn);
+  if (block !== null) document['detector'] = block;
   const { entries, data } = encodeWeights(weights);
   // The loader's own checks, so that what is written can be read back (they allocate nothing).
   const checkedDocument = cleanJson(document, fn, 'document') as JsonObject;
   const { specs } = parseSpecs(cleanJson(entries, fn, 'weights'), fn, 'weights', MODEL_FILE_LIMITS.maxWeightBytes);
   try {
-    checkDocument(checkedDocument, specs, fn);
+    const checked = checkDocument(checkedDocument, specs, fn);
+    if (block !== null) readDetectorBlock(own(checkedDocument, 'detector'), checked.kind, fn);
   } catch (e) {
     throw new Error(`${fn}: the model cannot be saved in a form loadModel accepts: ${(e as Error).message.replace(`${fn}: `, '')}`);
   }

@@ -166,6 +166,24 @@ export interface LoadOptions<K extends ModelKind = ModelKind> {
 }
 
 /**
+ * Options of {@link loadModel} for a saved {@link AnomalyDetector}: `kind: 'detector'`, and the
+ * options of the model inside.
+ * @category I/O
+ * @example
+ * ```ts
+ * const detector = await loadModel('./detector', { kind: 'detector' } satisfies LoadDetectorOptions);
+ * ```
+ */
+export interface LoadDetectorOptions {
+  /** `'detector'`: the file must hold a detector saved by `saveModel(detector, …)`. */
+  readonly kind: 'detector';
+  /** As in {@link LoadOptions.loss}. */
+  readonly loss?: LossFunction;
+  /** As in {@link LoadOptions.maxWeightBytes}. */
+  readonly maxWeightBytes?: number;
+}
+
+/**
  * Options of {@link loadTrainingState}.
  * @category I/O
  * @example

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { AnomalyDetector, anomalyScores, anomalyThreshold, rocAuc } from '../../src/anomaly/index.js';
+import { AnomalyDetector, anomalyScores, anomalyThreshold, fitAnomalyThreshold, rocAuc } from '../../src/anomaly/index.js';
 import { createRng } from '../../src/core/index.js';
 import { denseAutoencoder } from '../../src/models/index.js';
 import { PCA } from '../../src/pca/index.js';
@@ -128,6 +128,36 @@ describe('AnomalyDetector', () => {
     await detector.score(x);
     await detector.predict(x);
     expect(tf.memory().numTensors).toBe(before);
+    ae.dispose();
+  });
+
+  it('sets a MAD, IQR or POT threshold from the background without a contamination', async () => {
+    const ae = tinyAe(15);
+    const background = curve(400, 16);
+    const scores = await anomalyScores(ae, background);
+    for (const threshold of [{ method: 'mad', k: 3 }, { method: 'iqr' }, { method: 'pot', risk: 1e-3, initialQuantile: 0.9 }] as const) {
+      const detector = await new AnomalyDetector(ae, { threshold, fit: false }).fit(background);
+      expect(detector.threshold).toBe(anomalyThreshold(scores, threshold));
+      expect(detector.thresholdFit).toEqual(fitAnomalyThreshold(scores, threshold));
+      const above = Array.from(scores).filter((s) => s > detector.threshold!).length;
+      expect(detector.contamination).toBe(above / scores.length);
+    }
+    const q = await new AnomalyDetector(ae, { threshold: { method: 'quantile', contamination: 0.2 }, fit: false }).fit(background);
+    expect(q.contamination).toBe(0.2);
+    expect(q.threshold).toBe(anomalyThreshold(scores, { contamination: 0.2 }));
+    expect(new AnomalyDetector(ae, { threshold: { method: 'mad' }, fit: false }).contamination).toBeNull();
+    ae.dispose();
+  });
+
+  it('rejects a threshold with a contamination, and bad threshold options, naming them', async () => {
+    const ae = tinyAe(17);
+    expect(() => new AnomalyDetector(ae, { contamination: 0.1, threshold: { method: 'mad' } })).toThrow(
+      /AnomalyDetector: give either 'options.contamination' or 'options.threshold', not both/,
+    );
+    expect(() => new AnomalyDetector(ae, { threshold: { method: 'mad', k: -2 } })).toThrow(/AnomalyDetector: argument 'options.threshold.k' must be a finite number >= 0/);
+    expect(() => new AnomalyDetector(ae, { threshold: { method: 'otsu' } as never })).toThrow(/argument 'options.threshold.method' must be one of/);
+    const pot = new AnomalyDetector(ae, { threshold: { method: 'pot' }, fit: false });
+    await expect(pot.fit(curve(30, 1))).rejects.toThrow(/AnomalyDetector.fit: argument 'background' has 3 score\(s\) above the initial threshold/);
     ae.dispose();
   });
 
