@@ -40,6 +40,7 @@ import { useBackend } from '../src/backend/index.js';
 import type { BackendInfo } from '../src/backend/index.js';
 import { WasmKernelSwitch, subset } from './lib/context.js';
 import type { BenchContext } from './lib/context.js';
+import { blasLine, honestBlas } from './lib/blas.js';
 import { describeMachine, load1, torchVersion } from './lib/env.js';
 import { renderMarkdown } from './lib/markdown.js';
 import type { BenchRun } from './lib/markdown.js';
@@ -53,7 +54,7 @@ import { runW2 } from './workloads/w2.js';
 import { runW3 } from './workloads/w3.js';
 import { runW4 } from './workloads/w4.js';
 import { runConv } from './workloads/conv.js';
-import { runMatmul } from './workloads/matmul.js';
+import { runMatmul, sgemm1024 } from './workloads/matmul.js';
 
 const WORKLOADS = ['w1', 'w2', 'w3', 'w4', 'profile', 'matmul', 'conv', 'webgpu'] as const;
 type Workload = (typeof WORKLOADS)[number];
@@ -146,6 +147,11 @@ async function main(): Promise<void> {
   console.log(`autoencoders benchmark${args.quick ? ' (--quick: a smoke run, not a measurement)' : ''}`);
   console.log(`CPU ${machine.cpu}, ${machine.cores} logical cores; Node ${machine.node}; tfjs ${machine.tfjs}; PyTorch ${machine.torch}`);
   console.log(`backend ${backend}; load average ${loadStart.toFixed(2)}; workloads ${args.workloads.join(' ')}`);
+  // Before any Python run: sets OPENBLAS_CORETYPE where OpenBLAS would use kernels older than the CPU.
+  const blas = args.torch ? honestBlas(machine.cores) : { missing: 'disabled with --no-torch' };
+  const packageSgemm = args.backend === 'wasm' ? sgemm1024(args.quick ? 1 : 5) : NaN;
+  const blasText = `${blasLine(blas)}; the package's 1024² sgemm ${packageSgemm.toFixed(1)} GFLOP/s (${backend})`;
+  console.log(blasText);
 
   const split = loadMnistSplit();
   const data = args.quick ? { train: subset(split.train, 256), test: subset(split.test, 128) } : split;
@@ -193,6 +199,7 @@ async function main(): Promise<void> {
 
   const run: BenchRun = {
     machine,
+    blas: blasText,
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
     quick: args.quick,
     loadStart,

@@ -73,3 +73,22 @@ export function runMatmul(ctx: BenchContext, backend: string): WorkloadReport {
   );
   return { id: 'matmul', title: 'Matrix products of a training step, GFLOP/s', backend, valueColumns: columns, rows, ratios, notes };
 }
+
+/**
+ * The package's 1024 × 1024 float32 product on the active backend, GFLOP/s by the wall clock,
+ * best of `rounds` calls on new operands — the figure to set beside numpy's (bench/lib/blas.ts).
+ */
+export function sgemm1024(rounds: number): number {
+  const n = 1024;
+  let best = Infinity;
+  for (let r = 0; r < rounds + 1; r++) {
+    const [a, b] = tf.tidy(() => [tf.randomNormal([n, n], 0, 1, 'float32', 2 * r), tf.randomNormal([n, n], 0, 1, 'float32', 2 * r + 1)]);
+    const t0 = performance.now();
+    const c = tf.matMul(a!, b!);
+    c.dataSync();
+    const ms = performance.now() - t0;
+    tf.dispose([a!, b!, c]);
+    if (r > 0) best = Math.min(best, ms);
+  }
+  return (2 * n * n * n) / best / 1e6;
+}

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { adamSimd } from './adamWasm.js';
-import type { AdamSimd } from './adamWasm.js';
+import { adamSimd } from '../kernels/wasm/adam.js';
+import type { AdamSimd } from '../kernels/wasm/adam.js';
 import type { WasmBackendLike } from './wasmKernels.js';
 
 /** Name of the fused Adam kernel (registered on demand for the wasm and cpu backends). @internal */

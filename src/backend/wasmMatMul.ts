@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SCRATCH_BYTES, gemmFor } from './gemmWasm.js';
-import type { GemmExports } from './gemmWasm.js';
+import { SCRATCH_BYTES, gemmFor } from '../kernels/wasm/gemm.js';
+import type { GemmExports } from '../kernels/wasm/gemm.js';
 
 const PATCHED = Symbol.for('autoencoders.wasmMatMul');
 const KERNELS = ['BatchMatMul', '_FusedMatMul'] as const;

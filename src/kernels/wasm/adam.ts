@@ -14,7 +14,7 @@
  * and the sum of the gradient entries in float64.
  * @internal
  */
-import { F32, F64, FunctionBuilder, I32, V128, lazyInstances, moduleBytes } from '../core/index.js';
+import { F32, F64, FunctionBuilder, I32, V128, lazyInstances, moduleBytes } from '../../core/index.js';
 
 const F32X4 = { splat: 0x13, sqrt: 0xe3, add: 0xe4, mul: 0xe6, div: 0xe7 } as const;
 const F64X2 = { add: 0xf0, promoteLow: 0x5f, extractLane: 0x21 } as const;

@@ -17,7 +17,7 @@
  * registers — so that neither transposed operand is ever copied whole.
  * @internal
  */
-import { FunctionBuilder, I32, V128, lazyInstances, moduleBytes } from '../core/index.js';
+import { FunctionBuilder, I32, V128, lazyInstances, moduleBytes } from '../../core/index.js';
 
 /** Values of t per slice. */
 export const KC = 256;
