@@ -34,6 +34,7 @@
  *   --json PATH         also write the raw results as JSON
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../src/backend/index.js';
@@ -130,6 +131,12 @@ function describeBackend(info: BackendInfo): string {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  // Relaxed SIMD (the FMA product kernel) is on by default from Node 21; Node 20 compiles it behind
+  // this flag, which an application passes as `node --experimental-wasm-relaxed-simd`. Set before
+  // the first kernel is compiled (they compile on first use).
+  if (Number(process.versions.node.split('.')[0]) < 21 && process.env['BENCH_NO_RELAXED_SIMD'] === undefined) {
+    setFlagsFromString('--experimental-wasm-relaxed-simd');
+  }
   const started = performance.now();
   const loadStart = load1();
   const torchInfo = args.torch ? torchVersion() : { missing: 'disabled with --no-torch' };
