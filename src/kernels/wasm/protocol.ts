@@ -1,0 +1,44 @@
+/**
+ * How the calling thread and the pool's workers talk: one control block of int32 slots at the
+ * start of the shared memory, one slot of {@link SLOT_INTS} per worker.
+ *
+ * The caller writes the operation and its arguments into a worker's slot, then increments `seq`
+ * and wakes the worker (`Atomics.notify`); the worker runs the operation and stores `seq` into
+ * `done` (and wakes the caller). `status` is 0 when the operation ran, 1 when it threw.
+ * @internal
+ */
+
+/** int32 slots per worker. */
+export const SLOT_INTS = 16;
+/** Workers the control block has room for. */
+export const MAX_WORKERS = 255;
+/** Bytes of the control block; data starts after it. */
+export const CONTROL_BYTES = 65536;
+
+/** Offsets within a slot. */
+export const SEQ = 0;
+export const DONE = 1;
+export const STATUS = 2;
+export const OP = 3;
+/** First argument; arguments take the slots after it. */
+export const ARGS = 4;
+
+/** Operations. */
+export const OP_GEMM = 1;
+export const OP_EXIT = 2;
+/** Makes the worker end itself as if it had crashed (tests of the failure path). */
+export const OP_CRASH = 3;
+
+/** What a worker gets when it starts. */
+export interface WorkerInit {
+  /** Marks the message as the pool's. */
+  readonly autoencodersPool: 1;
+  readonly memory: WebAssembly.Memory;
+  /** The GEMM module compiled for a shared memory (see kernels/wasm/gemm.ts). */
+  readonly gemm: WebAssembly.Module;
+  /** The worker's slot in the control block. */
+  readonly slot: number;
+}
+
+/** The message a worker sends once it is ready. */
+export const READY = 'autoencoders-pool-ready';
