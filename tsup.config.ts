@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // The worker pool's thread entry is built as a file of its own, found next to the module that starts it.
+  entry: { index: 'src/index.ts', worker: 'src/kernels/wasm/worker.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
