@@ -37,7 +37,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend } from '../src/backend/index.js';
+import { disposeBackend, useBackend } from '../src/backend/index.js';
+import { startThreads } from '../src/backend/threads.js';
 import type { BackendInfo } from '../src/backend/index.js';
 import { WasmKernelSwitch, subset } from './lib/context.js';
 import type { BenchContext } from './lib/context.js';
@@ -47,6 +48,7 @@ import { renderMarkdown } from './lib/markdown.js';
 import type { BenchRun } from './lib/markdown.js';
 import { printReport, textTable } from './lib/report.js';
 import type { WorkloadReport } from './lib/report.js';
+import { threadsTable } from './lib/threads-table.js';
 import { TorchRunner } from './lib/torch.js';
 import { loadMnistSplit } from './mnist-data.js';
 import { profileTable, profileW1 } from './workloads/profile.js';
@@ -56,6 +58,7 @@ import { runW3 } from './workloads/w3.js';
 import { runW4 } from './workloads/w4.js';
 import { runConv } from './workloads/conv.js';
 import { runMatmul, sgemm1024 } from './workloads/matmul.js';
+import { hasRelaxedSimd } from '../src/kernels/wasm/gemm.js';
 
 const WORKLOADS = ['w1', 'w2', 'w3', 'w4', 'profile', 'matmul', 'conv', 'webgpu'] as const;
 type Workload = (typeof WORKLOADS)[number];
@@ -121,7 +124,10 @@ function isWorkload(a: string): boolean {
 }
 
 function describeBackend(info: BackendInfo): string {
-  if (info.name === 'wasm') return `wasm (SIMD ${info.simd ? 'on' : 'off'}, ${info.threads ?? 1} thread)`;
+  if (info.name === 'wasm') {
+    const threads = info.threads ?? 1;
+    return `wasm (SIMD ${info.simd ? 'on' : 'off'}, ${info.relaxedSimd === true ? 'FMA (relaxed SIMD)' : 'no FMA'}, ${threads} thread${threads === 1 ? '' : 's'}${info.threadsNote === undefined ? '' : `: ${info.threadsNote}`})`;
+  }
   if (info.name === 'webgpu' && info.adapter !== undefined) {
     const a = info.adapter;
     return `webgpu (${[a.vendor, a.architecture, a.description].filter((s) => s !== '').join(' ') || 'unnamed adapter'})`;
@@ -142,10 +148,14 @@ async function main(): Promise<void> {
   const torchInfo = args.torch ? torchVersion() : { missing: 'disabled with --no-torch' };
   let kernels: WasmKernelSwitch | null = null;
   let info: BackendInfo;
+  let threads = 1;
   if (args.backend === 'wasm') {
     info = await useBackend('wasm', { fastWasmKernels: false });
     kernels = new WasmKernelSwitch();
     kernels.fast();
+    const started = await startThreads('auto');
+    threads = started.threads;
+    info = { ...info, threads, relaxedSimd: hasRelaxedSimd() !== null, ...(started.note === undefined ? {} : { threadsNote: started.note }) };
   } else {
     info = await useBackend(args.backend);
   }
@@ -156,8 +166,15 @@ async function main(): Promise<void> {
   console.log(`backend ${backend}; load average ${loadStart.toFixed(2)}; workloads ${args.workloads.join(' ')}`);
   // Before any Python run: sets OPENBLAS_CORETYPE where OpenBLAS would use kernels older than the CPU.
   const blas = args.torch ? honestBlas(machine.cores) : { missing: 'disabled with --no-torch' };
-  const packageSgemm = args.backend === 'wasm' ? sgemm1024(args.quick ? 1 : 5) : NaN;
-  const blasText = `${blasLine(blas)}; the package's 1024² sgemm ${packageSgemm.toFixed(1)} GFLOP/s (${backend})`;
+  let sgemmText = 'not measured (not on wasm)';
+  if (args.backend === 'wasm') {
+    await startThreads(1);
+    const one = sgemm1024(args.quick ? 1 : 5);
+    await startThreads(threads);
+    const all = threads > 1 ? sgemm1024(args.quick ? 1 : 5) : one;
+    sgemmText = `${one.toFixed(1)} GFLOP/s on 1 thread, ${all.toFixed(1)} on ${threads} (${backend})`;
+  }
+  const blasText = `${blasLine(blas)}; the package's 1024² sgemm ${sgemmText}`;
   console.log(blasText);
 
   const split = loadMnistSplit();
@@ -174,6 +191,8 @@ async function main(): Promise<void> {
     kernels,
     inferenceRepeats: args.quick ? 1 : 7,
     repeats: args.repeats ?? 1,
+    threads,
+    useThreads: args.backend === 'wasm' ? async (n: number) => (await startThreads(n)).threads : null,
   };
 
   const reports: WorkloadReport[] = [];
@@ -186,14 +205,14 @@ async function main(): Promise<void> {
       else if (w === 'w2') report = await runW2(ctx, backend);
       else if (w === 'w3') report = runW3(ctx);
       else if (w === 'w4') report = await runW4(ctx, backend);
-      else if (w === 'matmul') report = runMatmul(ctx, backend);
+      else if (w === 'matmul') report = await runMatmul(ctx, backend);
       else if (w === 'conv') report = await runConv(ctx, backend);
       else if (w === 'profile') {
         profile = { backend, profiles: await profileW1(ctx, args.quick ? 1 : 8) };
         console.log(`\nW1 step profile — backend ${backend} (tf.profile, per step)`);
         console.log(textTable(profileTable(profile.profiles)));
       } else if (w === 'webgpu') {
-        Object.assign(webgpu, await runWebGpu({ ...ctx, kernels: null, torch: null, torchNote: 'PyTorch runs on the CPU (see the CPU tables)' }, args.webgpuSoftware));
+        Object.assign(webgpu, await runWebGpu({ ...ctx, kernels: null, useThreads: null, torch: null, torchNote: 'PyTorch runs on the CPU (see the CPU tables)' }, args.webgpuSoftware));
       }
       if (report !== undefined) {
         reports.push(report);
@@ -202,6 +221,7 @@ async function main(): Promise<void> {
     }
   } finally {
     torch?.close();
+    await disposeBackend();
   }
 
   const run: BenchRun = {
@@ -216,6 +236,9 @@ async function main(): Promise<void> {
     profile,
     webgpu,
   };
+  console.log(`\nCPU training, every core and FMA — wall-clock s / epoch (CPU s / epoch)`);
+  console.log(textTable(threadsTable(reports)));
+  console.log(run.blas);
   console.log(`\nload average ${run.loadStart.toFixed(2)} at the start, ${run.loadEnd.toFixed(2)} at the end; ${run.seconds.toFixed(0)} s in all`);
   if (args.write !== undefined) {
     mkdirSync(dirname(args.write), { recursive: true });

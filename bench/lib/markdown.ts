@@ -5,6 +5,7 @@ import type { Machine } from './env.js';
 import { markdownReport, markdownTable } from './report.js';
 import type { WorkloadReport } from './report.js';
 import { ratio } from './stats.js';
+import { threadsTable } from './threads-table.js';
 
 /** Everything a run produced, for the printout, the markdown and the JSON. */
 export interface BenchRun {
@@ -80,6 +81,12 @@ export function renderMarkdown(run: BenchRun): string {
     'wall clock reads on an idle machine (Node also spends CPU on garbage-collection threads, which',
     'counts against the package). The targets are judged on CPU-time ratios; wall-clock ratios are',
     'printed next to them. PyTorch on two threads is compared by the wall clock only.',
+    '',
+    '## CPU training on every core',
+    '',
+    'Wall-clock seconds per epoch (CPU seconds of the process per epoch in parentheses), and the speed-up of the package\'s products from one thread to all:',
+    '',
+    markdownTable(threadsTable(run.reports)),
     '',
     '## Targets',
     '',
