@@ -66,6 +66,12 @@ export const ENTRY_POINTS = {
 } as const;
 
 /**
+ * The wasm worker pool's thread entry, bundled on its own into chunks/worker.js: next to the shared
+ * chunk that starts it with `new URL('./worker.js', import.meta.url)` (which esbuild leaves as it is).
+ */
+export const WORKER_ENTRY = join(root, 'src/kernels/wasm/worker.ts');
+
+/**
  * Bundles the page scripts for the browser (ES modules, shared chunks) and returns esbuild's
  * metafile. Throws (esbuild's error) when a Node built-in is needed.
  */
@@ -84,6 +90,19 @@ export async function bundlePage(outDir: string, minify = false): Promise<Metafi
     sourcemap: 'linked',
     minify,
     metafile: true,
+    logLevel: 'silent',
+    plugins: [noNodeBuiltins()],
+  });
+  await build({
+    absWorkingDir: root,
+    entryPoints: [WORKER_ENTRY],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    outfile: join(outDir, 'chunks/worker.js'),
+    sourcemap: 'linked',
+    minify,
     logLevel: 'silent',
     plugins: [noNodeBuiltins()],
   });

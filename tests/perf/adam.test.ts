@@ -157,12 +157,13 @@ describe('the Adam WebAssembly module', () => {
 });
 
 describe('the WebAssembly kernels on a shared memory (tfjs-backend-wasm with threads)', () => {
-  it('decline it, so that the callers fall back to tfjs kernels', async () => {
+  it('decline it (Adam), so that the callers fall back to tfjs kernels, or take it with a shared build (GEMM)', async () => {
     const { adamSimd } = await import('../../src/kernels/wasm/adam.js');
     const { gemmFor } = await import('../../src/kernels/wasm/gemm.js');
     const shared = new WebAssembly.Memory({ initial: 1, maximum: 2, shared: true });
     expect(adamSimd(shared)).toBeNull();
-    expect(gemmFor(shared)).toBeNull();
+    expect(gemmFor(shared)).not.toBeNull();
+    expect(gemmFor(shared)).not.toBe(gemmFor(new WebAssembly.Memory({ initial: 1 })));
     expect(gemmFor(new WebAssembly.Memory({ initial: 1 }))).not.toBeNull();
   });
 });

@@ -334,12 +334,18 @@ export const gemmFmaFor = lazyInstances<GemmExports>(() => gemmModuleBytes(FMA))
 /** Whether this runtime compiles relaxed SIMD (`f32x4.relaxed_madd`): Chromium ≥ 114, Node ≥ 21. @internal */
 export const hasRelaxedSimd = lazyModule(() => gemmModuleBytes(FMA));
 
+const gemmSharedSimd128For = lazyInstances<GemmExports>(() => gemmModuleBytes({ ...SIMD128, shared: true }));
+const gemmSharedFmaFor = lazyInstances<GemmExports>(() => gemmModuleBytes({ ...FMA, shared: true }));
+
 /**
- * The fastest kernel bound to `memory`: FMA where relaxed SIMD compiles, else SIMD128; `null`
- * where WebAssembly SIMD is missing.
+ * The fastest kernel bound to `memory`: FMA where relaxed SIMD compiles, else SIMD128; built for
+ * a shared memory when `memory` is one (tfjs-backend-wasm's threaded build, in a cross-origin
+ * isolated page); `null` where WebAssembly SIMD is missing.
  * @internal
  */
 export function gemmFor(memory: WebAssembly.Memory): GemmExports | null {
+  const shared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
+  if (shared) return gemmSharedFmaFor(memory) ?? gemmSharedSimd128For(memory);
   return gemmFmaFor(memory) ?? gemmSimd128For(memory);
 }
 
