@@ -11,9 +11,17 @@
  *   conv     a convolutional autoencoder on the digits: the package's wasm convolution kernels, tfjs' own
  *   webgpu   W1 and W2 again on WebGPU (the `webgpu` package in Node) when a GPU adapter is present
  *
- * Each training workload runs, in this process and on the same backend, the package, the plain
- * tfjs-layers code a user would write, and (when /usr/bin/python3 has torch) PyTorch on the same
- * data on one and on two threads. Ratios measured side by side are what the suite is for.
+ * Each training workload runs, in this process and on the same backend, the package (on every core,
+ * then on one thread), the plain tfjs-layers code a user would write, and (when /usr/bin/python3
+ * has torch) PyTorch on the same data on one and on two threads. Ratios measured side by side are
+ * what the suite is for. Before any Python run, the suite probes the BLAS that numpy, scikit-learn
+ * and PyTorch use (bench/lib/blas.ts) and sets OPENBLAS_CORETYPE where OpenBLAS would run older
+ * kernels than the CPU supports; the BLAS line and numpy's and the package's 1024² sgemm are printed
+ * first, and a table of W1, W2 and the products' thread scaling last.
+ *
+ * In Node 20 the suite turns on relaxed SIMD (the FMA product kernel; on by default from Node 21)
+ * with v8.setFlagsFromString, as `node --experimental-wasm-relaxed-simd` would; set
+ * BENCH_NO_RELAXED_SIMD=1 to measure the SIMD128 kernel instead.
  *
  * Options:
  *   --quick             a tiny budget (256 training and 128 test digits, one epoch, PyTorch on one
