@@ -11,8 +11,10 @@ export type ThreadCount = number | 'auto';
 
 /**
  * Products with fewer multiply-adds than this stay on the calling thread: waking a worker and
- * copying its share costs tens of microseconds. Measured on a 2-vCPU AMD EPYC (Node 20): 2 threads
- * start to win around 128 × 64 × 128.
+ * copying its share costs tens of microseconds (25–40 µs measured on a 2-vCPU AMD EPYC, Node 20,
+ * bench/threads-threshold.ts), about what one thread needs for 2²⁰ multiply-adds (50 µs). That
+ * machine was loaded (load average 19 on 2 cores) when measured, so that no crossover could be
+ * seen at all; rerun the script on a quiet machine to place the threshold.
  * @internal
  */
 export const PARALLEL_MIN_MACS = 1 << 20;
