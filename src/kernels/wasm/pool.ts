@@ -72,6 +72,11 @@ function canBlock(): boolean {
   }
 }
 
+/**
+ * The workers and their shared memory (see the file comment); one per backend, started by
+ * src/backend/threads.ts. `gemm` runs on the calling thread and blocks until every share is done.
+ * @internal
+ */
 export class WorkerPool {
   readonly #memory: WebAssembly.Memory;
   readonly #workers: PoolWorker[];

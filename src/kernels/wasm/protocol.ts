@@ -15,16 +15,20 @@ export const MAX_WORKERS = 255;
 /** Bytes of the control block; data starts after it. */
 export const CONTROL_BYTES = 65536;
 
-/** Offsets within a slot. */
+/** Slot offset: the caller's operation counter. */
 export const SEQ = 0;
+/** Slot offset: the last operation the worker finished. */
 export const DONE = 1;
+/** Slot offset: 0 when the last operation ran, 1 when it threw. */
 export const STATUS = 2;
+/** Slot offset: the operation (OP_…). */
 export const OP = 3;
 /** First argument; arguments take the slots after it. */
 export const ARGS = 4;
 
-/** Operations. */
+/** Operation: `gemm` with the twelve arguments of kernels/wasm/gemm.ts. */
 export const OP_GEMM = 1;
+/** Operation: leave the serving loop (the worker then ends). */
 export const OP_EXIT = 2;
 /** Makes the worker end itself as if it had crashed (tests of the failure path). */
 export const OP_CRASH = 3;
