@@ -135,6 +135,24 @@ describe('wasm threads', () => {
     await expect(useBackend('wasm', { threads: threads as number })).rejects.toThrow(/useBackend: option 'threads' must be 'auto' or an integer from 1 to 256, got/);
   });
 
+  it('give the same bits on 1 and 2 threads with the FMA kernel too (relaxed SIMD, a child Node with the flag)', () => {
+    const code = [
+      "import * as tf from '@tensorflow/tfjs-core';",
+      "const { useBackend } = await import('./src/index.ts');",
+      'const bits = async (threads) => {',
+      "  const info = await useBackend('wasm', { threads });",
+      "  const c = tf.matMul(tf.randomUniform([256, 300], -1, 1, 'float32', 1), tf.randomUniform([100, 300], -1, 1, 'float32', 2), false, true);",
+      '  return { info, bits: Array.from(new Int32Array(c.dataSync().slice().buffer)) };',
+      '};',
+      'const one = await bits(1);',
+      'const two = await bits(2);',
+      'console.log(JSON.stringify({ fma: two.info.relaxedSimd, threads: two.info.threads, same: one.bits.every((b, i) => b === two.bits[i]) }));',
+    ].join('\n');
+    const r = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout.trim().split('\n').pop()!)).toEqual({ fma: true, threads: 2, same: true });
+  });
+
   it('let a Node process exit while its workers wait, without disposeBackend', () => {
     {
       const code = [
