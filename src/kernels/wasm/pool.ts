@@ -187,7 +187,11 @@ export class WorkerPool {
     if (bytes <= have) return true;
     const pages = Math.ceil((bytes - have) / PAGE);
     if (have / PAGE + pages > MAX_PAGES) return false;
-    this.#memory.grow(pages);
+    try {
+      this.#memory.grow(pages);
+    } catch {
+      return false; // the system would not give the memory: compute on the calling thread
+    }
     return true;
   }
 
