@@ -17,7 +17,8 @@
  * what the suite is for. Before any Python run, the suite probes the BLAS that numpy, scikit-learn
  * and PyTorch use (bench/lib/blas.ts) and sets OPENBLAS_CORETYPE where OpenBLAS would run older
  * kernels than the CPU supports; the BLAS line and numpy's and the package's 1024² sgemm are printed
- * first, and a table of W1, W2 and the products' thread scaling last.
+ * first, and a table of W1, W2 and the products' thread scaling last. BENCH_BLAS_SIMULATE=Prescott
+ * runs that path on a machine where OpenBLAS chooses well (its own choice is then forced to Prescott).
  *
  * In Node 20 the suite turns on relaxed SIMD (the FMA product kernel; on by default from Node 21)
  * with v8.setFlagsFromString, as `node --experimental-wasm-relaxed-simd` would; set

@@ -97,15 +97,20 @@ function maxRel(a: Probe, b: Probe): number {
  */
 export function honestBlas(cores: number): BlasReport | { missing: string } {
   const preset = process.env['OPENBLAS_CORETYPE'];
-  const first = probe({}, '1');
+  // BENCH_BLAS_SIMULATE=Prescott makes OpenBLAS' own choice that family, as on a CPU it does not
+  // know: a way to run the fallback path on a machine where OpenBLAS chooses well.
+  const simulate = process.env['BENCH_BLAS_SIMULATE'];
+  const own: NodeJS.ProcessEnv = simulate === undefined ? {} : { OPENBLAS_CORETYPE: simulate };
+  if (simulate !== undefined) delete process.env['OPENBLAS_CORETYPE'];
+  const first = probe(own, '1');
   if (typeof first === 'string') return { missing: first };
   const lib = first.blas[0];
   const library = lib === undefined ? 'unknown (threadpoolctl missing or no BLAS found)' : `${lib.library ?? '?'} ${lib.version ?? ''}`.trim();
   const detected = lib?.kernel ?? 'unknown';
-  const all = probe({}, String(cores));
+  const all = probe(own, String(cores));
   const numpyAll = typeof all === 'string' ? NaN : all.gflops;
   const loaded = first.loaded;
-  if (preset !== undefined) {
+  if (preset !== undefined && simulate === undefined) {
     return { library, detected, kernel: detected, coretype: preset, numpy1: first.gflops, numpyAll, loaded, note: `OPENBLAS_CORETYPE=${preset} was set by the caller` };
   }
   const cpu = cpuFamily(cpuFlags());
@@ -135,7 +140,7 @@ export function honestBlas(cores: number): BlasReport | { missing: string } {
     numpyDetected1: first.gflops,
     agreement,
     loaded,
-    note: `OpenBLAS chose '${detected}', older than the CPU's instruction set: OPENBLAS_CORETYPE=${cpu.coretype} set for every Python run (products agree to ${agreement.toExponential(1)})`,
+    note: `OpenBLAS chose '${detected}'${simulate === undefined ? '' : ' (simulated with BENCH_BLAS_SIMULATE)'}, older than the CPU's instruction set: OPENBLAS_CORETYPE=${cpu.coretype} set for every Python run (products agree to ${agreement.toExponential(1)})`,
   };
 }
 
