@@ -88,6 +88,10 @@ export function renderMarkdown(run: BenchRun): string {
     '',
     markdownTable(threadsTable(run.reports)),
     '',
+    Math.max(run.loadStart, run.loadEnd) > m.cores
+      ? `**The load average (${run.loadStart.toFixed(1)} → ${run.loadEnd.toFixed(1)}) exceeded the ${m.cores} cores during this run:** other processes held the cores, so a second thread of the package or of PyTorch mostly waited for one. The wall-clock figures, the thread scaling and every wall-clock ratio of this run (targets marked met or missed included) say little about an idle machine; the CPU-time ratios of single-threaded runs remain meaningful.`
+      : '',
+    '',
     '## Targets',
     '',
     summary(run),
