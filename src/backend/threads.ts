@@ -19,6 +19,14 @@ export type ThreadCount = number | 'auto';
  */
 export const PARALLEL_MIN_MACS = 1 << 20;
 
+/**
+ * Variables with fewer entries than this take their fused Adam step on the calling thread. The
+ * step is bound by memory traffic, and a worker's share is copied in (4 arrays) and out (3): an
+ * estimate, not a measurement (the machine was too loaded to place it; see PARALLEL_MIN_MACS).
+ * @internal
+ */
+export const PARALLEL_MIN_ADAM = 1 << 16;
+
 let pool: WorkerPool | null = null;
 let starting: Promise<WorkerPool | null> | null = null;
 

@@ -6,7 +6,8 @@ import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { disposeBackend, useBackend } from '../../src/index.js';
-import { PARALLEL_MIN_MACS, currentPool } from '../../src/backend/threads.js';
+import { PARALLEL_MIN_ADAM, PARALLEL_MIN_MACS, currentPool } from '../../src/backend/threads.js';
+import { FusedAdam } from '../../src/backend/adamOptimizer.js';
 import { hasRelaxedSimd } from '../../src/kernels/wasm/gemm.js';
 import { columnRanges } from '../../src/kernels/wasm/pool.js';
 import { denseAutoencoder } from '../../src/models/index.js';
@@ -46,7 +47,8 @@ function products(): Int32Array[] {
 
 async function trainedWeights(): Promise<{ losses: number[]; weights: Int32Array[] }> {
   const x = tf.tidy(() => tf.randomUniform([256, 256], 0, 1, 'float32', 5));
-  const model = denseAutoencoder({ inputDim: 256, hidden: [128], latentDim: 16, loss: 'bce', seed: 1, init: 'torch' });
+  // The first layer's 256 × 256 weights take their Adam step over the pool too (≥ PARALLEL_MIN_ADAM).
+  const model = denseAutoencoder({ inputDim: 256, hidden: [256], latentDim: 16, loss: 'bce', seed: 1, init: 'torch' });
   try {
     const history = await train(model, x, { epochs: 2, batchSize: 128, seed: 2, learningRate: 1e-3 });
     const weights = model.trainableVariables.map((v) => new Int32Array((v.dataSync() as Float32Array).slice().buffer));
@@ -98,6 +100,36 @@ describe('wasm threads', () => {
     const two = await trainedWeights();
     expect(two.losses).toEqual(one.losses);
     expect(two.weights).toEqual(one.weights);
+  });
+
+  it('take the fused Adam step of a large variable on 2 threads bit for bit as tf.train.adam does, NaN check included', async () => {
+    await useBackend('wasm', { threads: 2 });
+    expect(currentPool()?.threads).toBe(2);
+    // 70,003 entries: above PARALLEL_MIN_ADAM, and a tail of 3 that the JavaScript loop takes.
+    const n = 70_003;
+    expect(n).toBeGreaterThanOrEqual(PARALLEL_MIN_ADAM);
+    const a = tf.variable(tf.randomNormal([n], 0, 1, 'float32', 3));
+    const b = tf.variable(a.clone());
+    const reference = tf.train.adam(0.01, 0.8, 0.99);
+    const ours = new FusedAdam(0.01, 0.8, 0.99);
+    const before = tf.memory().numTensors;
+    for (let step = 0; step < 4; step++) {
+      const g = tf.randomNormal([n], 0, 10 ** (step - 2), 'float32', 10 + step);
+      reference.applyGradients([{ name: a.name, tensor: g }]);
+      const check = ours.applyGradientsWithCheck([{ name: b.name, tensor: g }]);
+      const expected = (g.dataSync() as Float32Array).reduce((s, x) => s + x, 0);
+      expect(check.dataSync()[0]).toBeCloseTo(expected, 2);
+      tf.dispose([g, check]);
+    }
+    expect(new Int32Array((b.dataSync() as Float32Array).slice().buffer)).toEqual(new Int32Array((a.dataSync() as Float32Array).slice().buffer));
+    const bad = tf.fill([n], Number.NaN);
+    const nan = ours.applyGradientsWithCheck([{ name: b.name, tensor: bad }]);
+    expect(Number.isNaN(nan.dataSync()[0])).toBe(true);
+    tf.dispose([bad, nan]);
+    reference.dispose();
+    ours.dispose();
+    expect(tf.memory().numTensors).toBeLessThanOrEqual(before);
+    tf.dispose([a, b]);
   });
 
   it('make the next product fail with a clear Error when a worker has died, until a new pool starts', async () => {

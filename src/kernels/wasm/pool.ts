@@ -1,5 +1,6 @@
 /**
- * A pool of worker threads over one shared `WebAssembly.Memory`, for matrix products.
+ * A pool of worker threads over one shared `WebAssembly.Memory`, for matrix products and the fused
+ * Adam step.
  *
  * The calling thread takes part: a product split over T threads gives T − 1 column ranges to the
  * workers and computes the last one itself. Each worker's range is copied into the shared memory
@@ -13,7 +14,9 @@
  * operation throw; one that stops answering makes the current one throw after a deadline.
  * @internal
  */
-import { ARGS, CONTROL_BYTES, DONE, MAX_WORKERS, OP, OP_CRASH, OP_EXIT, OP_GEMM, SEQ, SLOT_INTS, STATUS } from './protocol.js';
+import { ARGS, CONTROL_BYTES, DONE, MAX_WORKERS, OP, OP_ADAM, OP_CRASH, OP_EXIT, OP_GEMM, RESULT, SEQ, SLOT_INTS, STATUS } from './protocol.js';
+import { adamModuleBytes } from './adam.js';
+import type { AdamSimd } from './adam.js';
 import type { WorkerInit } from './protocol.js';
 import { SCRATCH_BYTES, gemmModuleBytes, sharedGemmOptions } from './gemm.js';
 import type { GemmExports } from './gemm.js';
@@ -47,6 +50,19 @@ export interface Product {
   readonly k: number;
   /** Scratch for the calling thread's part, {@link SCRATCH_BYTES} bytes. */
   readonly pw: number;
+}
+
+/** One Adam step's pointers (bytes) on the caller's heap, and its length (a multiple of 4). */
+export interface AdamStep {
+  readonly heap: Float32Array;
+  readonly pw: number;
+  readonly pm: number;
+  readonly pv: number;
+  readonly pg: number;
+  readonly pw2: number;
+  readonly pm2: number;
+  readonly pv2: number;
+  readonly n: number;
 }
 
 /** Column ranges [j0, j1) of C for `parts` threads: equal shares, multiples of 4 (the kernel's block edge). */
@@ -103,6 +119,7 @@ export class WorkerPool {
     const bytes = gemmModuleBytes(sharedGemmOptions());
     if (!WebAssembly.validate(bytes)) throw new Error('this runtime cannot compile the shared-memory kernels (WebAssembly SIMD or threads missing)');
     const module = new WebAssembly.Module(bytes);
+    const adam = new WebAssembly.Module(adamModuleBytes(true));
     const started: PoolWorker[] = [];
     // The pool holds the list the workers join as they start, so that an early exit is recorded.
     const pool = new WorkerPool(memory, started);
@@ -111,7 +128,7 @@ export class WorkerPool {
     };
     try {
       for (let slot = 0; slot < workers; slot++) {
-        started.push(await spawn({ autoencodersPool: 1, memory, gemm: module, slot }, onExit(slot)));
+        started.push(await spawn({ autoencodersPool: 1, memory, gemm: module, adam, slot }, onExit(slot)));
       }
     } catch (error) {
       await Promise.all(started.map((w) => w.terminate()));
@@ -149,11 +166,12 @@ export class WorkerPool {
     if (why !== null) throw new Error(`${caller}: the wasm worker pool cannot be used: ${why}; call disposeBackend() and useBackend('wasm') again to start a new one`);
   }
 
-  #post(w: number, op: number, args: readonly number[]): number {
+  #post(w: number, op: number, args: readonly number[], floats: readonly number[] = []): number {
     const base = w * SLOT_INTS;
     const ctl = this.#ctl;
     ctl[base + OP] = op;
     args.forEach((a, i) => (ctl[base + ARGS + i] = a));
+    if (floats.length > 0) new Float32Array(ctl.buffer, 0, ctl.length).set(floats, base + ARGS + args.length);
     const seq = (Atomics.load(ctl, base + SEQ) + 1) | 0;
     Atomics.store(ctl, base + SEQ, seq);
     Atomics.notify(ctl, base + SEQ);
@@ -247,5 +265,47 @@ export class WorkerPool {
       for (let i = 0; i < m; i++) heap.set(view.subarray(i * r.w, (i + 1) * r.w), c0 + i * p.n + r.j0);
     });
     return true;
+  }
+
+  /**
+   * One Adam step (kernels/wasm/adam.ts) over n entries on `heap`, split in equal shares (multiples
+   * of 4) over the pool's threads; `own` is the kernel bound to `heap`. Each entry is computed by
+   * one thread with the same operations, so the new weights and moments have the same bits for any
+   * thread count. Returns the gradient's sum (the partial sums of the shares added in order: the
+   * same finiteness, rounded differently from one thread's sum), or null, having done nothing,
+   * when the shared memory cannot hold the workers' shares.
+   * @throws Error naming `caller` when the pool is broken or a worker fails.
+   */
+  adam(p: AdamStep, scalars: readonly number[], own: AdamSimd, caller: string): number | null {
+    this.#check(caller);
+    const ranges = columnRanges(p.n, this.threads);
+    const [s0, s1] = ranges.pop()!;
+    let offset = CONTROL_BYTES;
+    const regions = ranges.map(([a, b]) => {
+      const at = offset;
+      offset += 7 * 4 * (b - a);
+      return { a, len: b - a, at };
+    });
+    if (!this.#reserve(offset)) return null;
+    const shared = new Float32Array(this.#memory.buffer);
+    const heap = p.heap;
+    const inputs = [p.pw, p.pm, p.pv, p.pg];
+    const outputs = [p.pw2, p.pm2, p.pv2];
+    const sequences = regions.map((r, w) => {
+      const q = (i: number): number => r.at + 4 * i * r.len;
+      inputs.forEach((ptr, i) => shared.set(heap.subarray(ptr / 4 + r.a, ptr / 4 + r.a + r.len), q(i) / 4));
+      return this.#post(w, OP_ADAM, [q(0), q(1), q(2), q(3), q(4), q(5), q(6), r.len], scalars);
+    });
+    const b = 4 * s0;
+    const mine = own(p.pw + b, p.pm + b, p.pv + b, p.pg + b, p.pw2 + b, p.pm2 + b, p.pv2 + b, s1 - s0, ...(scalars as [number, number, number, number, number, number, number, number]));
+    let sum = 0;
+    const doubles = new Float64Array(this.#ctl.buffer, 0, this.#ctl.length / 2);
+    regions.forEach((r, w) => {
+      this.#await(w, sequences[w]!, caller);
+      sum += doubles[(w * SLOT_INTS + RESULT) / 2]!;
+      const view = new Float32Array(this.#memory.buffer);
+      outputs.forEach((ptr, i) => heap.set(view.subarray((r.at + 4 * (4 + i) * r.len) / 4, (r.at + 4 * (4 + i) * r.len) / 4 + r.len), ptr / 4 + r.a));
+    });
+    return sum + mine;
   }
 }

@@ -9,7 +9,7 @@
  */
 
 /** int32 slots per worker. */
-export const SLOT_INTS = 16;
+export const SLOT_INTS = 32;
 /** Workers the control block has room for. */
 export const MAX_WORKERS = 255;
 /** Bytes of the control block; data starts after it. */
@@ -30,6 +30,10 @@ export const ARGS = 4;
 export const OP_GEMM = 1;
 /** Operation: leave the serving loop (the worker then ends). */
 export const OP_EXIT = 2;
+/** Operation: `adam` over one share (8 int32 arguments, then 8 float32 at ARGS + 8; its float64 sum at {@link RESULT}). */
+export const OP_ADAM = 4;
+/** Slot offset of an operation's float64 result (8-byte aligned: slots are 128 bytes). */
+export const RESULT = 20;
 /** Makes the worker end itself as if it had crashed (tests of the failure path). */
 export const OP_CRASH = 3;
 
@@ -40,6 +44,8 @@ export interface WorkerInit {
   readonly memory: WebAssembly.Memory;
   /** The GEMM module compiled for a shared memory (see kernels/wasm/gemm.ts). */
   readonly gemm: WebAssembly.Module;
+  /** The Adam module compiled for a shared memory (see kernels/wasm/adam.ts). */
+  readonly adam: WebAssembly.Module;
   /** The worker's slot in the control block. */
   readonly slot: number;
 }

@@ -6,7 +6,7 @@
  * (a main thread), it does nothing.
  * @internal
  */
-import { ARGS, DONE, OP, OP_CRASH, OP_EXIT, OP_GEMM, READY, SEQ, SLOT_INTS, STATUS } from './protocol.js';
+import { ARGS, DONE, OP, OP_ADAM, OP_CRASH, OP_EXIT, OP_GEMM, READY, RESULT, SEQ, SLOT_INTS, STATUS } from './protocol.js';
 import type { WorkerInit } from './protocol.js';
 
 type Gemm = (...args: number[]) => void;
@@ -14,8 +14,11 @@ type Gemm = (...args: number[]) => void;
 /** Serves operations until OP_EXIT; blocks its thread in `Atomics.wait` between them. */
 function serve(init: WorkerInit, ready: () => void): void {
   const gemm = (new WebAssembly.Instance(init.gemm, { env: { memory: init.memory } }).exports as { gemm: Gemm }).gemm;
+  const adam = (new WebAssembly.Instance(init.adam, { env: { memory: init.memory } }).exports as { adam: (...args: number[]) => number }).adam;
   // The control block lies in the first page, which growing the memory never moves.
   const ctl = new Int32Array(init.memory.buffer, 0, (init.slot + 1) * SLOT_INTS);
+  const floats = new Float32Array(ctl.buffer, 0, ctl.length);
+  const doubles = new Float64Array(ctl.buffer, 0, ctl.length / 2);
   const base = init.slot * SLOT_INTS;
   let seen = Atomics.load(ctl, base + SEQ);
   ready();
@@ -32,6 +35,10 @@ function serve(init: WorkerInit, ready: () => void): void {
       if (op === OP_GEMM) {
         const a = ctl.subarray(base + ARGS, base + ARGS + 12);
         gemm(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!);
+      } else if (op === OP_ADAM) {
+        const a = ctl.subarray(base + ARGS, base + ARGS + 8);
+        const f = floats.subarray(base + ARGS + 8, base + ARGS + 16);
+        doubles[(base + RESULT) / 2] = adam(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, f[0]!, f[1]!, f[2]!, f[3]!, f[4]!, f[5]!, f[6]!, f[7]!);
       } else status = 1;
     } catch {
       status = 1;
