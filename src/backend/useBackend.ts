@@ -34,8 +34,9 @@ export interface BackendInfo {
   /** wasm only: whether the SIMD build runs. */
   readonly simd?: boolean;
   /**
-   * wasm only: threads that compute the package's matrix products (the calling thread and the
-   * worker pool; see {@link UseBackendOptions.threads}); 1 where shared memory is missing.
+   * wasm only: threads that compute the package's matrix products and fused Adam steps (the
+   * calling thread and the worker pool; see {@link UseBackendOptions.threads}); 1 where shared
+   * memory is missing.
    */
   readonly threads?: number;
   /**
@@ -68,7 +69,8 @@ export interface UseBackendOptions {
    */
   readonly fastWasmKernels?: boolean;
   /**
-   * wasm only: threads for the package's matrix products — a count, or `'auto'` (default): every
+   * wasm only: threads for the package's matrix products (and the fused Adam step of large
+   * variables) — a count, or `'auto'` (default): every
    * core (`os.availableParallelism()` in Node, `navigator.hardwareConcurrency` in a cross-origin
    * isolated page). Workers start once, over one shared `WebAssembly.Memory`, and end with
    * {@link disposeBackend}; a product gives the same bits for any count. Where shared memory is
