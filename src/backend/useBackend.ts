@@ -75,7 +75,8 @@ export interface UseBackendOptions {
    * isolated page). Workers start once, over one shared `WebAssembly.Memory`, and end with
    * {@link disposeBackend}; a product gives the same bits for any count. Where shared memory is
    * missing (a page without COOP/COEP headers) one thread runs, and `BackendInfo.threadsNote`
-   * says why; a count asked for by number that cannot start is an Error.
+   * says why; workers that fail to start are an Error when a count was asked for, a note with
+   * `'auto'`.
    */
   readonly threads?: ThreadCount;
   /** The former name of {@link UseBackendOptions.fastWasmKernels}: `false` also leaves tfjs' kernels in place. */
