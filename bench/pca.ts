@@ -26,6 +26,7 @@ import { PCA } from '../src/pca/index.js';
 import { centeredGram, columnStats } from '../src/pca/linalg/gram.js';
 import { setKernelForTesting } from '../src/pca/linalg/workspace.js';
 import { loadMnistSplit, MNIST_PIXELS } from './mnist-data.js';
+import { blasLine, honestBlas } from './lib/blas.js';
 
 const args = new Map(
   process.argv.slice(2).map((a) => {
@@ -39,6 +40,10 @@ const mlPcaRows = args.has('ml-pca-rows') ? Number(args.get('ml-pca-rows')) : nu
 const skipBackends = args.has('skip-backends');
 const jsonPath = args.get('json') ?? (args.has('dense') ? 'bench/out/pca-dense.json' : 'bench/out/pca.json');
 const K = 50;
+
+// Before scikit-learn runs: the BLAS it uses, with OPENBLAS_CORETYPE set where OpenBLAS would fall back.
+const blas = honestBlas(cpus().length);
+console.log(blasLine(blas));
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -299,6 +304,7 @@ writeFileSync(
       node: process.version,
       tfjs: tf.version_core,
       sklearn: sk === null ? null : { version: sk.sklearn, numpy: sk.numpy },
+      blas: blasLine(blas),
       data: { n, d, k: K, dense },
       reps,
       ours: Object.fromEntries(Object.entries(ours).map(([s, r]) => [s, r.all])),

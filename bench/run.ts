@@ -12,9 +12,18 @@
  *   conv     a convolutional autoencoder on the digits: the package's wasm convolution kernels, tfjs' own
  *   webgpu   W1 and W2 again on WebGPU (the `webgpu` package in Node) when a GPU adapter is present
  *
- * Each training workload runs, in this process and on the same backend, the package, the plain
- * tfjs-layers code a user would write, and (when /usr/bin/python3 has torch) PyTorch on the same
- * data on one and on two threads. Ratios measured side by side are what the suite is for.
+ * Each training workload runs, in this process and on the same backend, the package (on every core,
+ * then on one thread), the plain tfjs-layers code a user would write, and (when /usr/bin/python3
+ * has torch) PyTorch on the same data on one and on two threads. Ratios measured side by side are
+ * what the suite is for. Before any Python run, the suite probes the BLAS that numpy, scikit-learn
+ * and PyTorch use (bench/lib/blas.ts) and sets OPENBLAS_CORETYPE where OpenBLAS would run older
+ * kernels than the CPU supports; the BLAS line and numpy's and the package's 1024² sgemm are printed
+ * first, and a table of W1, W2 and the products' thread scaling last. BENCH_BLAS_SIMULATE=Prescott
+ * runs that path on a machine where OpenBLAS chooses well (its own choice is then forced to Prescott).
+ *
+ * In Node 20 the suite turns on relaxed SIMD (the FMA product kernel; on by default from Node 21)
+ * with v8.setFlagsFromString, as `node --experimental-wasm-relaxed-simd` would; set
+ * BENCH_NO_RELAXED_SIMD=1 to measure the SIMD128 kernel instead.
  *
  * Options:
  *   --quick             a tiny budget (256 training and 128 test digits, one epoch, PyTorch on one
@@ -35,17 +44,21 @@
  *   --json PATH         also write the raw results as JSON
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend } from '../src/backend/index.js';
+import { disposeBackend, useBackend } from '../src/backend/index.js';
+import { startThreads } from '../src/backend/threads.js';
 import type { BackendInfo } from '../src/backend/index.js';
 import { WasmKernelSwitch, subset } from './lib/context.js';
 import type { BenchContext } from './lib/context.js';
+import { blasLine, honestBlas } from './lib/blas.js';
 import { describeMachine, load1, torchVersion } from './lib/env.js';
 import { renderMarkdown } from './lib/markdown.js';
 import type { BenchRun } from './lib/markdown.js';
 import { printReport, textTable } from './lib/report.js';
 import type { WorkloadReport } from './lib/report.js';
+import { threadsTable } from './lib/threads-table.js';
 import { TorchRunner } from './lib/torch.js';
 import { loadMnistSplit } from './mnist-data.js';
 import { profileTable, profileW1 } from './workloads/profile.js';
@@ -55,8 +68,9 @@ import { runW3 } from './workloads/w3.js';
 import { runW4 } from './workloads/w4.js';
 import { runConv } from './workloads/conv.js';
 import { runKernelPca } from './workloads/kpca.js';
-import { runMatmul } from './workloads/matmul.js';
+import { runMatmul, sgemm1024 } from './workloads/matmul.js';
 import { ratioChartPath, writeRatioChart } from './ratio-chart.js';
+import { hasRelaxedSimd } from '../src/kernels/wasm/gemm.js';
 
 const WORKLOADS = ['w1', 'w2', 'w3', 'w4', 'profile', 'matmul', 'conv', 'kpca', 'webgpu'] as const;
 type Workload = (typeof WORKLOADS)[number];
@@ -122,7 +136,10 @@ function isWorkload(a: string): boolean {
 }
 
 function describeBackend(info: BackendInfo): string {
-  if (info.name === 'wasm') return `wasm (SIMD ${info.simd ? 'on' : 'off'}, ${info.threads ?? 1} thread)`;
+  if (info.name === 'wasm') {
+    const threads = info.threads ?? 1;
+    return `wasm (SIMD ${info.simd ? 'on' : 'off'}, ${info.relaxedSimd === true ? 'FMA (relaxed SIMD)' : 'no FMA'}, ${threads} thread${threads === 1 ? '' : 's'}${info.threadsNote === undefined ? '' : `: ${info.threadsNote}`})`;
+  }
   if (info.name === 'webgpu' && info.adapter !== undefined) {
     const a = info.adapter;
     return `webgpu (${[a.vendor, a.architecture, a.description].filter((s) => s !== '').join(' ') || 'unnamed adapter'})`;
@@ -132,15 +149,25 @@ function describeBackend(info: BackendInfo): string {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  // Relaxed SIMD (the FMA product kernel) is on by default from Node 21; Node 20 compiles it behind
+  // this flag, which an application passes as `node --experimental-wasm-relaxed-simd`. Set before
+  // the first kernel is compiled (they compile on first use).
+  if (Number(process.versions.node.split('.')[0]) < 21 && process.env['BENCH_NO_RELAXED_SIMD'] === undefined) {
+    setFlagsFromString('--experimental-wasm-relaxed-simd');
+  }
   const started = performance.now();
   const loadStart = load1();
   const torchInfo = args.torch ? torchVersion() : { missing: 'disabled with --no-torch' };
   let kernels: WasmKernelSwitch | null = null;
   let info: BackendInfo;
+  let threads = 1;
   if (args.backend === 'wasm') {
     info = await useBackend('wasm', { fastWasmKernels: false });
     kernels = new WasmKernelSwitch();
     kernels.fast();
+    const started = await startThreads('auto');
+    threads = started.threads;
+    info = { ...info, threads, relaxedSimd: hasRelaxedSimd() !== null, ...(started.note === undefined ? {} : { threadsNote: started.note }) };
   } else {
     info = await useBackend(args.backend);
   }
@@ -149,6 +176,18 @@ async function main(): Promise<void> {
   console.log(`autoencoders benchmark${args.quick ? ' (--quick: a smoke run, not a measurement)' : ''}`);
   console.log(`CPU ${machine.cpu}, ${machine.cores} logical cores; Node ${machine.node}; tfjs ${machine.tfjs}; PyTorch ${machine.torch}`);
   console.log(`backend ${backend}; load average ${loadStart.toFixed(2)}; workloads ${args.workloads.join(' ')}`);
+  // Before any Python run: sets OPENBLAS_CORETYPE where OpenBLAS would use kernels older than the CPU.
+  const blas = args.torch ? honestBlas(machine.cores) : { missing: 'disabled with --no-torch' };
+  let sgemmText = 'not measured (not on wasm)';
+  if (args.backend === 'wasm') {
+    await startThreads(1);
+    const one = sgemm1024(args.quick ? 1 : 5);
+    await startThreads(threads);
+    const all = threads > 1 ? sgemm1024(args.quick ? 1 : 5) : one;
+    sgemmText = `${one.toFixed(1)} GFLOP/s on 1 thread, ${all.toFixed(1)} on ${threads} (${backend})`;
+  }
+  const blasText = `${blasLine(blas)}; the package's 1024² sgemm ${sgemmText}`;
+  console.log(blasText);
 
   const split = loadMnistSplit();
   const data = args.quick ? { train: subset(split.train, 256), test: subset(split.test, 128) } : split;
@@ -164,6 +203,8 @@ async function main(): Promise<void> {
     kernels,
     inferenceRepeats: args.quick ? 1 : 7,
     repeats: args.repeats ?? 1,
+    threads,
+    useThreads: args.backend === 'wasm' ? async (n: number) => (await startThreads(n)).threads : null,
   };
 
   const reports: WorkloadReport[] = [];
@@ -176,7 +217,7 @@ async function main(): Promise<void> {
       else if (w === 'w2') report = await runW2(ctx, backend);
       else if (w === 'w3') report = runW3(ctx);
       else if (w === 'w4') report = await runW4(ctx, backend);
-      else if (w === 'matmul') report = runMatmul(ctx, backend);
+      else if (w === 'matmul') report = await runMatmul(ctx, backend);
       else if (w === 'conv') report = await runConv(ctx, backend);
       else if (w === 'kpca') report = runKernelPca(ctx);
       else if (w === 'profile') {
@@ -184,7 +225,7 @@ async function main(): Promise<void> {
         console.log(`\nW1 step profile — backend ${backend} (tf.profile, per step)`);
         console.log(textTable(profileTable(profile.profiles)));
       } else if (w === 'webgpu') {
-        Object.assign(webgpu, await runWebGpu({ ...ctx, kernels: null, torch: null, torchNote: 'PyTorch runs on the CPU (see the CPU tables)' }, args.webgpuSoftware));
+        Object.assign(webgpu, await runWebGpu({ ...ctx, kernels: null, useThreads: null, torch: null, torchNote: 'PyTorch runs on the CPU (see the CPU tables)' }, args.webgpuSoftware));
       }
       if (report !== undefined) {
         reports.push(report);
@@ -193,10 +234,12 @@ async function main(): Promise<void> {
     }
   } finally {
     torch?.close();
+    await disposeBackend();
   }
 
   const run: BenchRun = {
     machine,
+    blas: blasText,
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
     quick: args.quick,
     loadStart,
@@ -206,6 +249,9 @@ async function main(): Promise<void> {
     profile,
     webgpu,
   };
+  console.log(`\nCPU training, every core and FMA — wall-clock s / epoch (CPU s / epoch)`);
+  console.log(textTable(threadsTable(reports)));
+  console.log(run.blas);
   console.log(`\nload average ${run.loadStart.toFixed(2)} at the start, ${run.loadEnd.toFixed(2)} at the end; ${run.seconds.toFixed(0)} s in all`);
   if (args.write !== undefined) {
     mkdirSync(dirname(args.write), { recursive: true });

@@ -8,6 +8,8 @@
 // Backends
 export { useBackend, ensureGradients, installFastWasmMatMul, installFastWasmKernels } from './backend/index.js';
 export type { BackendName, BackendPreference, BackendInfo, GpuAdapterInfo, UseBackendOptions } from './backend/index.js';
+export { disposeBackend } from './backend/index.js';
+export type { ThreadCount } from './backend/index.js';
 
 // Data
 export type { DataInput, MatrixInput } from './core/index.js';

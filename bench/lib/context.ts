@@ -29,6 +29,9 @@ export interface BenchContext {
   readonly inferenceRepeats: number;
   /** Runs of the package and of PyTorch in W1 and W2, alternating; each keeps its fastest. */
   readonly repeats: number;
+  /** Threads of the package's wasm products with 'auto' (every core), and a way to change them (wasm only). */
+  readonly threads: number;
+  readonly useThreads: ((threads: number) => Promise<number>) | null;
 }
 
 /** Every `step`-th row of a part, `n` rows in all (keeps the ten digits mixed). */

@@ -5,10 +5,13 @@ import type { Machine } from './env.js';
 import { markdownReport, markdownTable } from './report.js';
 import type { WorkloadReport } from './report.js';
 import { ratio } from './stats.js';
+import { threadsTable } from './threads-table.js';
 
 /** Everything a run produced, for the printout, the markdown and the JSON. */
 export interface BenchRun {
   readonly machine: Machine;
+  /** The BLAS line: the references' library and kernel, numpy's and the package's 1024² sgemm. */
+  readonly blas: string;
   readonly command: string;
   readonly quick: boolean;
   readonly loadStart: number;
@@ -25,12 +28,12 @@ const HOW = [
   '',
   'Measured with `tf.profile` and per-kernel CPU time on W1 and W2 (the `profile` and `matmul` workloads above), then fixed at the depth where the time went:',
   '',
-  "1. **Matrix products** (`installFastWasmKernels`, installed by `useBackend('wasm')`). tfjs-backend-wasm hands untransposed products to XNNPACK, which packs the right-hand operand into its own layout whenever that operand (or the bias) is a tensor it has not seen — in training, every product of every step; with 128 rows the packing costs about as much as the product. Products with a transposed operand — the backward pass of every dense layer, `Xᵀ·δ` and `δ·Wᵀ` — take a scalar path 10–30× slower. The package multiplies with its own WebAssembly SIMD kernel instead (src/backend/gemmWasm.ts, assembled byte by byte): it reads both operands where they lie in the wasm heap, transposed or not, in 4 × 8 register blocks, and gives untransposed products bit for bit XNNPACK's (same order of additions). Weights used again (inference) still go to XNNPACK, whose packed copy is then cached. It also avoids tfjs-backend-wasm 4.22's fused kernel, which adds the bias to the wrong entries when an operand is transposed.",
-  "2. **Data movement and scalar loops.** tfjs-backend-wasm's `Slice` copies its whole input before slicing (taking a batch of 128 digits copied all 8,000) and its `GatherV2` computes a strided index per element (6 ms for one shuffled batch); the package's versions copy rows. `Identity` (`tf.clone`) shares memory as the other backends do. `Sum` over the batch axis (bias gradients) transposed first and `Exp` / `Log1p` (the cross-entropy on logits, the VAE's variances) were scalar loops: they are WebAssembly SIMD loops now (src/backend/vectorWasm.ts; `Sum` gives the same bits, `Exp` is within 1 ulp and `Log1p` within 2 ulp of the exact values — tfjs' own `Log1p` was off by up to 10⁴ ulp on (0, 1)).",
-  "3. **The optimizer.** tfjs' Adam runs 14 kernels per variable per step; the trainer's Adam (src/train/adam.ts) runs one, a WebAssembly SIMD loop over the weights, moments and gradient in place (src/backend/adamWasm.ts), with the same float32 operations in the same order — the weights are bit for bit those of `tf.train.adam` — and sums the gradient for the NaN guard in the same pass.",
+  "1. **Matrix products** (`installFastWasmKernels`, installed by `useBackend('wasm')`). tfjs-backend-wasm hands untransposed products to XNNPACK, which packs the right-hand operand into its own layout whenever that operand (or the bias) is a tensor it has not seen — in training, every product of every step; with 128 rows the packing costs about as much as the product. Products with a transposed operand — the backward pass of every dense layer, `Xᵀ·δ` and `δ·Wᵀ` — take a scalar path 10–30× slower. The package multiplies with its own WebAssembly SIMD kernel instead (src/kernels/wasm/gemm.ts, assembled byte by byte): it reads both operands where they lie in the wasm heap, transposed or not. Where the runtime has relaxed SIMD (Chromium ≥ 114, Node ≥ 21, Node 20 with `--experimental-wasm-relaxed-simd`, which the bench sets) it fuses each multiply-add (`f32x4.relaxed_madd`) in 4 × 12 register blocks; otherwise it runs SIMD128 mul + add in 4 × 8 blocks, which gives untransposed products bit for bit XNNPACK's (same order of additions). Products of 2²⁰ multiply-adds or more are split by columns over a pool of worker threads sharing one `WebAssembly.Memory` (src/kernels/wasm/pool.ts): every entry is computed by one thread with the same instructions, so the bits do not depend on the thread count; each worker's share is copied into the shared memory and back (tfjs-backend-wasm's heap is not shared in Node), while the calling thread computes its share in place. Weights used again (inference) still go to XNNPACK, whose packed copy is then cached. It also avoids tfjs-backend-wasm 4.22's fused kernel, which adds the bias to the wrong entries when an operand is transposed.",
+  "2. **Data movement and scalar loops.** tfjs-backend-wasm's `Slice` copies its whole input before slicing (taking a batch of 128 digits copied all 8,000) and its `GatherV2` computes a strided index per element (6 ms for one shuffled batch); the package's versions copy rows. `Identity` (`tf.clone`) shares memory as the other backends do. `Sum` over the batch axis (bias gradients) transposed first and `Exp` / `Log1p` (the cross-entropy on logits, the VAE's variances) were scalar loops: they are WebAssembly SIMD loops now (src/kernels/wasm/vector.ts; `Sum` gives the same bits, `Exp` is within 1 ulp and `Log1p` within 2 ulp of the exact values — tfjs' own `Log1p` was off by up to 10⁴ ulp on (0, 1)).",
+  "3. **The optimizer.** tfjs' Adam runs 14 kernels per variable per step; the trainer's Adam (src/train/adam.ts) runs one, a WebAssembly SIMD loop over the weights, moments and gradient in place (src/kernels/wasm/adam.ts), with the same float32 operations in the same order — the weights are bit for bit those of `tf.train.adam` — and sums the gradient for the NaN guard in the same pass.",
   '4. **Already there:** the data is uploaded once and batched by index on the device; losses are read back asynchronously with a lag of one step (no synchronous read); the sigmoid + cross-entropy of the models is one stable loss on the logits with a hand-written gradient.',
   '',
-  'Where the time still goes (the `profile` table): the matrix products are about two thirds of a step, and the `matmul` table shows why the package stays behind PyTorch on one thread — WebAssembly SIMD has 128-bit vectors and no fused multiply-add, so the best kernel reaches about a third of the GFLOP/s of PyTorch\'s AVX2/FMA BLAS on the same core (and tfjs-backend-wasm has no threads in Node). Most of the rest is tfjs\' bookkeeping in JavaScript for each of the ~100 kernels of a step (tape, tensor tracking, tidy scopes: a few milliseconds per step) and the element-wise kernels of the loss and of each layer\'s activation and its gradient. Timing the same code twice on this shared two-core machine varies by ±15 % even in CPU time (steps of identical work take 16–32 ms), so a ratio near a target can land on either side of it from one run to the next.',
+  'Where the time still goes (the `profile` table): the matrix products are about two thirds of a step, and the `matmul` table shows why the package stays behind PyTorch on one thread — WebAssembly SIMD has 128-bit vectors, so even with fused multiply-adds the best kernel reaches about 40 % of the GFLOP/s of PyTorch\'s AVX-512 BLAS on the same core. Only the products and the fused Adam step of large variables run on several threads: the element-wise kernels and tfjs\' own kernels stay on the calling thread, which bounds the speed-up of a whole step. Most of the rest is tfjs\' bookkeeping in JavaScript for each of the ~100 kernels of a step (tape, tensor tracking, tidy scopes: a few milliseconds per step) and the element-wise kernels of the loss and of each layer\'s activation and its gradient. Timing the same code twice on this shared two-core machine varies by ±15 % even in CPU time (steps of identical work take 16–32 ms), so a ratio near a target can land on either side of it from one run to the next.',
   '',
 ];
 
@@ -60,6 +63,8 @@ export function renderMarkdown(run: BenchRun): string {
     `<!-- Generated by \`${run.command}\` (bench/run.ts); rerun it to update. -->`,
     '',
     `Run on ${m.date.slice(0, 10)}: ${m.cpu}, ${m.cores} logical cores; Node ${m.node}; tfjs-core ${m.tfjs}, tfjs-layers ${m.tfjsLayers}, tfjs-backend-wasm ${m.tfjsWasm}; PyTorch ${m.torch}.`,
+    `${run.blas}.`,
+    '',
     `Load average ${run.loadStart.toFixed(2)} at the start and ${run.loadEnd.toFixed(2)} at the end of the run (${run.seconds.toFixed(0)} s).`,
     run.quick ? '\n**A `--quick` run: a smoke test of the suite on a tiny budget, not a measurement.**' : '',
     '',
@@ -79,6 +84,16 @@ export function renderMarkdown(run: BenchRun): string {
     'wall clock reads on an idle machine (Node also spends CPU on garbage-collection threads, which',
     'counts against the package). The targets are judged on CPU-time ratios; wall-clock ratios are',
     'printed next to them. PyTorch on two threads is compared by the wall clock only.',
+    '',
+    '## CPU training on every core',
+    '',
+    'Wall-clock seconds per epoch (CPU seconds of the process per epoch in parentheses), and the speed-up of the package\'s products from one thread to all:',
+    '',
+    markdownTable(threadsTable(run.reports)),
+    '',
+    Math.max(run.loadStart, run.loadEnd) > m.cores
+      ? `**The load average (${run.loadStart.toFixed(1)} → ${run.loadEnd.toFixed(1)}) exceeded the ${m.cores} cores during this run:** other processes held the cores, so a second thread of the package or of PyTorch mostly waited for one. The wall-clock figures, the thread scaling and every wall-clock ratio of this run (targets marked met or missed included) say little about an idle machine; the CPU-time ratios of single-threaded runs remain meaningful.`
+      : '',
     '',
     '## Targets',
     '',

@@ -94,6 +94,17 @@ export function autoencodersFrom(packageDir?: string): Plugin {
 }
 
 /**
+ * The wasm worker pool's thread entry, bundled on its own into chunks/worker.js: next to the shared
+ * chunk that starts it with `new URL('./worker.js', import.meta.url)` (which esbuild leaves as it is).
+ */
+export const WORKER_ENTRY = join(root, 'src/kernels/wasm/worker.ts');
+
+/** The worker entry of the sources, or of the ES module build of the package installed in `packageDir`. */
+export function workerEntry(packageDir?: string): string {
+  return packageDir === undefined ? WORKER_ENTRY : join(resolve(packageDir), 'dist/esm/kernels/wasm/worker.js');
+}
+
+/**
  * Bundles the page scripts for the browser (ES modules, shared chunks) and returns esbuild's
  * metafile. Throws (esbuild's error) when a Node built-in is needed.
  */
@@ -114,6 +125,19 @@ export async function bundlePage(outDir: string, minify = false, packageDir?: st
     metafile: true,
     logLevel: 'silent',
     plugins: [autoencodersFrom(packageDir), noNodeBuiltins(packageDir)],
+  });
+  await build({
+    absWorkingDir: root,
+    entryPoints: [workerEntry(packageDir)],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    outfile: join(outDir, 'chunks/worker.js'),
+    sourcemap: 'linked',
+    minify,
+    logLevel: 'silent',
+    plugins: [noNodeBuiltins(packageDir)],
   });
   return result.metafile;
 }

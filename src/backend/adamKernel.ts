@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { adamSimd } from './adamWasm.js';
-import type { AdamSimd } from './adamWasm.js';
+import { adamSimd } from '../kernels/wasm/adam.js';
+import type { AdamSimd } from '../kernels/wasm/adam.js';
 import type { WasmBackendLike } from './wasmKernels.js';
+import { PARALLEL_MIN_ADAM, currentPool } from './threads.js';
 
 /** Name of the fused Adam kernel (registered on demand for the wasm and cpu backends). @internal */
 export const ADAM_KERNEL = 'AutoencodersAdamUpdate';
@@ -97,10 +98,17 @@ function wasmAdam(args: Args): tf.TensorInfo[] {
   if (head > 0) {
     const offset = (t: tf.TensorInfo): number => (backend as unknown as WasmData).dataIdMap.get(t.dataId).memoryOffset;
     const fr = Math.fround;
-    total = simd!(
-      offset(value), offset(m), offset(v), offset(gradient), offset(outs[0]!), offset(outs[1]!), offset(outs[2]!), head,
-      fr(s.beta1), fr(1 - s.beta1), fr(s.beta2), fr(1 - s.beta2), fr(s.oneMinusAccBeta1), fr(s.oneMinusAccBeta2), fr(s.epsilon), fr(-s.learningRate),
-    );
+    const scalars = [fr(s.beta1), fr(1 - s.beta1), fr(s.beta2), fr(1 - s.beta2), fr(s.oneMinusAccBeta1), fr(s.oneMinusAccBeta2), fr(s.epsilon), fr(-s.learningRate)] as const;
+    const pointers = [offset(value), offset(m), offset(v), offset(gradient), offset(outs[0]!), offset(outs[1]!), offset(outs[2]!)] as const;
+    // Large variables over the worker pool (the same bits for any thread count), others here.
+    const pool = head >= PARALLEL_MIN_ADAM ? currentPool() : null;
+    let threaded: number | null = null;
+    if (pool !== null) {
+      const memory = (backend as unknown as { wasm: WasmModuleLike }).wasm.asm!.memory as WebAssembly.Memory;
+      const [pw, pm, pv, pg, pw2, pm2, pv2] = pointers;
+      threaded = pool.adam({ heap: new Float32Array(memory.buffer), pw, pm, pv, pg, pw2, pm2, pv2, n: head }, scalars, simd!, 'Adam (wasm threads)');
+    }
+    total = threaded ?? simd!(...pointers, head, ...scalars);
   }
   // Views after every makeOutput: growing the heap replaces its buffer.
   const view = (t: tf.TensorInfo): Values => (backend.typedArrayFromHeap(t) as Values).subarray(head);

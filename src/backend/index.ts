@@ -3,3 +3,5 @@ export type { BackendName, BackendPreference, BackendInfo, GpuAdapterInfo, UseBa
 export { installFastWasmMatMul } from './wasmMatMul.js';
 export { installFastWasmKernels } from './wasmKernels.js';
 export { FusedAdam, sumScalars } from './adamOptimizer.js';
+export { disposeBackend } from './threads.js';
+export type { ThreadCount } from './threads.js';

@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { installFastWasmKernels } from './wasmKernels.js';
+import { hasRelaxedSimd } from '../kernels/wasm/gemm.js';
+import { startThreads } from './threads.js';
+import type { ThreadCount } from './threads.js';
 import { type OptionKeys, assertOptions, describe } from '../core/index.js';
 
 /**
@@ -31,10 +34,18 @@ export interface BackendInfo {
   /** wasm only: whether the SIMD build runs. */
   readonly simd?: boolean;
   /**
-   * wasm only: threads in use (1 in Node, where tfjs-backend-wasm has no threads). Absent in a
-   * browser bundle, where the wasm package cannot be asked by name (its `getThreadsCount()` tells).
+   * wasm only: threads that compute the package's matrix products and fused Adam steps (the
+   * calling thread and the worker pool; see {@link UseBackendOptions.threads}); 1 where shared
+   * memory is missing.
    */
   readonly threads?: number;
+  /**
+   * wasm only: whether the product kernel fuses multiply-adds (WebAssembly relaxed SIMD: Chromium
+   * ≥ 114, Node ≥ 21, Node 20 with `--experimental-wasm-relaxed-simd`); otherwise SIMD128.
+   */
+  readonly relaxedSimd?: boolean;
+  /** wasm only: why fewer threads run than were asked for (e.g. a page that is not cross-origin isolated). */
+  readonly threadsNote?: string;
   /** webgpu only: the adapter in use. */
   readonly adapter?: GpuAdapterInfo;
 }
@@ -57,6 +68,17 @@ export interface UseBackendOptions {
    * movement (see {@link installFastWasmKernels}). Default `true`.
    */
   readonly fastWasmKernels?: boolean;
+  /**
+   * wasm only: threads for the package's matrix products (and the fused Adam step of large
+   * variables) — a count, or `'auto'` (default): every
+   * core (`os.availableParallelism()` in Node, `navigator.hardwareConcurrency` in a cross-origin
+   * isolated page). Workers start once, over one shared `WebAssembly.Memory`, and end with
+   * {@link disposeBackend}; a product gives the same bits for any count. Where shared memory is
+   * missing (a page without COOP/COEP headers) one thread runs, and `BackendInfo.threadsNote`
+   * says why; workers that fail to start are an Error when a count was asked for, a note with
+   * `'auto'`.
+   */
+  readonly threads?: ThreadCount;
   /** The former name of {@link UseBackendOptions.fastWasmKernels}: `false` also leaves tfjs' kernels in place. */
   readonly fastWasmMatMul?: boolean;
   /**
@@ -75,6 +97,7 @@ const USE_BACKEND_OPTIONS: OptionKeys<UseBackendOptions> = {
   fastWasmKernels: true,
   fastWasmMatMul: true,
   nodeWebGpu: true,
+  threads: true,
 };
 const NODE_WEBGPU_OPTIONS: OptionKeys<NonNullable<UseBackendOptions['nodeWebGpu']>> = { flags: true, featureLevel: true };
 const ALL: readonly BackendName[] = ['webgpu', 'wasm', 'cpu', 'tensorflow'];
@@ -246,11 +269,13 @@ async function startPackaged(name: 'wasm' | 'cpu' | 'tensorflow', pkg: string, o
     return { reason: `tf.setBackend('${name}') failed${hint}; tfjs logged why above` };
   }
   if (name !== 'wasm') return { info: { name } };
-  if (options.fastWasmKernels !== false && options.fastWasmMatMul !== false) installFastWasmKernels();
+  const fast = options.fastWasmKernels !== false && options.fastWasmMatMul !== false;
+  if (fast) installFastWasmKernels();
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
-  mod ??= await importOptional(pkg);
-  const threads = (mod?.['getThreadsCount'] as (() => number) | undefined)?.();
-  return { info: threads === undefined ? { name, simd } : { name, simd, threads } };
+  // The threads run the package's product kernel: none without it.
+  const started = fast && simd ? await startThreads(options.threads ?? 'auto') : await startThreads(1);
+  const info: BackendInfo = { name, simd, threads: started.threads, relaxedSimd: fast && hasRelaxedSimd() !== null };
+  return { info: started.note === undefined ? info : { ...info, threadsNote: started.note } };
 }
 
 function start(name: BackendName, options: UseBackendOptions, auto: boolean): Promise<Attempt> {
@@ -297,6 +322,10 @@ function start(name: BackendName, options: UseBackendOptions, auto: boolean): Pr
 export async function useBackend(preference: BackendPreference = 'auto', options: UseBackendOptions = {}): Promise<BackendInfo> {
   assertOptions(options, USE_BACKEND_OPTIONS, FN);
   if (options.nodeWebGpu !== undefined) assertOptions(options.nodeWebGpu, NODE_WEBGPU_OPTIONS, FN, 'options.nodeWebGpu');
+  const t = options.threads;
+  if (t !== undefined && t !== 'auto' && !(typeof t === 'number' && Number.isInteger(t) && t >= 1 && t <= 256)) {
+    throw new Error(`${FN}: option 'threads' must be 'auto' or an integer from 1 to 256, got ${describe(t)}`);
+  }
   const auto = preference === 'auto';
   let names: readonly BackendName[];
   if (auto) names = isNode() ? ['webgpu', 'tensorflow', 'wasm', 'cpu'] : ['webgpu', 'wasm', 'cpu'];

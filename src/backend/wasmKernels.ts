@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { vectorFor } from './vectorWasm.js';
-import type { VectorExports } from './vectorWasm.js';
-import { fastConv2dBackpropInput, installWasmConvGradient } from './wasmConv.js';
+import { vectorFor } from '../kernels/wasm/vector.js';
+import type { VectorExports } from '../kernels/wasm/vector.js';
+import { fastConv2dBackpropInput, installWasmConvGradient } from '../kernels/wasm/conv.js';
 import { installFastWasmMatMul } from './wasmMatMul.js';
 
 const PATCHED = /* @__PURE__ */ Symbol.for('autoencoders.wasmDataKernels');

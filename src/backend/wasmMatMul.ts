@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SCRATCH_BYTES, gemmFor } from './gemmWasm.js';
-import type { GemmExports } from './gemmWasm.js';
+import { SCRATCH_BYTES, gemmFor } from '../kernels/wasm/gemm.js';
+import type { GemmExports } from '../kernels/wasm/gemm.js';
+import { PARALLEL_MIN_MACS, currentPool } from './threads.js';
 
 const PATCHED = /* @__PURE__ */ Symbol.for('autoencoders.wasmMatMul');
 const KERNELS = ['BatchMatMul', '_FusedMatMul'] as const;
@@ -159,8 +160,21 @@ function fastMatMul(original: KernelFunc): KernelFunc {
         const at = (t: tf.TensorInfo): number => backend.dataIdMap.get(t.dataId).memoryOffset;
         const lda = a.shape[rank - 1]!;
         const ldb = b.shape[rank - 1]!;
-        gemm.gemm(at(a), lda, transposeA ? 1 : 0, at(b), ldb, transposeB ? 1 : 0, at(c), n, m, n, k, at(scratch));
-        backend.disposeData(scratch.dataId);
+        const pool = m * n * k >= PARALLEL_MIN_MACS && n >= 8 ? currentPool() : null;
+        let split = false;
+        try {
+          if (pool !== null) {
+            const memory = backend.wasm!.asm!.memory as WebAssembly.Memory;
+            const product = { heap: new Float32Array(memory.buffer), pa: at(a), lda, transA: transposeA, pb: at(b), ldb, transB: transposeB, pc: at(c), m, n, k, pw: at(scratch) };
+            split = pool.gemm(product, gemm, 'matMul (wasm threads)');
+          }
+          if (!split) gemm.gemm(at(a), lda, transposeA ? 1 : 0, at(b), ldb, transposeB ? 1 : 0, at(c), n, m, n, k, at(scratch));
+        } catch (error) {
+          backend.disposeData(c.dataId);
+          throw error;
+        } finally {
+          backend.disposeData(scratch.dataId);
+        }
         let out = c;
         if (bias !== null) {
           temporary.push(out);

@@ -4,5 +4,5 @@ export type { NumberRule, OptionKeys } from './validate.js';
 export { toTensor, toTensor2D, toHostMatrix, assertFiniteHost } from './input.js';
 export type { DataInput, MatrixInput, LabelInput, HostMatrix } from './input.js';
 export { deriveSeed, createRng, permutation, randomSeed } from './random.js';
-export { I32, F32, F64, V128, FunctionBuilder, moduleBytes, BACKEND_MEMORY, lazyModule, lazyInstances } from './wasm/index.js';
+export { I32, F32, F64, V128, FunctionBuilder, moduleBytes, BACKEND_MEMORY, SHARED_MEMORY, lazyModule, lazyInstances } from './wasm/index.js';
 export type { FunctionOptions, ExportedFunction, MemoryImport } from './wasm/index.js';

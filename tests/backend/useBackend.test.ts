@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { useBackend } from '../../src/index.js';
@@ -12,11 +13,11 @@ describe('useBackend', () => {
     g.dispose();
   });
 
-  it('starts wasm by name with SIMD and one thread in Node', async () => {
+  it('starts wasm by name with SIMD and a thread per core in Node', async () => {
     const info = await useBackend('wasm');
     expect(info.name).toBe('wasm');
     expect(info.simd).toBe(true);
-    expect(info.threads).toBe(1);
+    expect(info.threads).toBe(availableParallelism());
     expect(tf.getBackend()).toBe('wasm');
     const before = tf.memory().numTensors;
     const y = tf.tidy(() => tf.matMul(tf.tensor2d([[1, 2]]), tf.tensor2d([[3], [4]])));

@@ -54,6 +54,17 @@ describe("useBackend in Chromium (started with --enable-unsafe-webgpu, no GPU on
     if (probe.available) expect(byName.adapter).toMatchObject({ vendor: probe.vendor, architecture: probe.architecture });
   }, 180_000);
 
+  it('runs the wasm products on several threads in the cross-origin isolated page (COOP/COEP), to the same bits as one', async () => {
+    expect(await callLab(page, 'crossOriginIsolated')).toBe(true);
+    const auto = await callLab(page, 'wasmProduct', 'auto');
+    expect(auto.info.name).toBe('wasm');
+    expect(auto.info.threadsNote, auto.info.threadsNote).toBeUndefined();
+    expect(auto.info.threads).toBeGreaterThan(1);
+    const one = await callLab(page, 'wasmProduct', 1);
+    expect(one.info.threads).toBe(1);
+    expect(auto.bits).toEqual(one.bits);
+  }, 180_000);
+
   for (const kind of ['ae', 'vae'] as const satisfies readonly TinyKind[]) {
     const name = kind === 'ae' ? 'autoencoder (16-8-4-8-16, 8 variables)' : 'VAE (16-8-2, 10 variables)';
     it(`trains a tiny ${name} on webgpu with the losses of wasm and cpu, from the same seed and weights`, async () => {

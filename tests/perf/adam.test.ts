@@ -144,7 +144,7 @@ describe('train with its own Adam', () => {
 
 describe('the Adam WebAssembly module', () => {
   it('validates, and binds to the wasm backend memory', async () => {
-    const { adamModuleBytes, adamSimd } = await import('../../src/backend/adamWasm.js');
+    const { adamModuleBytes, adamSimd } = await import('../../src/kernels/wasm/adam.js');
     expect(WebAssembly.validate(adamModuleBytes())).toBe(true);
     await useBackend('wasm');
     const memory = (tf.backend() as unknown as { wasm: { asm: { memory: WebAssembly.Memory } } }).wasm.asm.memory;
@@ -157,12 +157,13 @@ describe('the Adam WebAssembly module', () => {
 });
 
 describe('the WebAssembly kernels on a shared memory (tfjs-backend-wasm with threads)', () => {
-  it('decline it, so that the callers fall back to tfjs kernels', async () => {
-    const { adamSimd } = await import('../../src/backend/adamWasm.js');
-    const { gemmFor } = await import('../../src/backend/gemmWasm.js');
+  it('decline it (Adam), so that the callers fall back to tfjs kernels, or take it with a shared build (GEMM)', async () => {
+    const { adamSimd } = await import('../../src/kernels/wasm/adam.js');
+    const { gemmFor } = await import('../../src/kernels/wasm/gemm.js');
     const shared = new WebAssembly.Memory({ initial: 1, maximum: 2, shared: true });
     expect(adamSimd(shared)).toBeNull();
-    expect(gemmFor(shared)).toBeNull();
+    expect(gemmFor(shared)).not.toBeNull();
+    expect(gemmFor(shared)).not.toBe(gemmFor(new WebAssembly.Memory({ initial: 1 })));
     expect(gemmFor(new WebAssembly.Memory({ initial: 1 }))).not.toBeNull();
   });
 });

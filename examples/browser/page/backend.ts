@@ -1,7 +1,7 @@
 // The backends the page offers. A browser bundle imports the tfjs backends it wants once;
 // `useBackend` then chooses among those registered (it fetches nothing at run time).
 import '@tensorflow/tfjs-backend-webgpu';
-import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-cpu';
 import { useBackend, type BackendInfo, type BackendPreference, type UseBackendOptions } from 'autoencoders';
 
@@ -15,9 +15,8 @@ export const WASM_PATHS = new URL('tfjs-wasm/', location.href).href;
  */
 export async function startBackend(preference: BackendPreference, options: Omit<UseBackendOptions, 'wasmPaths'> = {}): Promise<BackendInfo> {
   setWasmPaths(WASM_PATHS);
-  const info = await useBackend(preference, options);
-  // useBackend cannot ask the wasm package for its thread count in a bundle: ask it here.
-  return info.name === 'wasm' ? { ...info, threads: getThreadsCount() } : info;
+  // BackendInfo.threads: the threads of the package's products (tfjs' XNNPACK has its own pool).
+  return useBackend(preference, options);
 }
 
 /** What `navigator.gpu.requestAdapter()` gives on this machine, whether or not a backend uses it. */

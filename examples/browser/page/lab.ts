@@ -145,6 +145,17 @@ const lab = {
   /** The tfjs backend that is active now. */
   backend: (): string => tf.getBackend(),
   crossOriginIsolated: (): boolean => globalThis.crossOriginIsolated,
+  /**
+   * Starts wasm with `threads` and returns what useBackend says, with the bits (as int32) of a
+   * 128 × 256 × 128 product large enough to be split over the threads.
+   */
+  wasmProduct: async (threads: number | 'auto'): Promise<{ info: BackendInfo; bits: number[] }> => {
+    const info = await startBackend('wasm', { threads });
+    const c = tf.tidy(() => tf.matMul(tf.randomUniform([128, 256], -1, 1, 'float32', 1), tf.randomUniform([256, 128], -1, 1, 'float32', 2)));
+    const bits = Array.from(new Int32Array((c.dataSync() as Float32Array).slice().buffer));
+    c.dispose();
+    return { info, bits };
+  },
   trainTiny: trainTinyChecked,
   trainAndSave,
   loadAndReconstruct,

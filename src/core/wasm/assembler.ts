@@ -240,15 +240,29 @@ export interface ExportedFunction {
 export interface MemoryImport {
   /** Its field name in `env`. */
   readonly name: string;
-  /** The least size the module accepts, in 64 KiB pages (no maximum is declared). */
+  /** The least size the module accepts, in 64 KiB pages (no maximum is declared unless shared). */
   readonly minPages: number;
+  /**
+   * A shared memory (`new WebAssembly.Memory({ shared: true, maximum })`, for threads) of at most
+   * this many pages; absent for an unshared memory.
+   */
+  readonly sharedMaxPages?: number;
 }
 
 /** The memory of tfjs-backend-wasm as the backend kernels import it: `env.memory`, any size. @internal */
 export const BACKEND_MEMORY: MemoryImport = { name: 'memory', minPages: 0 };
 
+/** A shared `env.memory` of any size up to 4 GiB (65,536 pages), for kernels run by worker threads. @internal */
+export const SHARED_MEMORY: MemoryImport = { name: 'memory', minPages: 0, sharedMaxPages: 65536 };
+
+/** The limits of a memory import: unshared with a minimum, or shared with a minimum and a maximum. */
+function limits(memory: MemoryImport): number[] {
+  if (memory.sharedMaxPages === undefined) return [0x00, ...uleb(memory.minPages)];
+  return [0x03, ...uleb(memory.minPages), ...uleb(memory.sharedMaxPages)];
+}
+
 /**
- * A module that imports `memory` (an unshared memory without a maximum) and exports
+ * A module that imports `memory` (by default an unshared memory without a maximum) and exports
  * `functions` by name, in order.
  * @internal
  */
@@ -259,7 +273,7 @@ export function moduleBytes(
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec(functions.map((f) => f.fn.type()))),
-    ...section(2, vec([[...name('env'), ...name(memory.name), 0x02, 0x00, ...uleb(memory.minPages)]])),
+    ...section(2, vec([[...name('env'), ...name(memory.name), 0x02, ...limits(memory)]])),
     ...section(3, vec(functions.map((_, i) => uleb(i)))),
     ...section(7, vec(functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]))),
     ...section(10, vec(functions.map((f) => f.fn.body()))),

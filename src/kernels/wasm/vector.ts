@@ -16,7 +16,7 @@
  * `n` and `cols` must be multiples of 4 (callers handle the rest). Pointers are in bytes.
  * @internal
  */
-import { FunctionBuilder, I32, V128, lazyInstances, moduleBytes } from '../core/index.js';
+import { FunctionBuilder, I32, V128, lazyInstances, moduleBytes } from '../../core/index.js';
 
 const f32Bits = (v: number): number[] => {
   const b = new Uint8Array(new Float32Array([v]).buffer);

@@ -14,7 +14,7 @@
  * and the sum of the gradient entries in float64.
  * @internal
  */
-import { F32, F64, FunctionBuilder, I32, V128, lazyInstances, moduleBytes } from '../core/index.js';
+import { BACKEND_MEMORY, F32, F64, FunctionBuilder, I32, SHARED_MEMORY, V128, lazyInstances, moduleBytes } from '../../core/index.js';
 
 const F32X4 = { splat: 0x13, sqrt: 0xe3, add: 0xe4, mul: 0xe6, div: 0xe7 } as const;
 const F64X2 = { add: 0xf0, promoteLow: 0x5f, extractLane: 0x21 } as const;
@@ -62,9 +62,9 @@ function adamFunction(): FunctionBuilder {
   return f;
 }
 
-/** The module: imports `env.memory`, exports `adam`. @internal */
-export function adamModuleBytes(): Uint8Array<ArrayBuffer> {
-  return moduleBytes([{ name: 'adam', fn: adamFunction() }]);
+/** The module: imports `env.memory` (a shared one with `shared`, for the worker pool), exports `adam`. @internal */
+export function adamModuleBytes(shared = false): Uint8Array<ArrayBuffer> {
+  return moduleBytes([{ name: 'adam', fn: adamFunction() }], shared ? SHARED_MEMORY : BACKEND_MEMORY);
 }
 
 /** Signature of the exported `adam` (see the file comment). @internal */
@@ -73,7 +73,7 @@ export type AdamSimd = (
   b1: number, c1: number, b2: number, c2: number, d1: number, d2: number, eps: number, step: number,
 ) => number;
 
-const adamInstances = /* @__PURE__ */ lazyInstances<{ adam: AdamSimd }>(adamModuleBytes);
+const adamInstances = /* @__PURE__ */ lazyInstances<{ adam: AdamSimd }>(() => adamModuleBytes());
 
 /**
  * The `adam` kernel bound to `memory` (instantiated once per memory), or `null` where

@@ -8,24 +8,42 @@
  * or `B[j·ldb + t]` when `transB` is 1. Requires `m % 4 == 0`, `n % 4 == 0`, `k ≥ 1`, and `pw`
  * pointing at {@link SCRATCH_BYTES} bytes it may overwrite.
  *
- * Each output is the sum of its products in the order t = 0, 1, …, k − 1, each product and each
- * addition rounded to float32 — the order of XNNPACK's kernels, which tfjs-backend-wasm runs. The
- * work is split into 4 × 8 blocks of C (4 × 4 at the right edge) held in eight f32x4 registers,
- * over slices of at most {@link KC} values of t. Each slice of eight columns of B' is first copied
+ * Each output is the sum of its products in the order t = 0, 1, …, k − 1. In the SIMD128 kernel
+ * each product and each addition is rounded to float32 — the order of XNNPACK's kernels, which
+ * tfjs-backend-wasm runs — and the work is split into 4 × 8 blocks of C (4 × 4 at the right edge)
+ * held in eight f32x4 registers. The fused multiply-add kernel (`fma: true`, relaxed SIMD's
+ * `f32x4.relaxed_madd`) needs no register for the product, so it holds 4 × 12 blocks (twelve
+ * accumulators; 4 × 8 and 4 × 4 at the right edge); where the CPU fuses, each step rounds once
+ * (`acc = fl(acc + a·b)`), which is at least as accurate. Either way every element of C is
+ * computed by the same instructions whatever block it falls in, so a product split by columns
+ * (threads) gives the same bits. Both run over slices of at most {@link KC} values of t. Each slice of eight columns of B' is first copied
  * to the scratch area, contiguous (B's rows are often 2ᵏ floats apart, which would send every
  * row to the same few cache sets), by rows of B or, for `transB`, by 4 × 4 transposes in
  * registers — so that neither transposed operand is ever copied whole.
  * @internal
  */
-import { FunctionBuilder, I32, V128, lazyInstances, moduleBytes } from '../core/index.js';
+import { BACKEND_MEMORY, FunctionBuilder, I32, SHARED_MEMORY, V128, lazyInstances, lazyModule, moduleBytes } from '../../core/index.js';
 
 /** Values of t per slice. */
 export const KC = 256;
 /** Bytes of scratch memory `gemm` needs: one packed slice of B. */
-export const SCRATCH_BYTES = 8192; // KC · 8 · 4 bytes, as a literal that bundlers can drop
+export const SCRATCH_BYTES = 12288; // KC · 12 · 4 bytes, as a literal that bundlers can drop
 
-/** Emits the inner loop of one 4 × w block (w = 8 or 4) over the t of a slice. */
-function blockLoop(f: FunctionBuilder, width: 8 | 4, transA: boolean, v: Locals, options: GemmOptions): void {
+/** Block widths (columns of C) of a 4-row block. */
+type Width = 12 | 8 | 4;
+/** Accumulators per row of a block (the widest block's vectors). */
+const ROW = 3;
+/** `f32x4.relaxed_madd` (a·b + c), relaxed SIMD. */
+const RELAXED_MADD = 0x105;
+
+/** acc += a·b with a and b on the stack after acc: one fused step, or a product and a sum. */
+function accumulate(f: FunctionBuilder, acc: number, a: number, b: number, options: GemmOptions): void {
+  if (options.fma) f.get(a).get(b).get(acc).simd(RELAXED_MADD).set(acc);
+  else f.get(acc).get(a).get(b).f32x4('mul').f32x4('add').set(acc);
+}
+
+/** Emits the inner loop of one 4 × w block over the t of a slice. */
+function blockLoop(f: FunctionBuilder, width: Width, transA: boolean, v: Locals, options: GemmOptions): void {
   const cols = width / 4;
   // One step of t: B row t at pB; A' column t at the row pointers (or at pA, transposed).
   const step = (aOffset: number): void => {
@@ -35,10 +53,7 @@ function blockLoop(f: FunctionBuilder, width: 8 | 4, transA: boolean, v: Locals,
     for (let r = 0; r < 4; r++) {
       if (transA) f.get(v.aVec).get(v.aVec).vlane(r).set(v.aSplat);
       else f.get(v.pA[r]!).vsplatLoad(aOffset).set(v.aSplat);
-      for (let c = 0; c < cols; c++) {
-        const acc = v.acc[r * 2 + c]!;
-        f.get(acc).get(v.aSplat).get(v.b[c]!).f32x4('mul').f32x4('add').set(acc);
-      }
+      for (let c = 0; c < cols; c++) accumulate(f, v.acc[r * ROW + c]!, v.aSplat, v.b[c]!, options);
     }
     f.inc(v.pB, width * 4);
     if (transA) f.get(v.pA[0]!).get(v.lda4).add().set(v.pA[0]!);
@@ -61,10 +76,7 @@ function blockLoop(f: FunctionBuilder, width: 8 | 4, transA: boolean, v: Locals,
         // A'(i + r, t + u) in all four lanes: a broadcast load, or a lane of the row's vector.
         if (options.splatLoads) f.get(v.pA[r]!).vsplatLoad(4 * u).set(v.aSplat);
         else f.get(v.aRows[r]!).get(v.aRows[r]!).vlane(u).set(v.aSplat);
-        for (let c = 0; c < cols; c++) {
-          const acc = v.acc[r * 2 + c]!;
-          f.get(acc).get(v.aSplat).get(v.b[c]!).f32x4('mul').f32x4('add').set(acc);
-        }
+        for (let c = 0; c < cols; c++) accumulate(f, v.acc[r * ROW + c]!, v.aSplat, v.b[c]!, options);
       }
     }
     f.inc(v.pB, 4 * width * 4);
@@ -98,10 +110,17 @@ interface Locals {
 export interface GemmOptions {
   /** Broadcast A' with `v128.load32_splat` (one load per value) instead of shuffles of one load per row. */
   readonly splatLoads: boolean;
+  /** Fused multiply-add (`f32x4.relaxed_madd`, relaxed SIMD) and 4 × 12 blocks. */
+  readonly fma: boolean;
+  /** Import a shared memory (of at most 65,536 pages) instead of an unshared one: for the worker pool. */
+  readonly shared?: boolean;
 }
 
-// Shuffles measured about 20 % faster than broadcast loads in V8 11 on x86-64 (Node 20).
-const DEFAULT_OPTIONS: GemmOptions = { splatLoads: false };
+// Shuffles measured about 20 % faster than broadcast loads in V8 11 on x86-64 (Node 20), with
+// mul + add, and about 15 % faster with FMA too (4 × 12 blocks: 37–40 GFLOP/s against 29–30 for
+// SIMD128 on an AMD EPYC with AVX-512, Node 20 with --experimental-wasm-relaxed-simd).
+const SIMD128: GemmOptions = { splatLoads: false, fma: false };
+const FMA: GemmOptions = { splatLoads: false, fma: true };
 
 function gemmFunction(options: GemmOptions): FunctionBuilder {
   const f = new FunctionBuilder(new Array<number>(12).fill(I32), []);
@@ -114,19 +133,19 @@ function gemmFunction(options: GemmOptions): FunctionBuilder {
     pA: [f.local(I32), f.local(I32), f.local(I32), f.local(I32)],
     ldb4: f.local(I32),
     lda4: f.local(I32),
-    acc: Array.from({ length: 8 }, () => f.local(V128)),
-    b: [f.local(V128), f.local(V128)],
+    acc: Array.from({ length: 4 * ROW }, () => f.local(V128)),
+    b: [f.local(V128), f.local(V128), f.local(V128)],
     aSplat: f.local(V128),
     aVec: f.local(V128),
     aRows: [f.local(V128), f.local(V128), f.local(V128), f.local(V128)],
-    rowPtr: Array.from({ length: 8 }, () => f.local(I32)),
+    rowPtr: Array.from({ length: 12 }, () => f.local(I32)),
   };
   f.get(lda).i32(2).shl().set(v.lda4);
   f.get(ldb).i32(2).shl().set(v.ldb4);
   f.get(ldc).i32(2).shl().set(ldc4);
 
   /** One 4 × width block at (i, j) over the slice t ∈ [k0, k0 + kc). */
-  const block = (width: 8 | 4, isTransposed: boolean): void => {
+  const block = (width: Width, isTransposed: boolean): void => {
     const cols = width / 4;
     // pC = pc + (i·ldc + j)·4
     f.get(pc).get(i).get(ldc4).mul().add().get(j).i32(2).shl().add().set(pC);
@@ -134,11 +153,11 @@ function gemmFunction(options: GemmOptions): FunctionBuilder {
     f.get(k0).e(0x45); // i32.eqz
     f.ifElse(
       () => {
-        for (let r = 0; r < 4; r++) for (let c = 0; c < cols; c++) f.vzero().set(v.acc[r * 2 + c]!);
+        for (let r = 0; r < 4; r++) for (let c = 0; c < cols; c++) f.vzero().set(v.acc[r * ROW + c]!);
       },
       () => {
         for (let r = 0; r < 4; r++) {
-          for (let c = 0; c < cols; c++) f.get(pC).get(ldc4).i32(r).mul().add().vload(16 * c).set(v.acc[r * 2 + c]!);
+          for (let c = 0; c < cols; c++) f.get(pC).get(ldc4).i32(r).mul().add().vload(16 * c).set(v.acc[r * ROW + c]!);
         }
       },
     );
@@ -155,13 +174,13 @@ function gemmFunction(options: GemmOptions): FunctionBuilder {
     blockLoop(f, width, isTransposed, v, options);
     for (let r = 0; r < 4; r++) {
       for (let c = 0; c < cols; c++) {
-        f.get(pC).get(ldc4).i32(r).mul().add().get(v.acc[r * 2 + c]!).vstore(16 * c);
+        f.get(pC).get(ldc4).i32(r).mul().add().get(v.acc[r * ROW + c]!).vstore(16 * c);
       }
     }
   };
 
   /** Copies rows k0 … k0 + kc − 1, columns j … j + width − 1 of B' to the scratch area, contiguous. */
-  const pack = (width: 8 | 4, isTransposedB: boolean): void => {
+  const pack = (width: Width, isTransposedB: boolean): void => {
     const src = v.pA[1]!;
     const dst = v.pA[2]!;
     f.get(pw).set(dst);
@@ -222,35 +241,39 @@ function gemmFunction(options: GemmOptions): FunctionBuilder {
     });
   };
 
+  /** The blocks of columns j … j + width − 1 of one slice. */
+  const panel = (width: Width, isTransposed: boolean, isTransposedB: boolean): void => {
+    pack(width, isTransposedB);
+    f.i32(0).set(i);
+    f.loop(() => {
+      f.get(i).get(m).geU().exitIf();
+      block(width, isTransposed);
+      f.inc(i, 4);
+    });
+    f.inc(j, width);
+  };
+  /** Panels of the widest width while they last, then narrower ones. */
+  const panels = (widths: readonly Width[], isTransposed: boolean, isTransposedB: boolean): void => {
+    const [width, ...rest] = widths as [Width, ...Width[]];
+    if (rest.length === 0) {
+      panel(width, isTransposed, isTransposedB);
+      return;
+    }
+    f.get(n).get(j).sub().i32(width).geU();
+    f.ifElse(
+      () => panel(width, isTransposed, isTransposedB),
+      () => panels(rest, isTransposed, isTransposedB),
+    );
+  };
   /** All blocks of one slice. */
   const slice = (isTransposed: boolean, isTransposedB: boolean): void => {
+    // 4 × 12 blocks with FMA, except for a transposed A, whose column vector and its broadcast
+    // leave too few registers for twelve accumulators (measured slower than 4 × 8).
+    const widths: readonly Width[] = options.fma && !isTransposed ? [12, 8, 4] : [8, 4];
     f.i32(0).set(j);
     f.loop(() => {
       f.get(j).get(n).geU().exitIf();
-      // Eight columns while they last, then four.
-      f.get(n).get(j).sub().i32(8).geU();
-      f.ifElse(
-        () => {
-          pack(8, isTransposedB);
-          f.i32(0).set(i);
-          f.loop(() => {
-            f.get(i).get(m).geU().exitIf();
-            block(8, isTransposed);
-            f.inc(i, 4);
-          });
-          f.inc(j, 8);
-        },
-        () => {
-          pack(4, isTransposedB);
-          f.i32(0).set(i);
-          f.loop(() => {
-            f.get(i).get(m).geU().exitIf();
-            block(4, isTransposed);
-            f.inc(i, 4);
-          });
-          f.inc(j, 4);
-        },
-      );
+      panels(widths, isTransposed, isTransposedB);
     });
   };
 
@@ -286,8 +309,8 @@ function gemmFunction(options: GemmOptions): FunctionBuilder {
 }
 
 /** The module bytes: imports `env.memory`, exports `gemm`. @internal */
-export function gemmModuleBytes(options: GemmOptions = DEFAULT_OPTIONS): Uint8Array<ArrayBuffer> {
-  return moduleBytes([{ name: 'gemm', fn: gemmFunction(options) }]);
+export function gemmModuleBytes(options: GemmOptions = SIMD128): Uint8Array<ArrayBuffer> {
+  return moduleBytes([{ name: 'gemm', fn: gemmFunction(options) }], options.shared === true ? SHARED_MEMORY : BACKEND_MEMORY);
 }
 
 /** The exported function (see the file comment). @internal */
@@ -299,8 +322,34 @@ export interface GemmExports {
 }
 
 /**
- * The kernel bound to `memory` (compiled once, instantiated once per memory), or `null` where
- * WebAssembly SIMD is not available.
+ * The SIMD128 kernel bound to `memory` (compiled once, instantiated once per memory), or `null`
+ * where WebAssembly SIMD is not available.
  * @internal
  */
-export const gemmFor = /* @__PURE__ */ lazyInstances<GemmExports>(() => gemmModuleBytes());
+export const gemmSimd128For = /* @__PURE__ */ lazyInstances<GemmExports>(() => gemmModuleBytes(SIMD128));
+
+/** The FMA kernel bound to `memory`, or `null` where relaxed SIMD is not available. @internal */
+export const gemmFmaFor = /* @__PURE__ */ lazyInstances<GemmExports>(() => gemmModuleBytes(FMA));
+
+/** Whether this runtime compiles relaxed SIMD (`f32x4.relaxed_madd`): Chromium ≥ 114, Node ≥ 21. @internal */
+export const hasRelaxedSimd = /* @__PURE__ */ lazyModule(() => gemmModuleBytes(FMA));
+
+const gemmSharedSimd128For = /* @__PURE__ */ lazyInstances<GemmExports>(() => gemmModuleBytes({ ...SIMD128, shared: true }));
+const gemmSharedFmaFor = /* @__PURE__ */ lazyInstances<GemmExports>(() => gemmModuleBytes({ ...FMA, shared: true }));
+
+/**
+ * The fastest kernel bound to `memory`: FMA where relaxed SIMD compiles, else SIMD128; built for
+ * a shared memory when `memory` is one (tfjs-backend-wasm's threaded build, in a cross-origin
+ * isolated page); `null` where WebAssembly SIMD is missing.
+ * @internal
+ */
+export function gemmFor(memory: WebAssembly.Memory): GemmExports | null {
+  const shared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
+  if (shared) return gemmSharedFmaFor(memory) ?? gemmSharedSimd128For(memory);
+  return gemmFmaFor(memory) ?? gemmSimd128For(memory);
+}
+
+/** The options of the kernel {@link gemmFor} picks, for a shared memory (the worker pool). @internal */
+export function sharedGemmOptions(): GemmOptions {
+  return { ...(hasRelaxedSimd() !== null ? FMA : SIMD128), shared: true };
+}

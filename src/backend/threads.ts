@@ -1,0 +1,104 @@
+/**
+ * The threads of the wasm backend: how many ({@link UseBackendOptions.threads}), starting the
+ * worker pool of kernels/wasm once, ending it ({@link disposeBackend}), and the pool the product
+ * kernel uses.
+ */
+import { WorkerPool } from '../kernels/wasm/pool.js';
+import { nodeSpawner, webSpawner } from '../kernels/wasm/spawn.js';
+
+/** Threads of the wasm backend's products: a count, or `'auto'` (every core where threads can run). @category Backends */
+export type ThreadCount = number | 'auto';
+
+/**
+ * Products with fewer multiply-adds than this stay on the calling thread: waking a worker and
+ * copying its share costs tens of microseconds (25–40 µs measured on a 2-vCPU AMD EPYC, Node 20,
+ * bench/threads-threshold.ts), about what one thread needs for 2²⁰ multiply-adds (50 µs). That
+ * machine was loaded (load average 19 on 2 cores) when measured, so that no crossover could be
+ * seen at all; rerun the script on a quiet machine to place the threshold.
+ * @internal
+ */
+export const PARALLEL_MIN_MACS = 1 << 20;
+
+/**
+ * Variables with fewer entries than this take their fused Adam step on the calling thread. The
+ * step is bound by memory traffic, and a worker's share is copied in (4 arrays) and out (3): an
+ * estimate, not a measurement (the machine was too loaded to place it; see PARALLEL_MIN_MACS).
+ * @internal
+ */
+export const PARALLEL_MIN_ADAM = 1 << 16;
+
+let pool: WorkerPool | null = null;
+let starting: Promise<WorkerPool | null> | null = null;
+
+const isNode = (): boolean =>
+  typeof process !== 'undefined' && typeof process.versions === 'object' && typeof process.versions.node === 'string';
+
+/** Cores for `'auto'`, and why threads cannot run here (null when they can). */
+async function environment(): Promise<{ cores: number; unavailable: string | null }> {
+  if (typeof SharedArrayBuffer !== 'function') {
+    return { cores: 1, unavailable: 'SharedArrayBuffer is missing (a browser page must be cross-origin isolated: COOP/COEP headers)' };
+  }
+  if (isNode()) {
+    const name = 'node:os';
+    const os = (await import(/* @vite-ignore */ /* webpackIgnore: true */ name)) as { availableParallelism?: () => number; cpus(): unknown[] };
+    return { cores: os.availableParallelism?.() ?? os.cpus().length, unavailable: null };
+  }
+  const g = globalThis as { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } };
+  if (g.crossOriginIsolated !== true) return { cores: 1, unavailable: 'the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)' };
+  return { cores: g.navigator?.hardwareConcurrency ?? 1, unavailable: null };
+}
+
+/**
+ * Starts (or keeps, or restarts with another count) the worker pool for `requested` threads.
+ * Resolves to the threads in use and, when fewer than asked could run, why.
+ * @internal
+ */
+export async function startThreads(requested: ThreadCount): Promise<{ threads: number; note?: string }> {
+  const env = await environment();
+  const want = requested === 'auto' ? env.cores : requested;
+  if (want <= 1 || env.unavailable !== null) {
+    await disposeBackend();
+    return want <= 1 ? { threads: 1 } : { threads: 1, note: env.unavailable! };
+  }
+  if (pool !== null && pool.broken === null && pool.threads === want) return { threads: want };
+  await disposeBackend();
+  starting = (async () => WorkerPool.start(want, isNode() ? await nodeSpawner() : webSpawner()))();
+  try {
+    pool = await starting;
+    return { threads: pool!.threads };
+  } catch (error) {
+    pool = null;
+    if (requested === 'auto') return { threads: 1, note: `threads could not start: ${(error as Error).message}` };
+    throw error;
+  } finally {
+    starting = null;
+  }
+}
+
+/** The pool the wasm product kernel splits its work over, or null (one thread). @internal */
+export function currentPool(): WorkerPool | null {
+  return pool;
+}
+
+/**
+ * Ends the wasm backend's worker threads, if any were started ({@link useBackend}`('wasm',
+ * { threads })`). The backend stays active and computes on the calling thread; a later
+ * `useBackend('wasm')` starts new workers. The workers never keep a Node process alive, but
+ * call this when threads are no longer wanted (or after a worker failed: every product then
+ * throws until a new pool is started). Safe to call at any time, more than once.
+ *
+ * @returns once every worker has ended.
+ * @category Backends
+ * @example
+ * ```ts
+ * const info = await useBackend('wasm', { threads: 'auto' });
+ * console.log(info.threads);   // e.g. 8
+ * await disposeBackend();      // workers ended; products now on one thread
+ * ```
+ */
+export async function disposeBackend(): Promise<void> {
+  if (starting !== null) await starting.catch(() => null);
+  const p = pool;
+  pool = null;
+  await p?.dispose();
+}

@@ -1,0 +1,311 @@
+/**
+ * A pool of worker threads over one shared `WebAssembly.Memory`, for matrix products and the fused
+ * Adam step.
+ *
+ * The calling thread takes part: a product split over T threads gives T − 1 column ranges to the
+ * workers and computes the last one itself. Each worker's range is copied into the shared memory
+ * (the operands of tfjs-backend-wasm lie in its own, unshared heap: its Node build has no
+ * threads), computed there with the same kernel the calling thread runs, and copied back. Every
+ * element of C is computed by one thread with the same instructions in the same order, so the
+ * product is the same to the bit for any thread count.
+ *
+ * Workers are started once ({@link WorkerPool.start}), block in `Atomics.wait` between
+ * operations, and end with {@link WorkerPool.dispose}. A worker that exits makes the next
+ * operation throw; one that stops answering makes the current one throw after a deadline.
+ * @internal
+ */
+import { ARGS, CONTROL_BYTES, DONE, MAX_WORKERS, OP, OP_ADAM, OP_CRASH, OP_EXIT, OP_GEMM, RESULT, SEQ, SLOT_INTS, STATUS } from './protocol.js';
+import { adamModuleBytes } from './adam.js';
+import type { AdamSimd } from './adam.js';
+import type { WorkerInit } from './protocol.js';
+import { SCRATCH_BYTES, gemmModuleBytes, sharedGemmOptions } from './gemm.js';
+import type { GemmExports } from './gemm.js';
+
+/** A started worker, Node's or the browser's, as the pool uses it. */
+interface PoolWorker {
+  terminate(): Promise<unknown> | void;
+}
+
+/** Starts one worker with `init`; resolves once it has said it is ready. */
+export type SpawnWorker = (init: WorkerInit, onExit: (reason: string) => void) => Promise<PoolWorker>;
+
+/** The most pages the shared memory may grow to (1 GiB). */
+const MAX_PAGES = 16384;
+const PAGE = 65536;
+/** How long the calling thread waits for a worker before it gives up on it. */
+const DEADLINE_MS = 60_000;
+
+/** A product C = A'·B' as the GEMM kernel takes it (see kernels/wasm/gemm.ts), on one heap. */
+export interface Product {
+  readonly heap: Float32Array;
+  readonly pa: number;
+  readonly lda: number;
+  readonly transA: boolean;
+  readonly pb: number;
+  readonly ldb: number;
+  readonly transB: boolean;
+  readonly pc: number;
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  /** Scratch for the calling thread's part, {@link SCRATCH_BYTES} bytes. */
+  readonly pw: number;
+}
+
+/** One Adam step's pointers (bytes) on the caller's heap, and its length (a multiple of 4). */
+export interface AdamStep {
+  readonly heap: Float32Array;
+  readonly pw: number;
+  readonly pm: number;
+  readonly pv: number;
+  readonly pg: number;
+  readonly pw2: number;
+  readonly pm2: number;
+  readonly pv2: number;
+  readonly n: number;
+}
+
+/** Column ranges [j0, j1) of C for `parts` threads: equal shares, multiples of 4 (the kernel's block edge). */
+export function columnRanges(n: number, parts: number): [number, number][] {
+  const quads = n / 4;
+  const ranges: [number, number][] = [];
+  let start = 0;
+  for (let p = 0; p < parts; p++) {
+    const end = Math.round((quads * (p + 1)) / parts);
+    if (end > start) ranges.push([4 * start, 4 * end]);
+    start = end;
+  }
+  return ranges;
+}
+
+/** Can this thread block in `Atomics.wait`? (Not a browser's main thread.) */
+function canBlock(): boolean {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The workers and their shared memory (see the file comment); one per backend, started by
+ * src/backend/threads.ts. `gemm` runs on the calling thread and blocks until every share is done.
+ * @internal
+ */
+export class WorkerPool {
+  readonly #memory: WebAssembly.Memory;
+  readonly #workers: PoolWorker[];
+  readonly #ctl: Int32Array;
+  readonly #block: boolean;
+  #broken: string | null = null;
+  #disposed = false;
+
+  private constructor(memory: WebAssembly.Memory, workers: PoolWorker[]) {
+    this.#memory = memory;
+    this.#workers = workers;
+    this.#ctl = new Int32Array(memory.buffer, 0, CONTROL_BYTES / 4);
+    this.#block = canBlock();
+  }
+
+  /**
+   * Starts `threads − 1` workers (the calling thread is the last thread) with `spawn`, or
+   * throws with the reason when shared memory, the kernel or a worker cannot be had.
+   */
+  static async start(threads: number, spawn: SpawnWorker): Promise<WorkerPool> {
+    if (typeof SharedArrayBuffer !== 'function') throw new Error('SharedArrayBuffer is not available (in a browser: the page is not cross-origin isolated)');
+    const workers = Math.min(threads - 1, MAX_WORKERS);
+    const memory = new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES, shared: true });
+    const bytes = gemmModuleBytes(sharedGemmOptions());
+    if (!WebAssembly.validate(bytes)) throw new Error('this runtime cannot compile the shared-memory kernels (WebAssembly SIMD or threads missing)');
+    const module = new WebAssembly.Module(bytes);
+    const adam = new WebAssembly.Module(adamModuleBytes(true));
+    const started: PoolWorker[] = [];
+    // The pool holds the list the workers join as they start, so that an early exit is recorded.
+    const pool = new WorkerPool(memory, started);
+    const onExit = (slot: number) => (reason: string): void => {
+      if (!pool.#disposed) pool.#broken ??= `worker ${slot + 1} of ${workers} ${reason}`;
+    };
+    try {
+      for (let slot = 0; slot < workers; slot++) {
+        started.push(await spawn({ autoencodersPool: 1, memory, gemm: module, adam, slot }, onExit(slot)));
+      }
+    } catch (error) {
+      await Promise.all(started.map((w) => w.terminate()));
+      throw error;
+    }
+    return pool;
+  }
+
+  /** Threads that compute a product: the workers and the calling thread. */
+  get threads(): number {
+    return this.#workers.length + 1;
+  }
+
+  /** Why the pool cannot be used any more (a worker exited, or it was disposed), or null. */
+  get broken(): string | null {
+    return this.#disposed ? 'the pool was disposed' : this.#broken;
+  }
+
+  /** Ends every worker; later calls throw. Safe to call more than once. */
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    if (this.#broken === null) for (let w = 0; w < this.#workers.length; w++) this.#post(w, OP_EXIT, []);
+    await Promise.all(this.#workers.map((w) => w.terminate()));
+  }
+
+  /** Makes worker `w` end as if it had crashed (tests of the failure path). */
+  crashWorkerForTesting(w: number): void {
+    this.#post(w, OP_CRASH, []);
+  }
+
+  /** Throws the pool's failure, naming `caller`. */
+  #check(caller: string): void {
+    const why = this.broken;
+    if (why !== null) throw new Error(`${caller}: the wasm worker pool cannot be used: ${why}; call disposeBackend() and useBackend('wasm') again to start a new one`);
+  }
+
+  #post(w: number, op: number, args: readonly number[], floats: readonly number[] = []): number {
+    const base = w * SLOT_INTS;
+    const ctl = this.#ctl;
+    ctl[base + OP] = op;
+    args.forEach((a, i) => (ctl[base + ARGS + i] = a));
+    if (floats.length > 0) new Float32Array(ctl.buffer, 0, ctl.length).set(floats, base + ARGS + args.length);
+    const seq = (Atomics.load(ctl, base + SEQ) + 1) | 0;
+    Atomics.store(ctl, base + SEQ, seq);
+    Atomics.notify(ctl, base + SEQ);
+    return seq;
+  }
+
+  /** Waits until worker `w` has finished operation `seq`. */
+  #await(w: number, seq: number, caller: string): void {
+    const base = w * SLOT_INTS;
+    const ctl = this.#ctl;
+    const deadline = performance.now() + DEADLINE_MS;
+    for (;;) {
+      const done = Atomics.load(ctl, base + DONE);
+      if (done === seq) break;
+      if (performance.now() > deadline) {
+        this.#broken ??= `worker ${w + 1} did not answer within ${DEADLINE_MS / 1000} s`;
+        this.#check(caller);
+      }
+      // Sleeps only while `done` still holds the value just read (the worker's store wakes it).
+      if (this.#block) Atomics.wait(ctl, base + DONE, done, 100);
+    }
+    if (ctl[base + STATUS] !== 0) {
+      this.#broken ??= `worker ${w + 1} failed in its kernel`;
+      this.#check(caller);
+    }
+  }
+
+  /** Grows the shared memory to at least `bytes`, or returns false when it cannot. */
+  #reserve(bytes: number): boolean {
+    const have = this.#memory.buffer.byteLength;
+    if (bytes <= have) return true;
+    const pages = Math.ceil((bytes - have) / PAGE);
+    if (have / PAGE + pages > MAX_PAGES) return false;
+    try {
+      this.#memory.grow(pages);
+    } catch {
+      return false; // the system would not give the memory: compute on the calling thread
+    }
+    return true;
+  }
+
+  /**
+   * C = A'·B' on `heap` (the caller's memory), split by columns over the pool's threads, with
+   * `own` the kernel bound to `heap`. Returns false, having done nothing, when the shared memory
+   * cannot hold the workers' parts (the caller then computes alone).
+   * @throws Error naming `caller` when the pool is broken or a worker fails.
+   */
+  gemm(p: Product, own: GemmExports, caller: string): boolean {
+    this.#check(caller);
+    const ranges = columnRanges(p.n, this.threads);
+    const mine = ranges.pop()!;
+    const { m, k } = p;
+    // Each worker's region: A' whole, its columns of B', its columns of C, its scratch.
+    const aFloats = p.transA ? (k - 1) * p.lda + m : (m - 1) * p.lda + k;
+    const layout = ranges.map(([j0, j1]) => ({ j0, j1, w: j1 - j0 }));
+    let offset = CONTROL_BYTES + 4 * aFloats;
+    const regions = layout.map((r) => {
+      const pb = offset;
+      const pc = pb + 4 * k * r.w;
+      const pw = pc + 4 * m * r.w;
+      offset = pw + SCRATCH_BYTES;
+      return { ...r, pb, pc, pw };
+    });
+    if (!this.#reserve(offset)) return false;
+    const shared = new Float32Array(this.#memory.buffer);
+    const heap = p.heap;
+    const a0 = p.pa / 4;
+    shared.set(heap.subarray(a0, a0 + aFloats), CONTROL_BYTES / 4);
+    const sequences: number[] = [];
+    regions.forEach((r, w) => {
+      // B' columns j0 … j1 − 1: rows of B for Bᵀ (contiguous), or a strided block of B.
+      const b0 = p.pb / 4;
+      let ldb: number;
+      if (p.transB) {
+        ldb = p.ldb;
+        shared.set(heap.subarray(b0 + r.j0 * p.ldb, b0 + (r.j1 - 1) * p.ldb + k), r.pb / 4);
+      } else {
+        ldb = r.w;
+        for (let t = 0; t < k; t++) shared.set(heap.subarray(b0 + t * p.ldb + r.j0, b0 + t * p.ldb + r.j1), r.pb / 4 + t * r.w);
+      }
+      sequences.push(this.#post(w, OP_GEMM, [CONTROL_BYTES, p.lda, p.transA ? 1 : 0, r.pb, ldb, p.transB ? 1 : 0, r.pc, r.w, m, r.w, k, r.pw]));
+    });
+    // The calling thread's columns, in place on its own heap.
+    const [j0, j1] = mine;
+    const bOffset = p.transB ? j0 * p.ldb : j0;
+    own.gemm(p.pa, p.lda, p.transA ? 1 : 0, p.pb + 4 * bOffset, p.ldb, p.transB ? 1 : 0, p.pc + 4 * j0, p.n, m, j1 - j0, k, p.pw);
+    regions.forEach((r, w) => {
+      this.#await(w, sequences[w]!, caller);
+      const c0 = p.pc / 4;
+      const view = new Float32Array(this.#memory.buffer, r.pc, m * r.w);
+      for (let i = 0; i < m; i++) heap.set(view.subarray(i * r.w, (i + 1) * r.w), c0 + i * p.n + r.j0);
+    });
+    return true;
+  }
+
+  /**
+   * One Adam step (kernels/wasm/adam.ts) over n entries on `heap`, split in equal shares (multiples
+   * of 4) over the pool's threads; `own` is the kernel bound to `heap`. Each entry is computed by
+   * one thread with the same operations, so the new weights and moments have the same bits for any
+   * thread count. Returns the gradient's sum (the partial sums of the shares added in order: the
+   * same finiteness, rounded differently from one thread's sum), or null, having done nothing,
+   * when the shared memory cannot hold the workers' shares.
+   * @throws Error naming `caller` when the pool is broken or a worker fails.
+   */
+  adam(p: AdamStep, scalars: readonly number[], own: AdamSimd, caller: string): number | null {
+    this.#check(caller);
+    const ranges = columnRanges(p.n, this.threads);
+    const [s0, s1] = ranges.pop()!;
+    let offset = CONTROL_BYTES;
+    const regions = ranges.map(([a, b]) => {
+      const at = offset;
+      offset += 7 * 4 * (b - a);
+      return { a, len: b - a, at };
+    });
+    if (!this.#reserve(offset)) return null;
+    const shared = new Float32Array(this.#memory.buffer);
+    const heap = p.heap;
+    const inputs = [p.pw, p.pm, p.pv, p.pg];
+    const outputs = [p.pw2, p.pm2, p.pv2];
+    const sequences = regions.map((r, w) => {
+      const q = (i: number): number => r.at + 4 * i * r.len;
+      inputs.forEach((ptr, i) => shared.set(heap.subarray(ptr / 4 + r.a, ptr / 4 + r.a + r.len), q(i) / 4));
+      return this.#post(w, OP_ADAM, [q(0), q(1), q(2), q(3), q(4), q(5), q(6), r.len], scalars);
+    });
+    const b = 4 * s0;
+    const mine = own(p.pw + b, p.pm + b, p.pv + b, p.pg + b, p.pw2 + b, p.pm2 + b, p.pv2 + b, s1 - s0, ...(scalars as [number, number, number, number, number, number, number, number]));
+    let sum = 0;
+    const doubles = new Float64Array(this.#ctl.buffer, 0, this.#ctl.length / 2);
+    regions.forEach((r, w) => {
+      this.#await(w, sequences[w]!, caller);
+      sum += doubles[(w * SLOT_INTS + RESULT) / 2]!;
+      const view = new Float32Array(this.#memory.buffer);
+      outputs.forEach((ptr, i) => heap.set(view.subarray((r.at + 4 * (4 + i) * r.len) / 4, (r.at + 4 * (4 + i) * r.len) / 4 + r.len), ptr / 4 + r.a));
+    });
+    return sum + mine;
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * How the calling thread and the pool's workers talk: one control block of int32 slots at the
+ * start of the shared memory, one slot of {@link SLOT_INTS} per worker.
+ *
+ * The caller writes the operation and its arguments into a worker's slot, then increments `seq`
+ * and wakes the worker (`Atomics.notify`); the worker runs the operation and stores `seq` into
+ * `done` (and wakes the caller). `status` is 0 when the operation ran, 1 when it threw.
+ * @internal
+ */
+
+/** int32 slots per worker. */
+export const SLOT_INTS = 32;
+/** Workers the control block has room for. */
+export const MAX_WORKERS = 255;
+/** Bytes of the control block; data starts after it. */
+export const CONTROL_BYTES = 65536;
+
+/** Slot offset: the caller's operation counter. */
+export const SEQ = 0;
+/** Slot offset: the last operation the worker finished. */
+export const DONE = 1;
+/** Slot offset: 0 when the last operation ran, 1 when it threw. */
+export const STATUS = 2;
+/** Slot offset: the operation (OP_…). */
+export const OP = 3;
+/** First argument; arguments take the slots after it. */
+export const ARGS = 4;
+
+/** Operation: `gemm` with the twelve arguments of kernels/wasm/gemm.ts. */
+export const OP_GEMM = 1;
+/** Operation: leave the serving loop (the worker then ends). */
+export const OP_EXIT = 2;
+/** Operation: `adam` over one share (8 int32 arguments, then 8 float32 at ARGS + 8; its float64 sum at {@link RESULT}). */
+export const OP_ADAM = 4;
+/** Slot offset of an operation's float64 result (8-byte aligned: slots are 128 bytes). */
+export const RESULT = 20;
+/** Makes the worker end itself as if it had crashed (tests of the failure path). */
+export const OP_CRASH = 3;
+
+/** What a worker gets when it starts. */
+export interface WorkerInit {
+  /** Marks the message as the pool's. */
+  readonly autoencodersPool: 1;
+  readonly memory: WebAssembly.Memory;
+  /** The GEMM module compiled for a shared memory (see kernels/wasm/gemm.ts). */
+  readonly gemm: WebAssembly.Module;
+  /** The Adam module compiled for a shared memory (see kernels/wasm/adam.ts). */
+  readonly adam: WebAssembly.Module;
+  /** The worker's slot in the control block. */
+  readonly slot: number;
+}
+
+/** The message a worker sends once it is ready. */
+export const READY = 'autoencoders-pool-ready';

@@ -1,0 +1,77 @@
+/**
+ * The entry of the pool's worker threads (kernels/wasm/pool.ts starts it; it is never imported by
+ * the package's other modules). Run as a worker — a Node `worker_threads` Worker or a Web Worker —
+ * it waits for its {@link WorkerInit}, instantiates the kernels on the shared memory, says it is
+ * ready, then serves operations from its control slot until told to exit. Loaded anywhere else
+ * (a main thread), it does nothing.
+ * @internal
+ */
+import { ARGS, DONE, OP, OP_ADAM, OP_CRASH, OP_EXIT, OP_GEMM, READY, RESULT, SEQ, SLOT_INTS, STATUS } from './protocol.js';
+import type { WorkerInit } from './protocol.js';
+
+type Gemm = (...args: number[]) => void;
+
+/** Serves operations until OP_EXIT; blocks its thread in `Atomics.wait` between them. */
+function serve(init: WorkerInit, ready: () => void): void {
+  const gemm = (new WebAssembly.Instance(init.gemm, { env: { memory: init.memory } }).exports as { gemm: Gemm }).gemm;
+  const adam = (new WebAssembly.Instance(init.adam, { env: { memory: init.memory } }).exports as { adam: (...args: number[]) => number }).adam;
+  // The control block lies in the first page, which growing the memory never moves.
+  const ctl = new Int32Array(init.memory.buffer, 0, (init.slot + 1) * SLOT_INTS);
+  const floats = new Float32Array(ctl.buffer, 0, ctl.length);
+  const doubles = new Float64Array(ctl.buffer, 0, ctl.length / 2);
+  const base = init.slot * SLOT_INTS;
+  let seen = Atomics.load(ctl, base + SEQ);
+  ready();
+  for (;;) {
+    Atomics.wait(ctl, base + SEQ, seen);
+    const seq = Atomics.load(ctl, base + SEQ);
+    if (seq === seen) continue;
+    seen = seq;
+    const op = ctl[base + OP];
+    if (op === OP_EXIT) return;
+    if (op === OP_CRASH) throw new Error('autoencoders worker: crash requested (a test of the failure path)');
+    let status = 0;
+    try {
+      if (op === OP_GEMM) {
+        const a = ctl.subarray(base + ARGS, base + ARGS + 12);
+        gemm(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!);
+      } else if (op === OP_ADAM) {
+        const a = ctl.subarray(base + ARGS, base + ARGS + 8);
+        const f = floats.subarray(base + ARGS + 8, base + ARGS + 16);
+        doubles[(base + RESULT) / 2] = adam(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, f[0]!, f[1]!, f[2]!, f[3]!, f[4]!, f[5]!, f[6]!, f[7]!);
+      } else status = 1;
+    } catch {
+      status = 1;
+    }
+    ctl[base + STATUS] = status;
+    Atomics.store(ctl, base + DONE, seq);
+    Atomics.notify(ctl, base + DONE);
+  }
+}
+
+function isInit(data: unknown): data is WorkerInit {
+  return typeof data === 'object' && data !== null && (data as { autoencodersPool?: unknown }).autoencodersPool === 1;
+}
+
+interface WorkerScope {
+  postMessage(message: unknown): void;
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void, options?: { once: boolean }): void;
+}
+
+const scope = globalThis as unknown as { WorkerGlobalScope?: unknown; process?: { versions?: { node?: string } } };
+if (typeof scope.WorkerGlobalScope === 'function') {
+  // A Web Worker: the init comes as the first message.
+  const self = globalThis as unknown as WorkerScope;
+  self.addEventListener('message', (event) => {
+    if (isInit(event.data)) serve(event.data, () => self.postMessage(READY));
+  }, { once: true });
+} else if (typeof scope.process?.versions?.node === 'string') {
+  // Node: only inside a worker_threads Worker started by the pool (workerData holds the init).
+  const name = 'node:worker_threads';
+  void import(/* @vite-ignore */ /* webpackIgnore: true */ name).then((wt: { isMainThread: boolean; workerData: unknown; parentPort: { postMessage(m: unknown): void } | null }) => {
+    if (!wt.isMainThread && isInit(wt.workerData) && wt.parentPort !== null) {
+      const port = wt.parentPort;
+      serve(wt.workerData, () => port.postMessage(READY));
+    }
+  });
+}
