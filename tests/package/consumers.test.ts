@@ -77,6 +77,37 @@ describe('the installed package in Node', () => {
   });
 });
 
+/** A program that runs a product on the wasm backend's worker threads, and on one thread. */
+const threaded = (load: string): string => `${load}
+const product = () => {
+  const a = tf.randomUniform([256, 784], 0, 1, 'float32', 1);
+  const b = tf.randomUniform([784, 512], 0, 1, 'float32', 2);
+  return Array.from(tf.matMul(a, b).dataSync().slice(0, 4096));
+};
+const run = async () => {
+  const info = await ae.useBackend('wasm', { threads: 2 });
+  const two = product();
+  await ae.disposeBackend();
+  await ae.useBackend('wasm', { threads: 1 });
+  const one = product();
+  await ae.disposeBackend();
+  console.log(JSON.stringify({ threads: info.threads, same: two.every((v, i) => Object.is(v, one[i])) }));
+};
+run().catch((error) => { console.error(error); process.exit(1); });
+`;
+
+describe('the installed package on wasm threads', () => {
+  it('finds its worker file in the ES module build and gives the one-thread bits', async () => {
+    const out = (await runNode('threads.mjs', threaded("import * as tf from '@tensorflow/tfjs-core';\nimport * as ae from 'autoencoders';"))) as unknown as { threads: number; same: boolean };
+    expect(out).toEqual({ threads: 2, same: true });
+  });
+
+  it('finds its worker file in the CommonJS build and gives the one-thread bits', async () => {
+    const out = (await runNode('threads.cjs', threaded("const tf = require('@tensorflow/tfjs-core');\nconst ae = require('autoencoders');"))) as unknown as { threads: number; same: boolean };
+    expect(out).toEqual({ threads: 2, same: true });
+  });
+});
+
 /** A consumer's source: typed calls that must compile, and misuses that must not. */
 const CONSUMER_TS = `import * as tf from '@tensorflow/tfjs-core';
 import { PCA, denseAutoencoder, mse, train, type TrainHistory } from 'autoencoders';
