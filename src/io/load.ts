@@ -23,7 +23,8 @@ async function open(source: LoadSource, fn: string, maxBytes: number): Promise<{
 
 /**
  * Loads a model saved by {@link saveModel}: an {@link Autoencoder}, {@link VAE}, {@link CVAE},
- * {@link VQVAE} (its codebook and codebook statistics too) or {@link PCA}, with the same weights — on the same backend it gives the same outputs, bit for bit.
+ * {@link VQVAE} (its codebook and codebook statistics too), {@link PCA} (with a `mergeable` fit's
+ * statistics) or {@link KernelPCA}, with the same weights — on the same backend it gives the same outputs, bit for bit.
  *
  * The file is treated as untrusted. Before anything is allocated for it, `loadModel` checks: the
  * JSON (size, depth, no `__proto__`/`constructor`/`prototype` keys), the format name and major
@@ -46,7 +47,7 @@ async function open(source: LoadSource, fn: string, maxBytes: number): Promise<{
  *   `'localstorage://name'`, {@link SavedArtifacts} `{ modelJson, weights }`, or a tfjs IOHandler.
  * @param options - see {@link LoadOptions}: `kind` (the kind the file must hold; types the
  *   result), `loss` (an autoencoder's custom loss), `maxWeightBytes`.
- * @returns a new model, owned by the caller (dispose it when done; a PCA holds no tensors).
+ * @returns a new model, owned by the caller (dispose it when done; a PCA or KernelPCA holds no tensors).
  * @throws Error naming the problem for any malformed, oversized or unsupported file, or when the
  *   file holds another kind than `options.kind`.
  * @category I/O
@@ -63,8 +64,8 @@ export async function loadModel(source: LoadSource, options: LoadOptions = {}): 
   const fn = 'loadModel';
   const maxBytes = checkOptions(options, ['kind', 'loss', 'maxWeightBytes'], fn);
   const { kind, loss } = options;
-  if (kind !== undefined && kind !== 'autoencoder' && kind !== 'vae' && kind !== 'cvae' && kind !== 'pca' && kind !== 'vqvae') {
-    throw new Error(`${fn}: argument 'options.kind' must be one of 'autoencoder', 'vae', 'cvae', 'pca', 'vqvae', got ${describe(kind)}`);
+  if (kind !== undefined && kind !== 'autoencoder' && kind !== 'vae' && kind !== 'cvae' && kind !== 'pca' && kind !== 'vqvae' && kind !== 'kernel-pca') {
+    throw new Error(`${fn}: argument 'options.kind' must be one of 'autoencoder', 'vae', 'cvae', 'pca', 'vqvae', 'kernel-pca', got ${describe(kind)}`);
   }
   if (loss !== undefined && typeof loss !== 'function') {
     throw new TypeError(`${fn}: argument 'options.loss' must be a function (target, prediction) => tf.Scalar, got ${describe(loss)}`);
