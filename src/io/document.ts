@@ -319,13 +319,13 @@ function checkPcaSpecs(config: JsonObject, specs: ReadonlyMap<string, WeightSpec
   onlyKeys(state, PCA_STATE_KEYS, fn, 'modelTopology.config.state');
   const d = integer(own(state, 'nFeatures'), fn, 'modelTopology.config.state.nFeatures', 1, PCA_MAX_VALUES);
   const k = integer(own(state, 'nComponents'), fn, 'modelTopology.config.state.nComponents', 1, d);
+  if (specs.has('pca/scatter') && d * d > PCA_MAX_VALUES) {
+    throw new Error(`${fn}: weight 'pca/scatter' would be a ${d} × ${d} scatter matrix, more values than the limit of ${PCA_MAX_VALUES}`);
+  }
   for (const key of PCA_OPTIONAL_ARRAYS) {
     const name = `pca/${key}`;
     const spec = specs.get(name);
     if (spec === undefined) continue;
-    if (key === 'scatter' && d * d > PCA_MAX_VALUES) {
-      throw new Error(`${fn}: weight '${name}' would be a ${d} × ${d} scatter matrix, more values than the limit of ${PCA_MAX_VALUES}`);
-    }
     const shape = pcaShape(key, k, d);
     if (spec.dtype !== 'float64' || formatShape(spec.shape) !== formatShape(shape)) {
       throw new Error(`${fn}: weight '${name}' must be float64 of shape ${formatShape(shape)}, got ${spec.dtype} of shape ${formatShape(spec.shape)}`);
