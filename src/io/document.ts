@@ -3,12 +3,14 @@
  * its checking and rebuilding on load.
  *
  * ```
- * { format: 'autoencoders/model', version: '1.0', kind: 'autoencoder' | 'vae' | 'cvae' | 'pca' | 'vqvae',
+ * { format: 'autoencoders/model', version: '1.0', kind: 'autoencoder' | 'vae' | 'cvae' | 'pca' | 'vqvae' | 'kernel-pca',
  *   config: { …the model's getConfig() without kind… },
  *   networks: { encoder: <tfjs-layers topology>, decoder: <tfjs-layers topology> },   // models
  *   training: { optimizer: { className, config }, initialEpoch, seed } }             // optional
  * ```
- * Weights are named `encoder/<layer>/<weight>`, `decoder/…`, `optimizer/…`, `pca/…` and (VQ-VAE) `codebook/…`.
+ * Weights are named `encoder/<layer>/<weight>`, `decoder/…`, `optimizer/…`, `pca/…`, `kernel-pca/…` (see
+ * kernel-pca.ts) and (VQ-VAE) `codebook/…`. A PCA's optional `pca/featureVariance` `[d]` and
+ * `pca/scatter` `[d, d]` (a `mergeable` fit's sufficient statistics) are written when it has them.
  * @internal
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -16,7 +18,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, formatShape } from '../core/index.js';
 import { Autoencoder, CVAE, VAE, VQVAE, type LossFunction } from '../models/index.js';
 import { type Corruptor, corruptorFromConfig } from '../noise/index.js';
-import { PCA, type PCAJSON } from '../pca/index.js';
+import { KernelPCA, PCA, type PCAJSON } from '../pca/index.js';
 import { type Json, type JsonObject, bad, cleanJson, integer, isObject, objectAt, onlyKeys, own } from './json.js';
 import { MODEL_FORMAT, MODEL_FORMAT_MAJOR, MODEL_FORMAT_VERSION } from './limits.js';
 import { type OptimizerPlan, planOptimizer, saveOptimizer } from './optimizer.js';
@@ -24,12 +26,18 @@ import { type NetworkPlan, planNetwork } from './topology.js';
 import type { ModelKind, SavableModel, SaveOptions } from './types.js';
 import { type WeightSpec, type WeightValues, readValues } from './weights.js';
 import { CODEBOOK, checkCodebookSpecs } from './codebook.js';
+import { buildKernelPca, checkKernelPcaSpecs, describeKernelPca } from './kernel-pca.js';
 
 const NETWORKS = ['encoder', 'decoder'] as const;
 type NetworkName = (typeof NETWORKS)[number];
 type NeuralModel = Autoencoder | VAE | CVAE | VQVAE;
 
 const PCA_ARRAYS = ['mean', 'components', 'explainedVariance', 'explainedVarianceRatio', 'singularValues'] as const;
+/** Arrays a PCA state has only sometimes: saved when present (incremental and `mergeable` fits). */
+const PCA_OPTIONAL_ARRAYS = ['featureVariance', 'scatter'] as const;
+const PCA_STATE_KEYS = ['solver', 'nFeatures', 'nComponents', 'nSamplesSeen', 'noiseVariance', 'sumSquares'] as const;
+/** Largest `d` of a saved PCA, and largest `d²` of its scatter matrix (as `PCA.fromJSON`). */
+const PCA_MAX_VALUES = 0x4000000; // 2²⁶
 
 /** The model kind of a value, or a TypeError. @internal */
 export function kindOfModel(model: unknown, fn: string): ModelKind {
@@ -38,7 +46,8 @@ export function kindOfModel(model: unknown, fn: string): ModelKind {
   if (model instanceof CVAE) return 'cvae';
   if (model instanceof VQVAE) return 'vqvae';
   if (model instanceof PCA) return 'pca';
-  throw new TypeError(`${fn}: argument 'model' must be an Autoencoder, VAE, CVAE, VQVAE or PCA of this package, got ${describe(model)}`);
+  if (model instanceof KernelPCA) return 'kernel-pca';
+  throw new TypeError(`${fn}: argument 'model' must be an Autoencoder, VAE, CVAE, VQVAE, PCA or KernelPCA of this package, got ${describe(model)}`);
 }
 
 /** Maps each weight of a built network to its name `layer/short`, checking it against the plan. */
@@ -107,8 +116,17 @@ export async function describeModel(model: SavableModel, options: SaveOptions, f
       for (const key of PCA_ARRAYS) {
         weights.push({ name: `pca/${key}`, shape: pcaShape(key, k, d), dtype: 'float64', values: Float64Array.from(state[key]) });
       }
+      for (const key of PCA_OPTIONAL_ARRAYS) {
+        const values = state[key];
+        if (values !== undefined) weights.push({ name: `pca/${key}`, shape: pcaShape(key, k, d), dtype: 'float64', values: Float64Array.from(values) });
+      }
     }
     const config: JsonObject = { options: cleanJson(json.options, fn, 'pca.toJSON().options'), state: stateConfig };
+    return { document: { ...head, config }, weights };
+  }
+  if (model instanceof KernelPCA) {
+    if (options.training !== undefined) fail(fn, 'options.training', 'absent for a KernelPCA (it is not trained by train())', options.training);
+    const { config, weights } = describeKernelPca(model, fn);
     return { document: { ...head, config }, weights };
   }
   if (model.isDisposed) throw new Error(`${fn}: argument 'model' was disposed`);
@@ -172,8 +190,8 @@ function fail(fn: string, arg: string, expected: string, got: unknown): never {
   throw new Error(`${fn}: argument '${arg}' must be ${expected}, got ${describe(got)}`);
 }
 
-function pcaShape(key: (typeof PCA_ARRAYS)[number], k: number, d: number): number[] {
-  return key === 'mean' ? [d] : key === 'components' ? [k, d] : [k];
+function pcaShape(key: (typeof PCA_ARRAYS)[number] | (typeof PCA_OPTIONAL_ARRAYS)[number], k: number, d: number): number[] {
+  return key === 'mean' || key === 'featureVariance' ? [d] : key === 'components' ? [k, d] : key === 'scatter' ? [d, d] : [k];
 }
 
 /** A checked document, ready to build (nothing allocated yet). @internal */
@@ -205,6 +223,7 @@ const KIND_CONFIG_KEYS: Readonly<Record<ModelKind, readonly string[]>> = {
   cvae: ['inputShape', 'latentDim', 'numClasses', 'likelihood', 'beta'],
   pca: ['options', 'state'],
   vqvae: ['inputShape', 'codeShape', 'codebookSize', 'codeDim', 'commitment', 'ema', 'deadCodes', 'reconstruction'],
+  'kernel-pca': ['options', 'state'],
 };
 
 /**
@@ -221,11 +240,11 @@ export function checkDocument(document: Json | undefined, specList: readonly Wei
   }
   const { minor } = readVersion(own(document, 'version'), fn);
   const kind = own(document, 'kind');
-  if (kind !== 'autoencoder' && kind !== 'vae' && kind !== 'cvae' && kind !== 'pca' && kind !== 'vqvae') {
-    bad(fn, 'modelTopology.kind', "one of 'autoencoder', 'vae', 'cvae', 'pca', 'vqvae'", kind);
+  if (kind !== 'autoencoder' && kind !== 'vae' && kind !== 'cvae' && kind !== 'pca' && kind !== 'vqvae' && kind !== 'kernel-pca') {
+    bad(fn, 'modelTopology.kind', "one of 'autoencoder', 'vae', 'cvae', 'pca', 'vqvae', 'kernel-pca'", kind);
   }
   // 'detector': the AnomalyDetector block of a saved detector, checked by ./detector.ts.
-  const topKeys = ['format', 'version', 'kind', 'config', 'detector', ...(kind === 'pca' ? [] : ['networks', 'training'])];
+  const topKeys = ['format', 'version', 'kind', 'config', 'detector', ...(kind === 'pca' || kind === 'kernel-pca' ? [] : ['networks', 'training'])];
   // A newer minor version may add fields this release does not know: they are ignored.
   if (minor <= 0) onlyKeys(document, topKeys, fn, 'modelTopology');
   const config = objectAt(document, 'config', fn, 'modelTopology');
@@ -240,6 +259,11 @@ export function checkDocument(document: Json | undefined, specList: readonly Wei
   if (kind === 'pca') {
     checkPcaSpecs(config, specs, accounted, fn);
     for (const name of specs.keys()) if (!accounted.has(name)) throw new Error(`${fn}: the weights manifest holds '${name}', which is no part of a PCA`);
+    return { kind, config, networks: undefined, training: undefined, specs };
+  }
+  if (kind === 'kernel-pca') {
+    checkKernelPcaSpecs(config, specs, accounted, fn);
+    for (const name of specs.keys()) if (!accounted.has(name)) throw new Error(`${fn}: the weights manifest holds '${name}', which is no part of a Kernel PCA`);
     return { kind, config, networks: undefined, training: undefined, specs };
   }
 
@@ -292,8 +316,23 @@ function checkPcaSpecs(config: JsonObject, specs: ReadonlyMap<string, WeightSpec
   const state = own(config, 'state');
   if (state === null) return;
   if (!isObject(state)) bad(fn, 'modelTopology.config.state', 'an object or null', state);
-  const d = integer(own(state, 'nFeatures'), fn, 'modelTopology.config.state.nFeatures', 1, 2 ** 26);
+  // The arrays come from the weights only: a state that also names one in the JSON is refused.
+  onlyKeys(state, PCA_STATE_KEYS, fn, 'modelTopology.config.state');
+  const d = integer(own(state, 'nFeatures'), fn, 'modelTopology.config.state.nFeatures', 1, PCA_MAX_VALUES);
   const k = integer(own(state, 'nComponents'), fn, 'modelTopology.config.state.nComponents', 1, d);
+  if (specs.has('pca/scatter') && d * d > PCA_MAX_VALUES) {
+    throw new Error(`${fn}: weight 'pca/scatter' would be a ${d} × ${d} scatter matrix, more values than the limit of ${PCA_MAX_VALUES}`);
+  }
+  for (const key of PCA_OPTIONAL_ARRAYS) {
+    const name = `pca/${key}`;
+    const spec = specs.get(name);
+    if (spec === undefined) continue;
+    const shape = pcaShape(key, k, d);
+    if (spec.dtype !== 'float64' || formatShape(spec.shape) !== formatShape(shape)) {
+      throw new Error(`${fn}: weight '${name}' must be float64 of shape ${formatShape(shape)}, got ${spec.dtype} of shape ${formatShape(spec.shape)}`);
+    }
+    accounted.add(name);
+  }
   for (const key of PCA_ARRAYS) {
     const name = `pca/${key}`;
     const spec = specs.get(name);
@@ -316,6 +355,10 @@ function buildPca(doc: CheckedDocument, data: ArrayBuffer, fn: string): PCA {
   if (isObject(state)) {
     const arrays: Record<string, number[]> = {};
     for (const key of PCA_ARRAYS) arrays[key] = Array.from(readValues(data, doc.specs.get(`pca/${key}`)!));
+    for (const key of PCA_OPTIONAL_ARRAYS) {
+      const spec = doc.specs.get(`pca/${key}`);
+      if (spec !== undefined) arrays[key] = Array.from(readValues(data, spec));
+    }
     json = { ...PCA_HEAD, options, state: { ...state, ...arrays } };
   } else {
     json = { ...PCA_HEAD, options, state: null };
@@ -378,6 +421,7 @@ function sameShape(a: Json | undefined, b: readonly (number | null)[]): boolean 
  */
 export async function buildModel(doc: CheckedDocument, data: ArrayBuffer, fn: string, loss: LossFunction | undefined): Promise<SavableModel> {
   if (doc.kind === 'pca') return buildPca(doc, data, fn);
+  if (doc.kind === 'kernel-pca') return buildKernelPca(doc.config, doc.specs, data, fn);
   const c = doc.config;
   if (loss !== undefined && doc.kind !== 'autoencoder') {
     fail(fn, 'options.loss', `absent: the file holds a ${doc.kind}, and only an autoencoder takes a reconstruction loss`, loss);

@@ -27,7 +27,8 @@ async function open(source: LoadSource, fn: string, maxBytes: number): Promise<{
 
 /**
  * Loads a model saved by {@link saveModel}: an {@link Autoencoder}, {@link VAE}, {@link CVAE},
- * {@link VQVAE} (its codebook and codebook statistics too) or {@link PCA}, with the same weights — on the same backend it gives the same outputs, bit for bit;
+ * {@link VQVAE} (its codebook and codebook statistics too), {@link PCA} (with a `mergeable` fit's
+ * statistics) or {@link KernelPCA}, with the same weights — on the same backend it gives the same outputs, bit for bit;
  * or, with `options.kind: 'detector'`, a fitted {@link AnomalyDetector} saved by
  * `saveModel(detector, …)` (its model, scaler, threshold and background scores: it scores and
  * flags as the saved one did, on any backend; the `detector` block is checked field by field
@@ -54,7 +55,7 @@ async function open(source: LoadSource, fn: string, maxBytes: number): Promise<{
  *   `'localstorage://name'`, {@link SavedArtifacts} `{ modelJson, weights }`, or a tfjs IOHandler.
  * @param options - see {@link LoadOptions}: `kind` (the kind the file must hold; types the
  *   result), `loss` (an autoencoder's custom loss), `maxWeightBytes`.
- * @returns a new model, owned by the caller (dispose it when done; a PCA holds no tensors).
+ * @returns a new model, owned by the caller (dispose it when done; a PCA or KernelPCA holds no tensors).
  * @throws Error naming the problem for any malformed, oversized or unsupported file, or when the
  *   file holds another kind than `options.kind`.
  * @category I/O
@@ -72,8 +73,8 @@ export async function loadModel(source: LoadSource, options: LoadOptions | LoadD
   const fn = 'loadModel';
   const maxBytes = checkOptions(options, ['kind', 'loss', 'maxWeightBytes'], fn);
   const { kind, loss } = options;
-  if (kind !== undefined && kind !== 'autoencoder' && kind !== 'vae' && kind !== 'cvae' && kind !== 'pca' && kind !== 'vqvae' && kind !== 'detector') {
-    throw new Error(`${fn}: argument 'options.kind' must be one of 'autoencoder', 'vae', 'cvae', 'pca', 'vqvae', 'detector', got ${describe(kind)}`);
+  if (kind !== undefined && kind !== 'autoencoder' && kind !== 'vae' && kind !== 'cvae' && kind !== 'pca' && kind !== 'vqvae' && kind !== 'kernel-pca' && kind !== 'detector') {
+    throw new Error(`${fn}: argument 'options.kind' must be one of 'autoencoder', 'vae', 'cvae', 'pca', 'vqvae', 'kernel-pca', 'detector', got ${describe(kind)}`);
   }
   if (kind === 'detector') {
     if (loss !== undefined && typeof loss !== 'function') {

@@ -13,7 +13,9 @@ const SAVE_OPTIONS = ['training', 'omitCustomLoss'];
 /**
  * Saves a model — an {@link Autoencoder} (its networks, weights, loss, sparsity and corruptor
  * settings), a {@link VAE}, a {@link CVAE}, a {@link VQVAE} (networks, codebook and its EMA and usage
- * statistics, as `codebook/…` weights) or a {@link PCA} — or a fitted {@link AnomalyDetector}
+ * statistics, as `codebook/…` weights), a {@link PCA} (a `mergeable` fit with its count, mean,
+ * scatter matrix and per-feature variance, so that `PCA.merge` works after loading) or a
+ * {@link KernelPCA} (its training rows, eigenvectors and pre-image map) — or a fitted {@link AnomalyDetector}
  * around one of them (the model, plus a `detector` block in the document: the scaler, the
  * threshold rule with its fitted values, the score options and the background scores, at most
  * 2¹⁸ of them; load it with `loadModel(…, { kind: 'detector' })`) — to a directory (Node), IndexedDB,
@@ -24,7 +26,7 @@ const SAVE_OPTIONS = ['training', 'omitCustomLoss'];
  *   layout), where `modelTopology` is this package's document:
  *   `{ format: 'autoencoders/model', version: '1.0', kind, config, networks: { encoder, decoder }, training? }` —
  *   the model's configuration and each network's tfjs-layers topology (`model.toJSON()`);
- * - `weights.bin`: every weight, float32 (PCA: float64), little-endian, back to back in manifest order.
+ * - `weights.bin`: every weight, float32 (PCA, KernelPCA: float64, bit for bit), little-endian, back to back in manifest order.
  *
  * With `options.training`, the optimizer's configuration and state, the number of epochs done and
  * the seed are saved too: {@link loadTrainingState} gives them back and training resumes exactly.

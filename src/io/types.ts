@@ -4,7 +4,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Autoencoder, CVAE, LossFunction, VAE, VQVAE } from '../models/index.js';
-import type { PCA } from '../pca/index.js';
+import type { KernelPCA, PCA } from '../pca/index.js';
 
 /**
  * The models {@link saveModel} saves and {@link loadModel} loads, by their `kind` in the file.
@@ -20,11 +20,12 @@ export interface ModelKinds {
   cvae: CVAE;
   pca: PCA;
   vqvae: VQVAE;
+  'kernel-pca': KernelPCA;
 }
 
 /**
  * The `kind` recorded in a saved file: `'autoencoder'` (plain, sparse or denoising), `'vae'`,
- * `'cvae'`, `'pca'` or `'vqvae'`.
+ * `'cvae'`, `'pca'`, `'vqvae'` or `'kernel-pca'`.
  * @category I/O
  * @example
  * ```ts
@@ -35,7 +36,8 @@ export type ModelKind = keyof ModelKinds;
 
 /**
  * Any model {@link saveModel} accepts: an {@link Autoencoder} (with its loss, sparsity and corruptor
- * settings), a {@link VAE}, a {@link CVAE}, a {@link VQVAE} (with its codebook) or a {@link PCA}.
+ * settings), a {@link VAE}, a {@link CVAE}, a {@link VQVAE} (with its codebook), a {@link PCA} or a
+ * {@link KernelPCA}.
  * @category I/O
  * @example
  * ```ts
@@ -135,7 +137,7 @@ export interface TrainingState {
  * ```
  */
 export interface SaveOptions {
-  /** Save the optimizer state too, so that {@link loadTrainingState} can resume training. Models only. */
+  /** Save the optimizer state too, so that {@link loadTrainingState} can resume training. Models only (not PCA or KernelPCA). */
   readonly training?: TrainingState;
   /**
    * An autoencoder with a custom loss function cannot be saved with it (code is never saved):

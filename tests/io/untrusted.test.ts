@@ -71,7 +71,7 @@ describe('loadModel with malformed JSON and wrong formats', () => {
   });
 
   it('rejects unknown model kinds and unknown config fields', async () => {
-    await rejects(editJson(ae, (j) => void (j.modelTopology.kind = 'gan')), /field 'modelTopology.kind' must be one of 'autoencoder', 'vae', 'cvae', 'pca', 'vqvae', got the string "gan"/);
+    await rejects(editJson(ae, (j) => void (j.modelTopology.kind = 'gan')), /field 'modelTopology.kind' must be one of 'autoencoder', 'vae', 'cvae', 'pca', 'vqvae', .*'kernel-pca'.*, got the string "gan"/);
     await rejects(editJson(ae, (j) => void (j.modelTopology.config.temperature = 2)), /unknown field 'modelTopology.config.temperature'/);
     await rejects(editJson(vae, (j) => void delete j.modelTopology.config.beta), /field 'modelTopology\.config\.beta' is missing \(a vae records inputShape, latentDim, likelihood, beta\)/);
     await rejects(editJson(vae, (j) => void (j.modelTopology.config.likelihood = 'poisson')), /does not make a valid vae: VAE: argument 'likelihood' must be one of 'bernoulli', 'gaussian'/);
@@ -238,7 +238,7 @@ describe('loadModel, loadTrainingState and saveModel arguments', () => {
 
   it('rejects models, destinations and options saveModel cannot handle, writing nothing', async () => {
     const model = denseVae({ inputDim: 4, hidden: [3], latentDim: 2, seed: 3 });
-    await expectRejectsClean(() => saveModel({} as never, { type: 'memory' }), /saveModel: argument 'model' must be an Autoencoder, VAE, CVAE, VQVAE or PCA of this package/);
+    await expectRejectsClean(() => saveModel({} as never, { type: 'memory' }), /saveModel: argument 'model' must be an Autoencoder, VAE, CVAE, VQVAE, PCA or KernelPCA of this package/);
     await expectRejectsClean(() => saveModel(model, 7 as never), /saveModel: argument 'destination' must be a directory path/);
     await expectRejectsClean(() => saveModel(model, 'ftp://host/x'), /scheme ftp:\/\/ is not supported/);
     await expectRejectsClean(() => saveModel(model, 'indexeddb://'), /must be a name after indexeddb:\/\//);
