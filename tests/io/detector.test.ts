@@ -96,7 +96,7 @@ describe('saveModel / loadModel of an AnomalyDetector', () => {
     await expect(saveModel(new AnomalyDetector(ae), { type: 'memory' })).rejects.toThrow(/saveModel: argument 'model' is a detector that is not fitted yet/);
     const plain = await saveModel(ae, { type: 'memory' });
     await expectRejectsClean(() => loadModel(plain, { kind: 'detector' }), /loadModel: the file holds a model of kind 'autoencoder' without a detector/);
-    await expect(loadModel(plain, { kind: 'detektor' } as never)).rejects.toThrow(/'pca', 'detector', got the string "detektor"/);
+    await expect(loadModel(plain, { kind: 'detektor' } as never)).rejects.toThrow(/'pca', 'vqvae', 'kernel-pca', 'detector', got the string "detektor"/);
     ae.dispose();
   });
 });
