@@ -17,7 +17,7 @@ export type ThreadCount = number | 'auto';
  * seen at all; rerun the script on a quiet machine to place the threshold.
  * @internal
  */
-export const PARALLEL_MIN_MACS = 1 << 20;
+export const PARALLEL_MIN_MACS = 1048576; // 2²⁰ (a literal: bundlers keep module-scope arithmetic)
 
 /**
  * Variables with fewer entries than this take their fused Adam step on the calling thread. The

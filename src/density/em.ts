@@ -49,9 +49,9 @@ export interface MixtureState {
   readonly converged: boolean;
 }
 
-const LOG_2PI = Math.log(2 * Math.PI);
+const LOG_2PI = 1.8378770664093453; // ln(2π), written out: bundlers keep a module-scope Math.log call
 /** Added to every component's total responsibility, as scikit-learn does, so that an empty component divides by no zero. */
-const NK_FLOOR = 10 * Number.EPSILON;
+const NK_FLOOR = 2.220446049250313e-15; // 10·Number.EPSILON, as a literal
 
 /**
  * The factors of the covariances; throws, naming `fn` and the component, when one is not

@@ -14,9 +14,9 @@ export const MIXTURE_FORMAT = 'autoencoders/gaussian-mixture';
 /** The `version` field this release writes and reads. */
 export const MIXTURE_FORMAT_VERSION = 1;
 /** Largest number of covariance values (`k·d·d` or `k·d`) a document may declare (64 Mi, 512 MiB as float64). */
-export const MIXTURE_MAX_VALUES = 2 ** 26;
+export const MIXTURE_MAX_VALUES = 0x4000000; // 2²⁶ (literals: bundlers keep module-scope `**`)
 /** Largest JSON string `fromJSON` parses (in UTF-16 code units). */
-export const MIXTURE_MAX_JSON_LENGTH = 2 ** 30;
+export const MIXTURE_MAX_JSON_LENGTH = 0x40000000; // 2³⁰
 
 /**
  * The options part of a {@link GaussianMixtureJSON} document.

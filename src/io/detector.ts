@@ -19,7 +19,7 @@ import type { ScalerJSON } from '../preprocessing/index.js';
 import { type Json, type JsonObject, bad, integer, isObject, onlyKeys, own } from './json.js';
 
 /** The most background scores a saved detector holds (they are stored as JSON numbers). @internal */
-export const MAX_BACKGROUND_SCORES = 2 ** 18;
+export const MAX_BACKGROUND_SCORES = 262144; // 2¹⁸ (a literal: bundlers keep module-scope `**`)
 
 const BLOCK_KEYS = ['version', 'metric', 'batchSize', 'samples', 'seed', 'scaler', 'threshold', 'backgroundScores'];
 const THRESHOLD_FIELDS: Readonly<Record<AnomalyThresholdFit['method'], readonly string[]>> = {

@@ -73,8 +73,9 @@ const VQ_KEYS = {
   init: true,
 } as const satisfies OptionKeys<VqFactoryOptions>;
 
-const DENSE_VQ_OPTIONS: OptionKeys<DenseVqVaeOptions> = { ...VQ_KEYS, inputDim: true, hidden: true, numCodes: true };
-const CONV_VQ_OPTIONS: OptionKeys<ConvVqVaeOptions> = { ...VQ_KEYS, inputShape: true, filters: true, kernelSize: true, strides: true };
+// Joined by a pure-annotated Object.assign, not a spread, which bundlers keep as a possible side effect.
+const DENSE_VQ_OPTIONS: OptionKeys<DenseVqVaeOptions> = /* @__PURE__ */ Object.assign({ inputDim: true, hidden: true, numCodes: true } as const, VQ_KEYS);
+const CONV_VQ_OPTIONS: OptionKeys<ConvVqVaeOptions> = /* @__PURE__ */ Object.assign({ inputShape: true, filters: true, kernelSize: true, strides: true } as const, VQ_KEYS);
 
 /** Checks the shared options in the factory's name; returns the network build options. */
 function checkShared(options: VqFactoryOptions, fn: string): { activation: Activation; outputActivation: Activation; seed: number | undefined; init: WeightInit } {
