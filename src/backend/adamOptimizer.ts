@@ -118,6 +118,31 @@ export class FusedAdam extends tf.Optimizer {
     return check;
   }
 
+  /**
+   * For a step run elsewhere (the fused WebGPU step): the moment variables of `variables` (made on
+   * first use, keyed by position as {@link FusedAdam.applyGradientsWithCheck} keys them) and this
+   * step's scalars. Call {@link FusedAdam.completeStep} once the step is recorded.
+   */
+  externalStep(variables: readonly tf.Variable[]): { moments: { m: tf.Variable; v: tf.Variable }[]; scalars: AdamScalars } {
+    const moments = variables.map((v, i) => this.#momentsOf(i, v));
+    const scalars: AdamScalars = {
+      learningRate: this.learningRate,
+      beta1: this.beta1,
+      beta2: this.beta2,
+      epsilon: this.epsilon,
+      oneMinusAccBeta1: fr(1 - this.#accBeta1),
+      oneMinusAccBeta2: fr(1 - this.#accBeta2),
+    };
+    return { moments, scalars };
+  }
+
+  /** Advances `β₁ᵗ`, `β₂ᵗ` and the iteration count after a step run elsewhere (see {@link FusedAdam.externalStep}). */
+  completeStep(): void {
+    this.#accBeta1 = fr(this.#accBeta1 * fr(this.beta1));
+    this.#accBeta2 = fr(this.#accBeta2 * fr(this.beta2));
+    this.incrementIterations();
+  }
+
   /** tfjs' `AdamOptimizer` step, kernel for kernel (backends without the fused kernel). */
   #composedStep(value: tf.Variable, moments: Moments, gradient: tf.Tensor, s: AdamScalars): void {
     const m = tf.add(tf.mul(moments.m, s.beta1), tf.mul(gradient, 1 - s.beta1));

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { installFastWasmKernels } from './wasmKernels.js';
-import { type OptionKeys, assertOptions, describe } from '../core/index.js';
+import { setFastWebGpuKernels } from '../kernels/webgpu/index.js';
+import { type OptionKeys, assertOptions, describe, typeFail } from '../core/index.js';
 
 /**
  * The tfjs backends that {@link useBackend} knows how to start.
@@ -57,6 +58,12 @@ export interface UseBackendOptions {
    * movement (see {@link installFastWasmKernels}). Default `true`.
    */
   readonly fastWasmKernels?: boolean;
+  /**
+   * webgpu only: train dense models (see the backends guide) through the package's fused WGSL
+   * kernels — a training step in a handful of GPU dispatches — instead of one tfjs kernel per
+   * operation. Default `true`; `false` keeps tfjs' kernels.
+   */
+  readonly fastWebGpuKernels?: boolean;
   /** The former name of {@link UseBackendOptions.fastWasmKernels}: `false` also leaves tfjs' kernels in place. */
   readonly fastWasmMatMul?: boolean;
   /**
@@ -73,6 +80,7 @@ const USE_BACKEND_OPTIONS: OptionKeys<UseBackendOptions> = {
   allowSoftwareAdapter: true,
   wasmPaths: true,
   fastWasmKernels: true,
+  fastWebGpuKernels: true,
   fastWasmMatMul: true,
   nodeWebGpu: true,
 };
@@ -189,6 +197,7 @@ async function startWebGpu(options: UseBackendOptions, allowSoftware: boolean): 
       reason: `the only adapter is a software one (${info.vendor || info.description || 'fallback'}), slower than wasm; pass { allowSoftwareAdapter: true } or ask for 'webgpu' by name`,
     };
   }
+  setFastWebGpuKernels(options.fastWebGpuKernels !== false);
   if (tf.getBackend() === 'webgpu') return { info: { name: 'webgpu', adapter: info } };
   if (isNode()) {
     const mod = await importOptional('@tensorflow/tfjs-backend-webgpu');
@@ -297,6 +306,9 @@ function start(name: BackendName, options: UseBackendOptions, auto: boolean): Pr
 export async function useBackend(preference: BackendPreference = 'auto', options: UseBackendOptions = {}): Promise<BackendInfo> {
   assertOptions(options, USE_BACKEND_OPTIONS, FN);
   if (options.nodeWebGpu !== undefined) assertOptions(options.nodeWebGpu, NODE_WEBGPU_OPTIONS, FN, 'options.nodeWebGpu');
+  if (options.fastWebGpuKernels !== undefined && typeof options.fastWebGpuKernels !== 'boolean') {
+    typeFail(FN, 'options.fastWebGpuKernels', 'a boolean', options.fastWebGpuKernels);
+  }
   const auto = preference === 'auto';
   let names: readonly BackendName[];
   if (auto) names = isNode() ? ['webgpu', 'tensorflow', 'wasm', 'cpu'] : ['webgpu', 'wasm', 'cpu'];

@@ -1,0 +1,149 @@
+// The fused WebGPU training step (src/kernels/webgpu) on Dawn → OpenGL ES → Mesa llvmpipe in
+// Node: the path it takes, its numbers against the cpu backend from the same weights, its GPU
+// dispatch and queue-submit counts per step (counted at the WebGPU API of the `webgpu` package),
+// and that it leaks neither tensors nor pooled GPU memory.
+import * as tf from '@tensorflow/tfjs-core';
+import { globals } from 'webgpu';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NonFiniteLossError, denseAutoencoder, denoisingAutoencoder, gaussianNoise, sparseAutoencoder, train, useBackend } from '../../src/index.js';
+import type { Autoencoder, TrainHistory, TrainOptions } from '../../src/index.js';
+
+process.env['EGL_PLATFORM'] ??= 'surfaceless';
+const NODE_WEBGPU = { nodeWebGpu: { flags: ['backend=opengles'], featureLevel: 'compatibility' } } as const;
+
+/** Deterministic data in [0, 1]: a fixed linear congruential sequence. */
+function data(n: number, d: number): number[][] {
+  let s = 12345;
+  return Array.from({ length: n }, () =>
+    Array.from({ length: d }, () => {
+      s = (s * 1103515245 + 12345) % 2147483648;
+      return s / 2147483648;
+    }),
+  );
+}
+
+/** Trains a model built by `make` on `backend`, starting from `weights` when given; returns its history and weights. */
+async function run(backend: 'cpu' | 'webgpu', make: () => Autoencoder, x: number[][], options: TrainOptions, weights?: number[][]) {
+  await useBackend(backend, backend === 'webgpu' ? NODE_WEBGPU : {});
+  const model = make();
+  if (weights) model.trainableVariables.forEach((v, i) => v.assign(tf.tensor(weights[i]!, v.shape)));
+  const initial = await Promise.all(model.trainableVariables.map(async (v) => Array.from(await v.data())));
+  const history = await train(model, x, options);
+  const final = await Promise.all(model.trainableVariables.map(async (v) => Array.from(await v.data())));
+  model.dispose();
+  return { history, initial, final };
+}
+
+function relativeGap(a: TrainHistory, b: TrainHistory): number {
+  return Math.max(...a.epochs.map((e, i) => Math.abs(e.loss - b.epochs[i]!.loss) / Math.abs(b.epochs[i]!.loss)));
+}
+
+describe('fused WebGPU training of dense autoencoders', () => {
+  beforeAll(async () => {
+    await useBackend('webgpu', NODE_WEBGPU);
+  });
+  afterAll(async () => {
+    await useBackend('cpu');
+  });
+
+  const x = data(96, 20);
+  const options: TrainOptions = { epochs: 3, batchSize: 16, seed: 7, learningRate: 3e-3 };
+  for (const loss of ['mse', 'bce'] as const) {
+    it(`${loss}: takes the fused path and gives the cpu backend's losses within 1e-4 after 3 epochs`, async () => {
+      const make = (): Autoencoder => denseAutoencoder({ inputDim: 20, hidden: [12], latentDim: 5, loss, seed: 3 });
+      const gpu = await run('webgpu', make, x, options);
+      const cpu = await run('cpu', make, x, options, gpu.initial);
+      expect(gpu.history.path).toBe('fused-webgpu');
+      expect(cpu.history.path).toBe('per-op');
+      expect(gpu.history.epochs).toHaveLength(3);
+      expect(relativeGap(gpu.history, cpu.history)).toBeLessThan(1e-4);
+      // The training moved the weights, the same way on both.
+      expect(gpu.final[0]).not.toEqual(gpu.initial[0]);
+      const flat = (w: number[][]): number[] => w.flat();
+      const [g, c] = [flat(gpu.final), flat(cpu.final)];
+      expect(Math.max(...g.map((v, i) => Math.abs(v - c[i]!)))).toBeLessThan(1e-4);
+    });
+  }
+
+  it('denoising: corrupts the batch as computeLoss does, and scores against the clean batch', async () => {
+    const make = (): Autoencoder =>
+      denoisingAutoencoder({ inputDim: 20, hidden: [12], latentDim: 5, corruptor: gaussianNoise({ stddev: 0.2 }), seed: 4 });
+    const gpu = await run('webgpu', make, x, options);
+    const cpu = await run('cpu', make, x, options, gpu.initial);
+    expect(gpu.history.path).toBe('fused-webgpu');
+    expect(relativeGap(gpu.history, cpu.history)).toBeLessThan(1e-4);
+  });
+
+  it('falls back to per-op kernels with fastWebGpuKernels: false, with clipNorm, and for a sparse model', async () => {
+    await useBackend('webgpu', { ...NODE_WEBGPU, fastWebGpuKernels: false });
+    const plain = denseAutoencoder({ inputDim: 20, hidden: [12], latentDim: 5, seed: 3 });
+    expect((await train(plain, x, { epochs: 1, batchSize: 48, seed: 1 })).path).toBe('per-op');
+    await useBackend('webgpu', NODE_WEBGPU);
+    expect((await train(plain, x, { epochs: 1, batchSize: 48, seed: 1, clipNorm: 1 })).path).toBe('per-op');
+    expect((await train(plain, x, { epochs: 1, batchSize: 48, seed: 1 })).path).toBe('fused-webgpu');
+    plain.dispose();
+    const sparse = sparseAutoencoder({ inputDim: 20, hidden: [12], latentDim: 5, sparsity: { kind: 'l1', weight: 1e-3 }, seed: 3 });
+    expect((await train(sparse, x, { epochs: 1, batchSize: 48, seed: 1 })).path).toBe('per-op');
+    sparse.dispose();
+  });
+
+  it('W1 (784-256-64-256-784, batch 128): at most 24 GPU dispatches and one queue submit per step', async () => {
+    const w1 = denseAutoencoder({ inputDim: 784, hidden: [256], latentDim: 64, loss: 'bce', seed: 1 });
+    const images = tf.randomUniform([128 * 4, 784], 0, 1, 'float32', 5);
+    // useBackend put the `webgpu` package's globals (its GPU classes) on globalThis.
+    const g = globalThis as unknown as Record<string, { prototype: unknown }>;
+    expect(g['GPUQueue']).toBe((globals as Record<string, unknown>)['GPUQueue']);
+    const pass = g['GPUComputePassEncoder']!.prototype as { dispatchWorkgroups: (...a: number[]) => void };
+    const queue = g['GPUQueue']!.prototype as { submit: (...a: unknown[]) => void };
+    const [dispatch, submit] = [pass.dispatchWorkgroups, queue.submit];
+    const counts = { dispatches: 0, submits: 0 };
+    const atBatchEnd: { dispatches: number; submits: number }[] = [];
+    pass.dispatchWorkgroups = function (this: unknown, ...a: number[]) {
+      counts.dispatches++;
+      return dispatch.apply(this, a);
+    };
+    queue.submit = function (this: unknown, ...a: unknown[]) {
+      counts.submits++;
+      return submit.apply(this, a);
+    };
+    let history: TrainHistory;
+    try {
+      history = await train(w1, images, { epochs: 1, batchSize: 128, seed: 2, callbacks: { onBatchEnd: () => void atBatchEnd.push({ ...counts }) } });
+    } finally {
+      pass.dispatchWorkgroups = dispatch;
+      queue.submit = submit;
+    }
+    expect(history.path).toBe('fused-webgpu');
+    expect(atBatchEnd).toHaveLength(4);
+    // Batch b's end comes once step b + 1 is queued, so between two batch ends lies exactly one step
+    // (steps 2 and 3; step 1 also made the Adam moments, and the last batch ends after the epoch's last step).
+    for (let b = 1; b < atBatchEnd.length - 1; b++) {
+      const dispatches = atBatchEnd[b]!.dispatches - atBatchEnd[b - 1]!.dispatches;
+      const submits = atBatchEnd[b]!.submits - atBatchEnd[b - 1]!.submits;
+      expect(dispatches).toBeGreaterThan(0);
+      expect(dispatches).toBeLessThanOrEqual(24);
+      expect(submits).toBeLessThanOrEqual(1);
+    }
+    tf.dispose(images);
+    w1.dispose();
+  });
+
+  it('leaks no tensor and no pooled GPU memory across train, a thrown NaN, and dispose', async () => {
+    const start = { tensors: tf.memory().numTensors, bytes: (tf.memory() as unknown as { numBytesInGPU: number }).numBytesInGPU };
+    const model = denseAutoencoder({ inputDim: 20, hidden: [12], latentDim: 5, seed: 3 });
+    await train(model, x, { epochs: 2, batchSize: 16, seed: 1 });
+    const before = await Promise.all(model.trainableVariables.map(async (v) => Array.from(await v.data())));
+    // Adam moves each weight by about the learning rate per step: 1e30 overflows the next forward pass.
+    const error = await train(model, x, { epochs: 1, batchSize: 16, seed: 1, learningRate: 1e30 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NonFiniteLossError);
+    const failed = (error as NonFiniteLossError).batch;
+    expect(failed).toBeGreaterThan(0);
+    // Set back to the finite weights from before the failing batch (which the steps before it had moved).
+    const after = await Promise.all(model.trainableVariables.map(async (v) => Array.from(await v.data())));
+    expect(after.flat().every(Number.isFinite)).toBe(true);
+    expect(after.flat()).not.toEqual(before.flat());
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(start.tensors);
+    expect((tf.memory() as unknown as { numBytesInGPU: number }).numBytesInGPU).toBe(start.bytes);
+  });
+});
