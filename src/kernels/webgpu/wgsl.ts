@@ -92,6 +92,20 @@ const PRODUCT_BINDINGS: Readonly<Record<ProductKind, { decl: string; a: string; 
   },
 };
 
+const UNROLL = [0, 1, 2, 3] as const;
+
+/** The 4×4 accumulators of a thread as 16 scalars (no dynamically indexed array, which some compilers keep in memory). */
+function declareAccumulators(): string {
+  return UNROLL.flatMap((r) => UNROLL.map((c) => `var acc${r}${c} = 0.0;`)).join(' ');
+}
+
+/** One step of the inner product, unrolled: 4 values of A and 4 of B from workgroup memory, 16 multiply-adds. */
+function accumulate(): string {
+  const loads = UNROLL.map((r) => `let a${r} = tileA[ta + ${r}u]; let b${r} = tileB[tb + ${r}u];`).join('\n      ');
+  const sums = UNROLL.flatMap((r) => UNROLL.map((c) => `acc${r}${c} = acc${r}${c} + a${r} * b${c};`)).join('\n      ');
+  return `${loads}\n      ${sums}`;
+}
+
 /** Number of u32 fields of the product's uniform block (see {@link productShader}). @internal */
 export const PRODUCT_UNIFORMS = 12;
 
@@ -108,9 +122,22 @@ export const PRODUCT_UNIFORMS = 12;
 export function productShader(kind: ProductKind, activation: FusedActivation): string {
   const n = PRODUCT_BINDINGS[kind];
   let epilogue: string;
-  if (kind === 'forward') epilogue = `let z = acc[r * 4u + c] + ${n.e}[u.eOff + j];\n        ${n.c}[u.cOff + i * u.N + j] = ${activationExpression(activation, 'z')};`;
-  else if (kind === 'backData') epilogue = `let a = ${n.e}[u.eOff + i * u.N + j];\n        ${n.c}[u.cOff + i * u.N + j] = acc[r * 4u + c] * ${derivativeExpression(activation, 'a')};`;
-  else epilogue = `${n.c}[u.cOff + i * u.N + j] = acc[r * 4u + c];`;
+  if (kind === 'forward') epilogue = `let z = value + ${n.e}[u.eOff + j];\n        ${n.c}[u.cOff + i * u.N + j] = ${activationExpression(activation, 'z')};`;
+  else if (kind === 'backData') epilogue = `let a = ${n.e}[u.eOff + i * u.N + j];\n        ${n.c}[u.cOff + i * u.N + j] = value * ${derivativeExpression(activation, 'a')};`;
+  else epilogue = `${n.c}[u.cOff + i * u.N + j] = value;`;
+  // Each thread writes its 4×4 entries through the epilogue (`value` is the entry's sum).
+  const writes = UNROLL.flatMap((r) =>
+    UNROLL.map(
+      (c) => `{
+    let i = row0 + lid.y * 4u + ${r}u;
+    let j = col0 + lid.x * 4u + ${c}u;
+    if (i < u.M && j < u.N) {
+      let value = acc${r}${c};
+      ${epilogue}
+    }
+  }`,
+    ),
+  ).join('\n  ');
   return `
 struct Uniforms { M: u32, N: u32, K: u32, aOff: u32, aRs: u32, aCs: u32, bOff: u32, bRs: u32, bCs: u32, cOff: u32, eOff: u32, onesRow: u32 }
 @group(0) @binding(0) var<uniform> u: Uniforms;
@@ -132,7 +159,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   let row0 = wg.y * ${TILE}u;
   let col0 = wg.x * ${TILE}u;
   let t = lid.y * 16u + lid.x;
-  var acc: array<f32, 16>;
+  ${declareAccumulators()}
   for (var k0 = 0u; k0 < u.K; k0 = k0 + ${DEPTH}u) {
     for (var s = 0u; s < 4u; s = s + 1u) {
       let e = t + s * 256u;
@@ -145,25 +172,13 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
     }
     workgroupBarrier();
     for (var kk = 0u; kk < ${DEPTH}u; kk = kk + 1u) {
-      var a: array<f32, 4>;
-      var b: array<f32, 4>;
-      for (var r = 0u; r < 4u; r = r + 1u) { a[r] = tileA[kk * ${TILE}u + lid.y * 4u + r]; }
-      for (var c = 0u; c < 4u; c = c + 1u) { b[c] = tileB[kk * ${TILE}u + lid.x * 4u + c]; }
-      for (var r = 0u; r < 4u; r = r + 1u) {
-        for (var c = 0u; c < 4u; c = c + 1u) { acc[r * 4u + c] = acc[r * 4u + c] + a[r] * b[c]; }
-      }
+      let ta = kk * ${TILE}u + lid.y * 4u;
+      let tb = kk * ${TILE}u + lid.x * 4u;
+      ${accumulate()}
     }
     workgroupBarrier();
   }
-  for (var r = 0u; r < 4u; r = r + 1u) {
-    let i = row0 + lid.y * 4u + r;
-    for (var c = 0u; c < 4u; c = c + 1u) {
-      let j = col0 + lid.x * 4u + c;
-      if (i < u.M && j < u.N) {
-        ${epilogue}
-      }
-    }
-  }
+  ${writes}
 }`;
 }
 
