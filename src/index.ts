@@ -78,6 +78,9 @@ export type {
   LossContext,
   LossOutput,
   TrainableModel,
+  DenseLayerPlan,
+  DensePlannable,
+  DenseTrainingPlan,
   AutoencoderOptions,
   AutoencoderConfig,
   AutoencoderOutput,
@@ -120,6 +123,7 @@ export type {
   TrainData,
   TrainHistory,
   TrainOptions,
+  TrainingPath,
 } from './train/index.js';
 
 // Anomaly detection
