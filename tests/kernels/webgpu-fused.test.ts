@@ -7,6 +7,7 @@ import { globals } from 'webgpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NonFiniteLossError, denseAutoencoder, denoisingAutoencoder, gaussianNoise, sparseAutoencoder, train, useBackend } from '../../src/index.js';
 import type { Autoencoder, TrainHistory, TrainOptions } from '../../src/index.js';
+import fixture from '../fixtures/webgpu-fused.json' with { type: 'json' };
 
 process.env['EGL_PLATFORM'] ??= 'surfaceless';
 const NODE_WEBGPU = { nodeWebGpu: { flags: ['backend=opengles'], featureLevel: 'compatibility' } } as const;
@@ -65,6 +66,24 @@ describe('fused WebGPU training of dense autoencoders', () => {
     });
   }
 
+  // tests/fixtures/webgpu-fused.json, made by tests/fixtures/make-webgpu-fused-fixtures.py (PyTorch, float32).
+  for (const loss of ['mse', 'bce'] as const) {
+    it(`${loss}: gives PyTorch's epoch losses and final weights from the same weights and batches`, async () => {
+      await useBackend('webgpu', NODE_WEBGPU);
+      const [d, h, k] = fixture.sizes as [number, number, number];
+      const model = denseAutoencoder({ inputDim: d, hidden: [h], latentDim: k, loss, seed: 1 });
+      model.trainableVariables.forEach((v, i) => v.assign(tf.tensor(fixture.initialWeights[i]!, v.shape)));
+      const history = await train(model, fixture.x, { epochs: fixture.epochs, batchSize: fixture.batchSize, learningRate: fixture.learningRate, shuffle: false, seed: 1 });
+      expect(history.path).toBe('fused-webgpu');
+      const reference = fixture.runs[loss];
+      history.epochs.forEach((e, i) => expect(Math.abs(e.loss - reference.epochLosses[i]!) / reference.epochLosses[i]!).toBeLessThan(1e-4));
+      const weights = await Promise.all(model.trainableVariables.map(async (v) => Array.from(await v.data())));
+      const gap = Math.max(...weights.flatMap((w, i) => w.map((v, j) => Math.abs(v - reference.finalWeights[i]![j]!))));
+      expect(gap).toBeLessThan(1e-4);
+      model.dispose();
+    });
+  }
+
   it('denoising: corrupts the batch as computeLoss does, and scores against the clean batch', async () => {
     const make = (): Autoencoder =>
       denoisingAutoencoder({ inputDim: 20, hidden: [12], latentDim: 5, corruptor: gaussianNoise({ stddev: 0.2 }), seed: 4 });
@@ -88,6 +107,7 @@ describe('fused WebGPU training of dense autoencoders', () => {
   });
 
   it('W1 (784-256-64-256-784, batch 128): at most 24 GPU dispatches and one queue submit per step', async () => {
+    await useBackend('webgpu', NODE_WEBGPU);
     const w1 = denseAutoencoder({ inputDim: 784, hidden: [256], latentDim: 64, loss: 'bce', seed: 1 });
     const images = tf.randomUniform([128 * 4, 784], 0, 1, 'float32', 5);
     // useBackend put the `webgpu` package's globals (its GPU classes) on globalThis.
@@ -129,6 +149,7 @@ describe('fused WebGPU training of dense autoencoders', () => {
   });
 
   it('leaks no tensor and no pooled GPU memory across train, a thrown NaN, and dispose', async () => {
+    await useBackend('webgpu', NODE_WEBGPU);
     const start = { tensors: tf.memory().numTensors, bytes: (tf.memory() as unknown as { numBytesInGPU: number }).numBytesInGPU };
     const model = denseAutoencoder({ inputDim: 20, hidden: [12], latentDim: 5, seed: 3 });
     await train(model, x, { epochs: 2, batchSize: 16, seed: 1 });
