@@ -84,6 +84,24 @@ describe('fused WebGPU training of dense autoencoders', () => {
     });
   }
 
+  it('trains a model built while the cpu backend was active (its variables move over)', async () => {
+    await useBackend('cpu');
+    const model = denseAutoencoder({ inputDim: 20, hidden: [12], latentDim: 5, seed: 3 });
+    const initial = await Promise.all(model.trainableVariables.map(async (v) => Array.from(await v.data())));
+    await useBackend('webgpu', NODE_WEBGPU);
+    const history = await train(model, x, { epochs: 1, batchSize: 48, seed: 1 });
+    expect(history.path).toBe('fused-webgpu');
+    const cpu = await run('cpu', () => denseAutoencoder({ inputDim: 20, hidden: [12], latentDim: 5, seed: 3 }), x, { epochs: 1, batchSize: 48, seed: 1 }, initial);
+    expect(relativeGap(history, cpu.history)).toBeLessThan(1e-4);
+    model.dispose();
+  });
+
+  it('rejects a fastWebGpuKernels that is not a boolean, naming the option', async () => {
+    await expect(useBackend('webgpu', { ...NODE_WEBGPU, fastWebGpuKernels: 'no' as unknown as boolean })).rejects.toThrow(
+      "useBackend: argument 'options.fastWebGpuKernels' must be a boolean, got",
+    );
+  });
+
   it('denoising: corrupts the batch as computeLoss does, and scores against the clean batch', async () => {
     const make = (): Autoencoder =>
       denoisingAutoencoder({ inputDim: 20, hidden: [12], latentDim: 5, corruptor: gaussianNoise({ stddev: 0.2 }), seed: 4 });

@@ -89,6 +89,11 @@ export function webGpuBackend(): WebGpuBackendLike | null {
  * @internal
  */
 export function bufferOf(backend: WebGpuBackendLike, t: tf.TensorInfo): GpuBuffer {
+  // A tensor made while another backend was active (a model built before useBackend('webgpu'))
+  // moves over first, as tfjs moves it for its own kernels.
+  const engine = tf.engine();
+  const owner = engine.state.tensorInfo.get(t.dataId)?.backend;
+  if (owner !== undefined && owner !== (backend as unknown as tf.KernelBackend)) engine.moveData(backend as unknown as tf.KernelBackend, t.dataId);
   backend.uploadToGPU(t.dataId);
   const resource = backend.tensorMap.get(t.dataId)?.resource as GpuBuffer | undefined;
   if (resource === undefined || resource === null || typeof resource.size !== 'number') {
