@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fusedAdamUpdate, hasFusedAdam } from './adamKernel.js';
 import type { AdamScalars } from './adamKernel.js';
+import { FlatAdam, fastWebGpuKernelsEnabled } from '../kernels/webgpu/index.js';
 
 const fr = Math.fround;
 
@@ -50,6 +51,8 @@ export class FusedAdam extends tf.Optimizer {
   #accBeta1: number;
   #accBeta2: number;
   #moments: (Moments | undefined)[] = [];
+  /** On WebGPU: the one-dispatch Adam for the variables of the last step (rebuilt when they change). */
+  #flat: FlatAdam | null = null;
 
   constructor(learningRate: number, beta1 = 0.9, beta2 = 0.999, epsilon?: number) {
     super();
@@ -83,6 +86,8 @@ export class FusedAdam extends tf.Optimizer {
     const list: { name: string; tensor: tf.Tensor | null }[] = Array.isArray(variableGradients)
       ? (variableGradients as NamedTensor[])
       : Object.entries(variableGradients as tf.NamedTensorMap).map(([name, tensor]) => ({ name, tensor }));
+    const flat = this.#flatStep(list);
+    if (flat !== undefined) return flat;
     const fused = hasFusedAdam();
     const scalars: AdamScalars = {
       learningRate: this.learningRate,
@@ -143,6 +148,32 @@ export class FusedAdam extends tf.Optimizer {
     this.incrementIterations();
   }
 
+  /**
+   * On WebGPU with the package's kernels allowed: the whole step as one Adam dispatch over all
+   * variables ({@link FlatAdam}), returning 0 or NaN as the check; undefined where it does not
+   * apply (another backend, a null gradient, a dtype other than float32).
+   */
+  #flatStep(list: readonly { name: string; tensor: tf.Tensor | null }[]): tf.Scalar | undefined {
+    if (tf.getBackend() !== 'webgpu' || !fastWebGpuKernelsEnabled() || list.length === 0) return undefined;
+    const variables: tf.Variable[] = [];
+    const gradients: tf.Tensor[] = [];
+    for (const { name, tensor } of list) {
+      const value = tf.engine().registeredVariables[name];
+      if (value === undefined || tensor === null || tensor === undefined || tensor.dtype !== 'float32' || value.dtype !== 'float32') return undefined;
+      if (!tf.util.arraysEqual(tensor.shape, value.shape)) return undefined;
+      variables.push(value);
+      gradients.push(tensor);
+    }
+    if (this.#flat === null || !this.#flat.serves(variables)) {
+      this.#flat?.dispose();
+      this.#flat = FlatAdam.create(variables);
+      if (this.#flat === null) return undefined;
+    }
+    const check = this.#flat.step(gradients, this.externalStep(variables));
+    this.completeStep();
+    return check;
+  }
+
   /** tfjs' `AdamOptimizer` step, kernel for kernel (backends without the fused kernel). */
   #composedStep(value: tf.Variable, moments: Moments, gradient: tf.Tensor, s: AdamScalars): void {
     const m = tf.add(tf.mul(moments.m, s.beta1), tf.mul(gradient, 1 - s.beta1));
@@ -179,6 +210,8 @@ export class FusedAdam extends tf.Optimizer {
   }
 
   override dispose(): void {
+    this.#flat?.dispose();
+    this.#flat = null;
     for (const moments of this.#moments) if (moments !== undefined) tf.dispose([moments.m, moments.v]);
     this.#moments = [];
   }

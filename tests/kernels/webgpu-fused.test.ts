@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { globals } from 'webgpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NonFiniteLossError, denseAutoencoder, denoisingAutoencoder, gaussianNoise, sparseAutoencoder, train, useBackend } from '../../src/index.js';
+import { NonFiniteLossError, denseAutoencoder, denseVae, denoisingAutoencoder, gaussianNoise, sparseAutoencoder, train, useBackend } from '../../src/index.js';
 import type { Autoencoder, TrainHistory, TrainOptions } from '../../src/index.js';
 import fixture from '../fixtures/webgpu-fused.json' with { type: 'json' };
 
@@ -94,6 +94,49 @@ describe('fused WebGPU training of dense autoencoders', () => {
     const cpu = await run('cpu', () => denseAutoencoder({ inputDim: 20, hidden: [12], latentDim: 5, seed: 3 }), x, { epochs: 1, batchSize: 48, seed: 1 }, initial);
     expect(relativeGap(history, cpu.history)).toBeLessThan(1e-4);
     model.dispose();
+  });
+
+  it('VAE (not fused): tfjs kernels with the one-dispatch Adam give the cpu losses, in fewer dispatches than tfjs\' Adam', async () => {
+    await useBackend('webgpu', NODE_WEBGPU);
+    const g = globalThis as unknown as Record<string, { prototype: { dispatchWorkgroups: (...a: number[]) => void } }>;
+    const pass = g['GPUComputePassEncoder']!.prototype;
+    const dispatch = pass.dispatchWorkgroups;
+    let dispatches = 0;
+    pass.dispatchWorkgroups = function (this: unknown, ...a: number[]) {
+      dispatches++;
+      return dispatch.apply(this, a);
+    };
+    const counts: Record<string, number> = {};
+    const histories: Record<string, TrainHistory> = {};
+    let initial: number[][] | undefined;
+    try {
+      for (const fast of [true, false]) {
+        await useBackend('webgpu', { ...NODE_WEBGPU, fastWebGpuKernels: fast });
+        const vae = denseVae({ inputDim: 20, hidden: [12], latentDim: 3, seed: 5 });
+        if (initial === undefined) initial = await Promise.all(vae.trainableVariables.map(async (v) => Array.from(await v.data())));
+        else vae.trainableVariables.forEach((v, i) => v.assign(tf.tensor(initial![i]!, v.shape)));
+        const start = dispatches;
+        histories[String(fast)] = await train(vae, x, { ...options, epochs: 2 });
+        counts[String(fast)] = dispatches - start;
+        vae.dispose();
+      }
+    } finally {
+      pass.dispatchWorkgroups = dispatch;
+    }
+    await useBackend('webgpu', NODE_WEBGPU);
+    const cpu = await (async () => {
+      await useBackend('cpu');
+      const vae = denseVae({ inputDim: 20, hidden: [12], latentDim: 3, seed: 5 });
+      vae.trainableVariables.forEach((v, i) => v.assign(tf.tensor(initial![i]!, v.shape)));
+      const h = await train(vae, x, { ...options, epochs: 2 });
+      vae.dispose();
+      return h;
+    })();
+    expect(histories['true']!.path).toBe('per-op');
+    expect(relativeGap(histories['true']!, cpu)).toBeLessThan(1e-4);
+    expect(relativeGap(histories['false']!, cpu)).toBeLessThan(1e-4);
+    // 12 steps; tfjs' Adam runs about 13 kernels for each of the 10 variables per step.
+    expect(counts['true']!).toBeLessThan(counts['false']! - 12 * 10 * 10);
   });
 
   it('rejects a fastWebGpuKernels that is not a boolean, naming the option', async () => {

@@ -31,6 +31,7 @@ export interface GpuPass {
 export interface GpuEncoder {
   beginComputePass(descriptor?: object): GpuPass;
   copyBufferToBuffer(source: GpuBuffer, sourceOffset: number, destination: GpuBuffer, destinationOffset: number, size: number): void;
+  clearBuffer(buffer: GpuBuffer, offset?: number, size?: number): void;
 }
 
 /** A GPUDevice. @internal */

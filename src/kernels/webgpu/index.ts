@@ -1,4 +1,5 @@
 export { FusedDenseStep, isFusableStack } from './dense-step.js';
+export { FlatAdam } from './flat-adam.js';
 export type { AdamStepScalars, AdamStepState, DenseLayerSpec, DenseStackSpec } from './dense-step.js';
 export { setFastWebGpuKernels, fastWebGpuKernelsEnabled } from './settings.js';
 export { FUSED_ACTIVATIONS, productShader, lossShader, adamShader, TILE } from './wgsl.js';
