@@ -29,7 +29,8 @@ interface Moments {
 /**
  * Adam with the numbers of tfjs' `tf.train.adam` — the same float32 operations in the same
  * order, so the same weights bit for bit — but one kernel per variable on the wasm and cpu
- * backends instead of fourteen (elsewhere it runs tfjs' kernels). The trainer uses it when it
+ * backends instead of fourteen, and on WebGPU one dispatch for all variables ({@link FlatAdam};
+ * GPU float32 arithmetic, within rounding of tfjs'); elsewhere it runs tfjs' kernels. The trainer uses it when it
  * creates the optimizer itself; users get it from the public `adam()` factory; restored training
  * states of an Adam optimizer come back as one.
  *

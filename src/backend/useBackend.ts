@@ -59,9 +59,10 @@ export interface UseBackendOptions {
    */
   readonly fastWasmKernels?: boolean;
   /**
-   * webgpu only: train dense models (see the backends guide) through the package's fused WGSL
-   * kernels — a training step in a handful of GPU dispatches — instead of one tfjs kernel per
-   * operation. Default `true`; `false` keeps tfjs' kernels.
+   * webgpu only: train dense autoencoders (see the backends guide) through the package's fused
+   * WGSL kernels — a training step in a handful of GPU dispatches — instead of one tfjs kernel per
+   * operation, and run the package's Adam as one dispatch over all weights for every other model.
+   * Default `true`; `false` keeps tfjs' kernels, Adam included.
    */
   readonly fastWebGpuKernels?: boolean;
   /** The former name of {@link UseBackendOptions.fastWasmKernels}: `false` also leaves tfjs' kernels in place. */
