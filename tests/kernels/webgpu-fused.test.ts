@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { globals } from 'webgpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NonFiniteLossError, denseAutoencoder, denseVae, denoisingAutoencoder, gaussianNoise, sparseAutoencoder, train, useBackend } from '../../src/index.js';
+import { NonFiniteLossError, adam, denseAutoencoder, denseVae, denoisingAutoencoder, gaussianNoise, sparseAutoencoder, train, useBackend } from '../../src/index.js';
 import type { Autoencoder, TrainHistory, TrainOptions } from '../../src/index.js';
 import fixture from '../fixtures/webgpu-fused.json' with { type: 'json' };
 
@@ -137,6 +137,34 @@ describe('fused WebGPU training of dense autoencoders', () => {
     expect(relativeGap(histories['false']!, cpu)).toBeLessThan(1e-4);
     // 12 steps; tfjs' Adam runs about 13 kernels for each of the 10 variables per step.
     expect(counts['true']!).toBeLessThan(counts['false']! - 12 * 10 * 10);
+  });
+
+  it("keeps Adam's moments in the optimizer (as cpu computes them), and encode sees the trained weights", async () => {
+    const runWith = async (backend: 'cpu' | 'webgpu', weights?: number[][]) => {
+      await useBackend(backend, backend === 'webgpu' ? NODE_WEBGPU : {});
+      const model = denseAutoencoder({ inputDim: 20, hidden: [12], latentDim: 5, seed: 3 });
+      if (weights) model.trainableVariables.forEach((v, i) => v.assign(tf.tensor(weights[i]!, v.shape)));
+      const initial = await Promise.all(model.trainableVariables.map(async (v) => Array.from(await v.data())));
+      const optimizer = adam({ learningRate: 3e-3 });
+      const history = await train(model, x, { epochs: 2, batchSize: 16, seed: 2, optimizer });
+      const state = await optimizer.getWeights();
+      const moments = await Promise.all(state.slice(1).map(async (w) => Array.from(await w.tensor.data())));
+      const code = model.encode(x.slice(0, 4));
+      const encoded = Array.from(await code.data());
+      code.dispose();
+      state[0]!.tensor.dispose(); // the iteration count, a new tensor (the moments are the optimizer's variables)
+      optimizer.dispose();
+      model.dispose();
+      return { history, initial, moments, encoded, iterations: optimizer.iterations };
+    };
+    const gpu = await runWith('webgpu');
+    const cpu = await runWith('cpu', gpu.initial);
+    expect(gpu.history.path).toBe('fused-webgpu');
+    expect(gpu.iterations).toBe(12);
+    expect(gpu.moments).toHaveLength(16); // m and v of 8 variables
+    const gap = Math.max(...gpu.moments.flatMap((m, i) => m.map((v, j) => Math.abs(v - cpu.moments[i]![j]!))));
+    expect(gap).toBeLessThan(1e-5);
+    expect(Math.max(...gpu.encoded.map((v, i) => Math.abs(v - cpu.encoded[i]!)))).toBeLessThan(1e-4);
   });
 
   it('rejects a fastWebGpuKernels that is not a boolean, naming the option', async () => {
