@@ -296,7 +296,8 @@ export class Autoencoder implements TrainableModel, DensePlannable {
    * loss (`'mse'`, or `'bce'` from the logits before the decoder's final sigmoid). Null — train
    * then calls {@link Autoencoder.computeLoss} — when either network is not a chain of dense
    * layers, for a custom loss function, `'bce'` without a final sigmoid `Activation` layer, or a
-   * sparsity penalty. A corruptor is applied to the batch as `computeLoss` applies it.
+   * `'kl-bernoulli'` sparsity penalty (an `'l1'` one is fused). A corruptor is applied to the
+   * batch as `computeLoss` applies it.
    * @returns the plan (its variables are the model's own), or null.
    * @example
    * ```ts
@@ -305,7 +306,7 @@ export class Autoencoder implements TrainableModel, DensePlannable {
    * ```
    */
   denseTrainingPlan(): DenseTrainingPlan | null {
-    if (this.isDisposed || this.sparsity !== null || typeof this.loss === 'function') return null;
+    if (this.isDisposed || this.sparsity?.kind === 'kl-bernoulli' || typeof this.loss === 'function') return null;
     const encoder = denseChain(this.encoder);
     const decoder = denseChain(this.decoder);
     if (encoder === null || decoder === null) return null;
@@ -317,10 +318,12 @@ export class Autoencoder implements TrainableModel, DensePlannable {
     }
     const corruptor = this.corruptor;
     const fn = 'Autoencoder.denseTrainingPlan';
+    const sparsity = this.sparsity;
     return {
       layers,
       loss: this.loss === 'bce' ? 'bce-logits' : 'mse',
-      termNames: ['reconstruction'],
+      ...(sparsity?.kind === 'l1' ? { l1: { layer: encoder.length - 1, weight: sparsity.weight } } : {}),
+      termNames: sparsity === null ? ['reconstruction'] : ['reconstruction', 'sparsity'],
       prepare: (batch, context) => {
         const x = inputTensor(batch.x, this.inputShape, fn, 'batch.x', "the encoder's input shape");
         if (!context.training || corruptor === null) return { input: x, target: null };

@@ -62,14 +62,19 @@ export interface DenseLayerPlan {
  * output, the loss on the last layer's output, and the batch's input and target.
  *
  * The loss is the mean over all `n × d` entries: `'mse'` of `(ŷ − t)²`, `'bce-logits'` of the
- * binary cross-entropy of `t` and `σ(ŷ)` (the last layer's outputs are logits). Its one term is
- * `termNames[0]`.
+ * binary cross-entropy of `t` and `σ(ŷ)` (the last layer's outputs are logits), plus the `l1`
+ * penalty when there is one.
  * @category Models
  */
 export interface DenseTrainingPlan {
   readonly layers: readonly DenseLayerPlan[];
   readonly loss: 'mse' | 'bce-logits';
-  /** The names of the loss's terms, as `computeLoss` gives them (the fused step reports the loss as its one term). */
+  /**
+   * An L1 sparsity penalty `weight · Σ_j |a_j|` per sample (batch mean) on the output `a` of
+   * `layers[layer]` (the code), added to the loss as the second term.
+   */
+  readonly l1?: { readonly layer: number; readonly weight: number };
+  /** The names of the loss's terms, as `computeLoss` gives them: the reconstruction, then the sparsity penalty if any. */
   readonly termNames: readonly string[];
   /**
    * The network's input and the target for a training batch (the target `null` when it is the

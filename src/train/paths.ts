@@ -35,7 +35,7 @@ export function chooseStepRunner(model: TrainableModel, variables: readonly tf.V
   const plan = planOf(model);
   if (plan === null || !plan.layers.every((l) => FUSED_ACTIVATIONS.includes(l.activation as FusedActivation))) return perOp;
   const layers = plan.layers.map((l) => ({ kernel: l.kernel, bias: l.bias, activation: l.activation as FusedActivation }));
-  const step = FusedDenseStep.create({ layers, loss: plan.loss }, variables);
+  const step = FusedDenseStep.create({ layers, loss: plan.loss, ...(plan.l1 === undefined ? {} : { l1: plan.l1 }) }, variables);
   if (step === null) return perOp;
   const adam = optimizer;
   return {

@@ -173,6 +173,23 @@ describe('fused WebGPU training of dense autoencoders', () => {
     );
   });
 
+  it('sparse (L1 on the code): the penalty and its gradient fused, the cpu losses and terms', async () => {
+    const make = (): Autoencoder =>
+      sparseAutoencoder({ inputDim: 20, hidden: [12], latentDim: 5, latentActivation: 'relu', sparsity: { kind: 'l1', weight: 0.05 }, seed: 6 });
+    const gpu = await run('webgpu', make, x, options);
+    const cpu = await run('cpu', make, x, options, gpu.initial);
+    expect(gpu.history.path).toBe('fused-webgpu');
+    expect(relativeGap(gpu.history, cpu.history)).toBeLessThan(1e-4);
+    gpu.history.epochs.forEach((e, i) => {
+      const c = cpu.history.epochs[i]!;
+      expect(Object.keys(e.terms)).toEqual(['reconstruction', 'sparsity']);
+      expect(c.terms['sparsity']!).toBeGreaterThan(0);
+      for (const name of ['reconstruction', 'sparsity']) expect(Math.abs(e.terms[name]! - c.terms[name]!) / c.terms[name]!).toBeLessThan(1e-4);
+    });
+    const [g, c] = [gpu.final.flat(), cpu.final.flat()];
+    expect(Math.max(...g.map((v, i) => Math.abs(v - c[i]!)))).toBeLessThan(1e-4);
+  });
+
   it('denoising: corrupts the batch as computeLoss does, and scores against the clean batch', async () => {
     const make = (): Autoencoder =>
       denoisingAutoencoder({ inputDim: 20, hidden: [12], latentDim: 5, corruptor: gaussianNoise({ stddev: 0.2 }), seed: 4 });
@@ -182,7 +199,7 @@ describe('fused WebGPU training of dense autoencoders', () => {
     expect(relativeGap(gpu.history, cpu.history)).toBeLessThan(1e-4);
   });
 
-  it('falls back to per-op kernels with fastWebGpuKernels: false, with clipNorm, and for a sparse model', async () => {
+  it('falls back to per-op kernels with fastWebGpuKernels: false, with clipNorm, and for a KL-sparse model', async () => {
     await useBackend('webgpu', { ...NODE_WEBGPU, fastWebGpuKernels: false });
     const plain = denseAutoencoder({ inputDim: 20, hidden: [12], latentDim: 5, seed: 3 });
     expect((await train(plain, x, { epochs: 1, batchSize: 48, seed: 1 })).path).toBe('per-op');
@@ -190,7 +207,7 @@ describe('fused WebGPU training of dense autoencoders', () => {
     expect((await train(plain, x, { epochs: 1, batchSize: 48, seed: 1, clipNorm: 1 })).path).toBe('per-op');
     expect((await train(plain, x, { epochs: 1, batchSize: 48, seed: 1 })).path).toBe('fused-webgpu');
     plain.dispose();
-    const sparse = sparseAutoencoder({ inputDim: 20, hidden: [12], latentDim: 5, sparsity: { kind: 'l1', weight: 1e-3 }, seed: 3 });
+    const sparse = sparseAutoencoder({ inputDim: 20, hidden: [12], latentDim: 5, latentActivation: 'sigmoid', sparsity: { kind: 'kl-bernoulli', rho: 0.1 }, seed: 3 });
     expect((await train(sparse, x, { epochs: 1, batchSize: 48, seed: 1 })).path).toBe('per-op');
     sparse.dispose();
   });

@@ -38,6 +38,11 @@ export interface DenseLayerSpec {
 export interface DenseStackSpec {
   readonly layers: readonly DenseLayerSpec[];
   readonly loss: FusedLoss;
+  /**
+   * An L1 penalty `weight · Σ_j |a_j|` per sample (batch mean) on the output of layer `layer`
+   * (0-based; not the last), added to the loss as a second term.
+   */
+  readonly l1?: { readonly layer: number; readonly weight: number };
 }
 
 /** The scalars of one Adam step, as the package's Adam holds them. @internal */
@@ -85,6 +90,7 @@ export function isFusableStack(spec: DenseStackSpec): boolean {
     if (l.bias.shape[0] !== cols || (width !== undefined && rows !== width)) return false;
     if (!FUSED_ACTIVATIONS.includes(l.activation)) return false;
     if (spec.loss === 'bce-logits' && i === spec.layers.length - 1 && l.activation !== 'linear') return false;
+    if (spec.l1 !== undefined && !(Number.isInteger(spec.l1.layer) && spec.l1.layer >= 0 && spec.l1.layer < spec.layers.length - 1 && spec.l1.weight >= 0)) return false;
     width = cols;
   }
   return spec.layers[0]!.kernel.shape[0] === width;
@@ -165,7 +171,8 @@ export class FusedDenseStep {
    * @param input - `[n, in]` float32 on the WebGPU backend: the network's input.
    * @param target - `[n, out]`: what the output is compared with (null: the input itself).
    * @param adam - the moments (aligned with the variables) and this step's scalars.
-   * @returns the report `[loss, check, loss]` (check: 0, or NaN when a gradient was not finite), owned by the caller.
+   * @returns the report `[loss, check, reconstruction]`, with `sparsity` appended under an L1
+   *   penalty (check: 0, or NaN when a gradient was not finite), owned by the caller.
    */
   step(input: tf.Tensor, target: tf.Tensor | null, adam: AdamStepState): tf.Tensor1D {
     if (this.#disposed) throw new Error('FusedDenseStep.step: the step was disposed');
@@ -214,8 +221,9 @@ export class FusedDenseStep {
         pass.dispatchWorkgroups(d.x, d.y, 1);
       }
       pass.end();
-      const report = emptyTensor(backend, [3]);
-      encoder.copyBufferToBuffer(this.#report, 0, report.buffer, 0, 3 * F32);
+      const length = this.#spec.l1 === undefined ? 3 : 4;
+      const report = emptyTensor(backend, [length]);
+      encoder.copyBufferToBuffer(this.#report, 0, report.buffer, 0, length * F32);
       this.#variables.forEach((variable, i) => {
         const offset = this.#offsets[i]! * F32;
         const bytes = variable.size * F32;
@@ -326,10 +334,11 @@ export class FusedDenseStep {
     const dispatches: Dispatch[] = [];
     const acts = this.#acts!;
     const deltas = this.#deltas!;
+    const l1 = this.#spec.l1;
     const product = (kind: ProductKind, activation: FusedActivation, u: number[], buffers: GpuBuffer[]): void => {
       if (u.length !== PRODUCT_UNIFORMS) throw new Error('FusedDenseStep: bad product uniforms');
       const pipeline = this.#pipeline(`${kind}:${activation}`, () => productShader(kind, activation));
-      const ub = this.#uniform(u);
+      const ub = this.#uniform(u, new Set([PRODUCT_UNIFORMS - 1]));
       uniforms.push(ub);
       const [M, N] = u as [number, number];
       dispatches.push({ pipeline, group: this.#group(pipeline, [ub, ...buffers]), x: Math.ceil(N / TILE), y: Math.ceil(M / TILE) });
@@ -338,23 +347,26 @@ export class FusedDenseStep {
       const [din, dout] = [widths[l - 1]!, widths[l]!];
       const w = wOff[l - 1]!;
       // A_l = act(A_{l−1}·W + b)
-      product('forward', layers[l - 1]!.activation, [batch, dout, din, actOff[l - 1]!, din, 1, w, dout, 1, actOff[l]!, w + din * dout, 0], [acts, this.#weights]);
+      product('forward', layers[l - 1]!.activation, [batch, dout, din, actOff[l - 1]!, din, 1, w, dout, 1, actOff[l]!, w + din * dout, 0, 0], [acts, this.#weights]);
     }
     const loss = this.#spec.loss;
     const outAct = layers[L - 1]!.activation;
     const lossPipeline = this.#pipeline(`loss:${loss}:${outAct}`, () => lossShader(loss, outAct));
     const count = batch * widths[L]!;
-    const lu = this.#uniform([count, actOff[L]!, targetOff, deltaOff[L]!, 1 / count], new Set([4]));
+    const codeCount = l1 === undefined ? 0 : batch * widths[l1.layer + 1]!;
+    const codeOff = l1 === undefined ? 0 : actOff[l1.layer + 1]!;
+    const lu = this.#uniform([count, actOff[L]!, targetOff, deltaOff[L]!, 1 / count, codeOff, codeCount, l1 === undefined ? 0 : l1.weight / batch], new Set([4, 7]));
     uniforms.push(lu);
     dispatches.push({ pipeline: lossPipeline, group: this.#group(lossPipeline, [lu, acts, deltas, this.#report]), x: 1, y: 1 });
     for (let l = L; l >= 1; l--) {
       const [din, dout] = [widths[l - 1]!, widths[l]!];
       const w = wOff[l - 1]!;
       // [∂W; ∂b] = [A_{l−1}ᵀ; 1ᵀ]·Δ_l
-      product('backWeights', 'linear', [din + 1, dout, batch, actOff[l - 1]!, 1, din, deltaOff[l]!, dout, 1, w, 0, 1], [acts, deltas, this.#grads]);
-      // Δ_{l−1} = (Δ_l·Wᵀ) ⊙ act'(A_{l−1})
+      product('backWeights', 'linear', [din + 1, dout, batch, actOff[l - 1]!, 1, din, deltaOff[l]!, dout, 1, w, 0, 1, 0], [acts, deltas, this.#grads]);
+      // Δ_{l−1} = (Δ_l·Wᵀ + λ·sign(A_{l−1})) ⊙ act'(A_{l−1}), λ = weight/n at the penalised code
       if (l > 1) {
-        product('backData', layers[l - 2]!.activation, [batch, din, dout, deltaOff[l]!, dout, 1, w, 1, dout, deltaOff[l - 1]!, actOff[l - 1]!, 0], [deltas, this.#weights, acts]);
+        const lambda = l1 !== undefined && l1.layer === l - 2 ? l1.weight / batch : 0;
+        product('backData', layers[l - 2]!.activation, [batch, din, dout, deltaOff[l]!, dout, 1, w, 1, dout, deltaOff[l - 1]!, actOff[l - 1]!, 0, lambda], [deltas, this.#weights, acts]);
       }
     }
     const groups = Math.ceil(this.#count / ADAM_THREADS);

@@ -61,7 +61,8 @@ fn tanhStable(z: f32) -> f32 {
 /**
  * The three uses of the product in a dense layer's step:
  * - `forward`: `A_l = act(A_{l−1}·W + b)` (operands and output in the activations buffer, W and b in the weights);
- * - `backData`: `Δ_{l−1} = (Δ_l·Wᵀ) ⊙ act'(A_{l−1})` (operands and output in the deltas buffer);
+ * - `backData`: `Δ_{l−1} = (Δ_l·Wᵀ + λ·sign(A_{l−1})) ⊙ act'(A_{l−1})` (operands and output in the
+ *   deltas buffer; `λ`, the uniform `l1`, is the L1 sparsity weight over the batch size at the code, else 0);
  * - `backWeights`: `[∂W; ∂b] = [A_{l−1}ᵀ; 1ᵀ]·Δ_l` into the gradients buffer (the bias row is a row of ones).
  * @internal
  */
@@ -107,7 +108,7 @@ function accumulate(): string {
 }
 
 /** Number of u32 fields of the product's uniform block (see {@link productShader}). @internal */
-export const PRODUCT_UNIFORMS = 12;
+export const PRODUCT_UNIFORMS = 13;
 
 /**
  * The tiled product `C[M×N] = A[M×K]·B[K×N]` with its epilogue. Operands are read through
@@ -123,7 +124,7 @@ export function productShader(kind: ProductKind, activation: FusedActivation): s
   const n = PRODUCT_BINDINGS[kind];
   let epilogue: string;
   if (kind === 'forward') epilogue = `let z = value + ${n.e}[u.eOff + j];\n        ${n.c}[u.cOff + i * u.N + j] = ${activationExpression(activation, 'z')};`;
-  else if (kind === 'backData') epilogue = `let a = ${n.e}[u.eOff + i * u.N + j];\n        ${n.c}[u.cOff + i * u.N + j] = value * ${derivativeExpression(activation, 'a')};`;
+  else if (kind === 'backData') epilogue = `let a = ${n.e}[u.eOff + i * u.N + j];\n        ${n.c}[u.cOff + i * u.N + j] = (value + u.l1 * sign(a)) * ${derivativeExpression(activation, 'a')};`;
   else epilogue = `${n.c}[u.cOff + i * u.N + j] = value;`;
   // Each thread writes its 4×4 entries through the epilogue (`value` is the entry's sum).
   const writes = UNROLL.flatMap((r) =>
@@ -139,7 +140,7 @@ export function productShader(kind: ProductKind, activation: FusedActivation): s
     ),
   ).join('\n  ');
   return `
-struct Uniforms { M: u32, N: u32, K: u32, aOff: u32, aRs: u32, aCs: u32, bOff: u32, bRs: u32, bCs: u32, cOff: u32, eOff: u32, onesRow: u32 }
+struct Uniforms { M: u32, N: u32, K: u32, aOff: u32, aRs: u32, aCs: u32, bOff: u32, bRs: u32, bCs: u32, cOff: u32, eOff: u32, onesRow: u32, l1: f32 }
 @group(0) @binding(0) var<uniform> u: Uniforms;
 ${n.decl}
 var<workgroup> tileA: array<f32, ${DEPTH * TILE}>;
@@ -196,8 +197,10 @@ const LOSS_THREADS = 256;
 /**
  * The loss and the gradient at the output layer's pre-activation, in one workgroup: each thread
  * walks a strided part of the `count` entries, writes `Δ_L` and sums its part of the loss; a tree
- * in workgroup memory adds the parts. Writes `report[0] = report[2] = loss` and `report[1] = 0`
- * (the finiteness flag the Adam kernel raises).
+ * in workgroup memory adds the parts. With an L1 sparsity penalty (`l1 = weight / n` over the
+ * `codeCount` entries of the code at `codeOff`; `codeCount = 0` without one) it also sums
+ * `l1·Σ|a|`. Writes `report = [loss + penalty, 0, loss, penalty]` (`report[1]`: the finiteness flag
+ * the Adam kernel raises).
  * @param activation - the output layer's activation (`mse` only; `bce-logits` reads logits).
  * @internal
  */
@@ -210,12 +213,13 @@ export function lossShader(loss: FusedLoss, activation: FusedActivation): string
       : `part = part + max(y, 0.0) - y * t + log(1.0 + exp(-abs(y)));
       deltas[u.dOff + e] = (1.0 / (1.0 + exp(-y)) - t) * u.scale;`;
   return `
-struct Uniforms { count: u32, outOff: u32, tgtOff: u32, dOff: u32, scale: f32 }
+struct Uniforms { count: u32, outOff: u32, tgtOff: u32, dOff: u32, scale: f32, codeOff: u32, codeCount: u32, l1: f32 }
 @group(0) @binding(0) var<uniform> u: Uniforms;
 @group(0) @binding(1) var<storage, read> acts: array<f32>;
 @group(0) @binding(2) var<storage, read_write> deltas: array<f32>;
 @group(0) @binding(3) var<storage, read_write> report: array<f32>;
 var<workgroup> parts: array<f32, ${LOSS_THREADS}>;
+var<workgroup> parts2: array<f32, ${LOSS_THREADS}>;
 @compute @workgroup_size(${LOSS_THREADS})
 fn main(@builtin(local_invocation_index) lid: u32) {
   var part = 0.0;
@@ -224,17 +228,27 @@ fn main(@builtin(local_invocation_index) lid: u32) {
     let t = acts[u.tgtOff + e];
     ${body}
   }
+  var sparse = 0.0;
+  for (var e = lid; e < u.codeCount; e = e + ${LOSS_THREADS}u) {
+    sparse = sparse + abs(acts[u.codeOff + e]);
+  }
   parts[lid] = part;
+  parts2[lid] = sparse;
   workgroupBarrier();
   for (var s = ${LOSS_THREADS / 2}u; s > 0u; s = s / 2u) {
-    if (lid < s) { parts[lid] = parts[lid] + parts[lid + s]; }
+    if (lid < s) {
+      parts[lid] = parts[lid] + parts[lid + s];
+      parts2[lid] = parts2[lid] + parts2[lid + s];
+    }
     workgroupBarrier();
   }
   if (lid == 0u) {
     let value = parts[0] * u.scale;
-    report[0] = value;
+    let penalty = parts2[0] * u.l1;
+    report[0] = value + penalty;
     report[1] = 0.0;
     report[2] = value;
+    report[3] = penalty;
   }
 }`;
 }
