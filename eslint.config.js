@@ -29,7 +29,7 @@ const floors = {
   preprocessing: ['core'],
   nn: ['core'],
   models: ['core', 'losses', 'noise', 'nn'],
-  train: ['core', 'models', 'backend'],
+  train: ['core', 'models', 'backend', 'kernels'],
   anomaly: ['core', 'models', 'pca', 'losses', 'train', 'preprocessing'],
   io: ['core', 'backend', 'models', 'nn', 'noise', 'pca', 'losses', 'preprocessing', 'anomaly'],
 };

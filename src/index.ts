@@ -103,6 +103,9 @@ export type {
   LossContext,
   LossOutput,
   TrainableModel,
+  DenseLayerPlan,
+  DensePlannable,
+  DenseTrainingPlan,
   AutoencoderOptions,
   AutoencoderConfig,
   AutoencoderOutput,
@@ -156,6 +159,7 @@ export type {
   TrainData,
   TrainHistory,
   TrainOptions,
+  TrainingPath,
 } from './train/index.js';
 
 // Anomaly detection

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fusedAdamUpdate, hasFusedAdam } from './adamKernel.js';
 import type { AdamScalars } from './adamKernel.js';
+import { FlatAdam, fastWebGpuKernelsEnabled } from '../kernels/webgpu/index.js';
 
 const fr = Math.fround;
 
@@ -28,7 +29,8 @@ interface Moments {
 /**
  * Adam with the numbers of tfjs' `tf.train.adam` — the same float32 operations in the same
  * order, so the same weights bit for bit — but one kernel per variable on the wasm and cpu
- * backends instead of fourteen (elsewhere it runs tfjs' kernels). The trainer uses it when it
+ * backends instead of fourteen, and on WebGPU one dispatch for all variables ({@link FlatAdam};
+ * GPU float32 arithmetic, within rounding of tfjs'); elsewhere it runs tfjs' kernels. The trainer uses it when it
  * creates the optimizer itself; users get it from the public `adam()` factory; restored training
  * states of an Adam optimizer come back as one.
  *
@@ -50,6 +52,8 @@ export class FusedAdam extends tf.Optimizer {
   #accBeta1: number;
   #accBeta2: number;
   #moments: (Moments | undefined)[] = [];
+  /** On WebGPU: the one-dispatch Adam for the variables of the last step (rebuilt when they change). */
+  #flat: FlatAdam | null = null;
 
   constructor(learningRate: number, beta1 = 0.9, beta2 = 0.999, epsilon?: number) {
     super();
@@ -83,6 +87,8 @@ export class FusedAdam extends tf.Optimizer {
     const list: { name: string; tensor: tf.Tensor | null }[] = Array.isArray(variableGradients)
       ? (variableGradients as NamedTensor[])
       : Object.entries(variableGradients as tf.NamedTensorMap).map(([name, tensor]) => ({ name, tensor }));
+    const flat = this.#flatStep(list);
+    if (flat !== undefined) return flat;
     const fused = hasFusedAdam();
     const scalars: AdamScalars = {
       learningRate: this.learningRate,
@@ -115,6 +121,57 @@ export class FusedAdam extends tf.Optimizer {
     this.#accBeta1 = fr(this.#accBeta1 * fr(this.beta1));
     this.#accBeta2 = fr(this.#accBeta2 * fr(this.beta2));
     this.incrementIterations();
+    return check;
+  }
+
+  /**
+   * For a step run elsewhere (the fused WebGPU step): the moment variables of `variables` (made on
+   * first use, keyed by position as {@link FusedAdam.applyGradientsWithCheck} keys them) and this
+   * step's scalars. Call {@link FusedAdam.completeStep} once the step is recorded.
+   */
+  externalStep(variables: readonly tf.Variable[]): { moments: { m: tf.Variable; v: tf.Variable }[]; scalars: AdamScalars } {
+    const moments = variables.map((v, i) => this.#momentsOf(i, v));
+    const scalars: AdamScalars = {
+      learningRate: this.learningRate,
+      beta1: this.beta1,
+      beta2: this.beta2,
+      epsilon: this.epsilon,
+      oneMinusAccBeta1: fr(1 - this.#accBeta1),
+      oneMinusAccBeta2: fr(1 - this.#accBeta2),
+    };
+    return { moments, scalars };
+  }
+
+  /** Advances `β₁ᵗ`, `β₂ᵗ` and the iteration count after a step run elsewhere (see {@link FusedAdam.externalStep}). */
+  completeStep(): void {
+    this.#accBeta1 = fr(this.#accBeta1 * fr(this.beta1));
+    this.#accBeta2 = fr(this.#accBeta2 * fr(this.beta2));
+    this.incrementIterations();
+  }
+
+  /**
+   * On WebGPU with the package's kernels allowed: the whole step as one Adam dispatch over all
+   * variables ({@link FlatAdam}), returning 0 or NaN as the check; undefined where it does not
+   * apply (another backend, a null gradient, a dtype other than float32).
+   */
+  #flatStep(list: readonly { name: string; tensor: tf.Tensor | null }[]): tf.Scalar | undefined {
+    if (tf.getBackend() !== 'webgpu' || !fastWebGpuKernelsEnabled() || list.length === 0) return undefined;
+    const variables: tf.Variable[] = [];
+    const gradients: tf.Tensor[] = [];
+    for (const { name, tensor } of list) {
+      const value = tf.engine().registeredVariables[name];
+      if (value === undefined || tensor === null || tensor === undefined || tensor.dtype !== 'float32' || value.dtype !== 'float32') return undefined;
+      if (!tf.util.arraysEqual(tensor.shape, value.shape)) return undefined;
+      variables.push(value);
+      gradients.push(tensor);
+    }
+    if (this.#flat === null || !this.#flat.serves(variables)) {
+      this.#flat?.dispose();
+      this.#flat = FlatAdam.create(variables);
+      if (this.#flat === null) return undefined;
+    }
+    const check = this.#flat.step(gradients, this.externalStep(variables));
+    this.completeStep();
     return check;
   }
 
@@ -154,6 +211,8 @@ export class FusedAdam extends tf.Optimizer {
   }
 
   override dispose(): void {
+    this.#flat?.dispose();
+    this.#flat = null;
     for (const moments of this.#moments) if (moments !== undefined) tf.dispose([moments.m, moments.v]);
     this.#moments = [];
   }

@@ -3,7 +3,8 @@ import { installFastWasmKernels } from './wasmKernels.js';
 import { hasRelaxedSimd } from '../kernels/wasm/gemm.js';
 import { startThreads } from './threads.js';
 import type { ThreadCount } from './threads.js';
-import { type OptionKeys, assertOptions, describe } from '../core/index.js';
+import { setFastWebGpuKernels } from '../kernels/webgpu/index.js';
+import { type OptionKeys, assertOptions, describe, typeFail } from '../core/index.js';
 
 /**
  * The tfjs backends that {@link useBackend} knows how to start.
@@ -79,6 +80,13 @@ export interface UseBackendOptions {
    * `'auto'`.
    */
   readonly threads?: ThreadCount;
+  /**
+   * webgpu only: train dense autoencoders (see the backends guide) through the package's fused
+   * WGSL kernels — a training step in a handful of GPU dispatches — instead of one tfjs kernel per
+   * operation, and run the package's Adam as one dispatch over all weights for every other model.
+   * Default `true`; `false` keeps tfjs' kernels, Adam included.
+   */
+  readonly fastWebGpuKernels?: boolean;
   /** The former name of {@link UseBackendOptions.fastWasmKernels}: `false` also leaves tfjs' kernels in place. */
   readonly fastWasmMatMul?: boolean;
   /**
@@ -95,6 +103,7 @@ const USE_BACKEND_OPTIONS: OptionKeys<UseBackendOptions> = {
   allowSoftwareAdapter: true,
   wasmPaths: true,
   fastWasmKernels: true,
+  fastWebGpuKernels: true,
   fastWasmMatMul: true,
   nodeWebGpu: true,
   threads: true,
@@ -171,10 +180,30 @@ function adapterInfo(adapter: AdapterLike): GpuAdapterInfo {
   return { vendor, architecture, description, isFallbackAdapter: software };
 }
 
-async function findGpu(options: UseBackendOptions): Promise<GpuLike | string> {
+/** Where Linux distributions put shared libraries (besides LD_LIBRARY_PATH). */
+const LIBRARY_DIRS = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/lib/x86_64-linux-gnu', '/lib/aarch64-linux-gnu', '/lib64', '/lib', '/usr/local/lib'];
+
+/**
+ * Node on Linux: whether Vulkan's loader (`libvulkan.so.1`) is installed, which Dawn needs for its
+ * default backend. Looked up in the file system, so that a machine without it costs no Dawn start
+ * and no "Couldn't load Vulkan" on stderr. True where the question does not apply.
+ */
+async function vulkanLoaderPresent(): Promise<boolean> {
+  if (process.platform !== 'linux') return true;
+  const fs = (await importOptional('node:fs')) as { existsSync?: (path: string) => boolean } | undefined;
+  if (typeof fs?.existsSync !== 'function') return true;
+  const dirs = [...(process.env['LD_LIBRARY_PATH'] ?? '').split(':').filter((d) => d.length > 0), ...LIBRARY_DIRS];
+  return dirs.some((d) => fs.existsSync!(`${d}/libvulkan.so.1`));
+}
+
+async function findGpu(options: UseBackendOptions, auto: boolean): Promise<GpuLike | string> {
   const nav = (globalThis as { navigator?: { gpu?: GpuLike } }).navigator;
   if (nav?.gpu) return nav.gpu;
   if (!isNode()) return 'navigator.gpu is not defined (this browser has no WebGPU)';
+  // 'auto' with Dawn's default (Vulkan) backend: skip quietly where Vulkan is not installed.
+  if (auto && options.nodeWebGpu?.flags === undefined && !(await vulkanLoaderPresent())) {
+    return "no Vulkan loader (libvulkan.so.1) is installed, which the 'webgpu' package (Dawn) needs on Linux; without a GPU, pass nodeWebGpu: { flags: ['backend=opengles'], featureLevel: 'compatibility' } and ask for 'webgpu' by name to use Mesa's llvmpipe";
+  }
   const dawn = await importOptional('webgpu');
   if (!dawn || typeof dawn['create'] !== 'function') {
     return "navigator.gpu is not defined and the optional package 'webgpu' (Dawn for Node) is not installed";
@@ -194,8 +223,8 @@ async function findGpu(options: UseBackendOptions): Promise<GpuLike | string> {
 
 type Attempt = { info: BackendInfo } | { reason: string };
 
-async function startWebGpu(options: UseBackendOptions, allowSoftware: boolean): Promise<Attempt> {
-  const gpu = await findGpu(options);
+async function startWebGpu(options: UseBackendOptions, allowSoftware: boolean, auto: boolean): Promise<Attempt> {
+  const gpu = await findGpu(options, auto);
   if (typeof gpu === 'string') return { reason: gpu };
   const request: Record<string, unknown> = { powerPreference: 'high-performance' };
   if (options.nodeWebGpu?.featureLevel) request['featureLevel'] = options.nodeWebGpu.featureLevel;
@@ -212,6 +241,7 @@ async function startWebGpu(options: UseBackendOptions, allowSoftware: boolean): 
       reason: `the only adapter is a software one (${info.vendor || info.description || 'fallback'}), slower than wasm; pass { allowSoftwareAdapter: true } or ask for 'webgpu' by name`,
     };
   }
+  setFastWebGpuKernels(options.fastWebGpuKernels !== false);
   if (tf.getBackend() === 'webgpu') return { info: { name: 'webgpu', adapter: info } };
   if (isNode()) {
     const mod = await importOptional('@tensorflow/tfjs-backend-webgpu');
@@ -281,7 +311,7 @@ async function startPackaged(name: 'wasm' | 'cpu' | 'tensorflow', pkg: string, o
 function start(name: BackendName, options: UseBackendOptions, auto: boolean): Promise<Attempt> {
   switch (name) {
     case 'webgpu':
-      return startWebGpu(options, options.allowSoftwareAdapter ?? !auto);
+      return startWebGpu(options, options.allowSoftwareAdapter ?? !auto, auto);
     case 'wasm':
       return startPackaged('wasm', '@tensorflow/tfjs-backend-wasm', options);
     case 'cpu':
@@ -325,6 +355,9 @@ export async function useBackend(preference: BackendPreference = 'auto', options
   const t = options.threads;
   if (t !== undefined && t !== 'auto' && !(typeof t === 'number' && Number.isInteger(t) && t >= 1 && t <= 256)) {
     throw new Error(`${FN}: option 'threads' must be 'auto' or an integer from 1 to 256, got ${describe(t)}`);
+  }
+  if (options.fastWebGpuKernels !== undefined && typeof options.fastWebGpuKernels !== 'boolean') {
+    typeFail(FN, 'options.fastWebGpuKernels', 'a boolean', options.fastWebGpuKernels);
   }
   const auto = preference === 'auto';
   let names: readonly BackendName[];

@@ -3,7 +3,8 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { type DataInput, type OptionKeys, assertOptions, assertNumber, deriveSeed, fail, typeFail } from '../core/index.js';
 import { bce, bceWithLogits, klBernoulliSparsity, l1Sparsity, mse } from '../losses/index.js';
 import type { Corruptor, CorruptorConfig } from '../noise/index.js';
-import type { Batch, LossContext, LossOutput, TrainableModel } from './contract.js';
+import type { Batch, DensePlannable, DenseTrainingPlan, LossContext, LossOutput, TrainableModel } from './contract.js';
+import { denseChain } from './dense-plan.js';
 import {
   type FeatureShape,
   SALT,
@@ -162,7 +163,7 @@ const AUTOENCODER_OPTIONS: OptionKeys<AutoencoderOptions> = { encoder: true, dec
  * ae.dispose();
  * ```
  */
-export class Autoencoder implements TrainableModel {
+export class Autoencoder implements TrainableModel, DensePlannable {
   /** The model kind, for saving. */
   readonly kind = 'autoencoder' as const;
   /** The encoder network (owned by the model). */
@@ -287,6 +288,49 @@ export class Autoencoder implements TrainableModel {
       ) as tf.Scalar;
       return { loss: tf.add(reconstruction, sparsity) as tf.Scalar, terms: { reconstruction, sparsity } };
     });
+  }
+
+  /**
+   * The model's training step as a {@link DenseTrainingPlan}, which the trainer runs through the
+   * package's fused WebGPU kernels: the encoder's and decoder's dense layers in order, and the
+   * loss (`'mse'`, or `'bce'` from the logits before the decoder's final sigmoid). Null — train
+   * then calls {@link Autoencoder.computeLoss} — when either network is not a chain of dense
+   * layers, for a custom loss function, `'bce'` without a final sigmoid `Activation` layer, or a
+   * `'kl-bernoulli'` sparsity penalty (an `'l1'` one is fused). A corruptor is applied to the
+   * batch as `computeLoss` applies it.
+   * @returns the plan (its variables are the model's own), or null.
+   * @example
+   * ```ts
+   * const ae = denseAutoencoder({ inputDim: 784, hidden: [256], latentDim: 32, seed: 1 });
+   * ae.denseTrainingPlan()?.layers.length; //=> 4
+   * ```
+   */
+  denseTrainingPlan(): DenseTrainingPlan | null {
+    if (this.isDisposed || this.sparsity?.kind === 'kl-bernoulli' || typeof this.loss === 'function') return null;
+    const encoder = denseChain(this.encoder);
+    const decoder = denseChain(this.decoder);
+    if (encoder === null || decoder === null) return null;
+    const layers = [...encoder, ...decoder];
+    const last = layers[layers.length - 1]!;
+    if (this.loss === 'bce') {
+      if (this.#logits === null || last.activation !== 'sigmoid') return null;
+      layers[layers.length - 1] = { ...last, activation: 'linear' };
+    }
+    const corruptor = this.corruptor;
+    const fn = 'Autoencoder.denseTrainingPlan';
+    const sparsity = this.sparsity;
+    return {
+      layers,
+      loss: this.loss === 'bce' ? 'bce-logits' : 'mse',
+      ...(sparsity?.kind === 'l1' ? { l1: { layer: encoder.length - 1, weight: sparsity.weight } } : {}),
+      termNames: sparsity === null ? ['reconstruction'] : ['reconstruction', 'sparsity'],
+      prepare: (batch, context) => {
+        const x = inputTensor(batch.x, this.inputShape, fn, 'batch.x', "the encoder's input shape");
+        if (!context.training || corruptor === null) return { input: x, target: null };
+        const seed = seedOrRandom(context.seed, fn, 'context.seed');
+        return { input: corruptor(x, { seed: deriveSeed(seed, SALT.noise) }), target: x };
+      },
+    };
   }
 
   /**

@@ -44,3 +44,52 @@ export interface TrainableModel {
   readonly trainableVariables: readonly tf.Variable[];
   computeLoss(batch: Batch, context: LossContext): LossOutput;
 }
+
+/**
+ * One dense layer of a {@link DenseTrainingPlan}: `a = activation(x·kernel + bias)`, `kernel`
+ * `[in, out]`, `bias` `[out]`; `activation` is a tfjs-layers name.
+ * @category Models
+ */
+export interface DenseLayerPlan {
+  readonly kernel: tf.Variable;
+  readonly bias: tf.Variable;
+  readonly activation: string;
+}
+
+/**
+ * How a model made of dense layers describes its training step, so that the trainer can run it
+ * through the package's fused WebGPU kernels instead of `computeLoss`: the layers from input to
+ * output, the loss on the last layer's output, and the batch's input and target.
+ *
+ * The loss is the mean over all `n × d` entries: `'mse'` of `(ŷ − t)²`, `'bce-logits'` of the
+ * binary cross-entropy of `t` and `σ(ŷ)` (the last layer's outputs are logits), plus the `l1`
+ * penalty when there is one.
+ * @category Models
+ */
+export interface DenseTrainingPlan {
+  readonly layers: readonly DenseLayerPlan[];
+  readonly loss: 'mse' | 'bce-logits';
+  /**
+   * An L1 sparsity penalty `weight · Σ_j |a_j|` per sample (batch mean) on the output `a` of
+   * `layers[layer]` (the code), added to the loss as the second term.
+   */
+  readonly l1?: { readonly layer: number; readonly weight: number };
+  /** The names of the loss's terms, as `computeLoss` gives them: the reconstruction, then the sparsity penalty if any. */
+  readonly termNames: readonly string[];
+  /**
+   * The network's input and the target for a training batch (the target `null` when it is the
+   * input itself): e.g. the corrupted and the clean batch of a denoising autoencoder, with the
+   * randomness `computeLoss` would draw from `context.seed`. Called inside `tf.tidy`.
+   */
+  prepare(batch: Batch, context: LossContext): { readonly input: tf.Tensor; readonly target: tf.Tensor | null };
+}
+
+/**
+ * A {@link TrainableModel} that can describe its step as a {@link DenseTrainingPlan}
+ * (`Autoencoder`s of dense networks do): `denseTrainingPlan()` gives the plan, or null when the
+ * model, as configured, is not a plain dense stack (the trainer then uses `computeLoss`).
+ * @category Models
+ */
+export interface DensePlannable {
+  denseTrainingPlan(): DenseTrainingPlan | null;
+}

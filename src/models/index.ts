@@ -1,4 +1,4 @@
-export type { Batch, LossContext, LossOutput, TrainableModel } from './contract.js';
+export type { Batch, DenseLayerPlan, DensePlannable, DenseTrainingPlan, LossContext, LossOutput, TrainableModel } from './contract.js';
 export { Autoencoder } from './autoencoder.js';
 export type {
   AutoencoderOptions,

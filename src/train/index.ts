@@ -17,4 +17,5 @@ export type {
   TrainData,
   TrainHistory,
   TrainOptions,
+  TrainingPath,
 } from './types.js';

@@ -26,7 +26,8 @@ const ADAM_OPTIONS: OptionKeys<AdamOptions> = { learningRate: true, beta1: true,
  *
  * — the same float32 operations in the same order as `tf.train.adam`, so the same weights bit for
  * bit, but one kernel per weight tensor and step on the wasm and cpu backends instead of about
- * fourteen (elsewhere it runs tfjs' kernels). {@link train} uses it when it is given no
+ * fourteen, and on WebGPU one dispatch for all weights (float32 on the GPU: within rounding of
+ * tfjs', not bit for bit); elsewhere it runs tfjs' kernels. {@link train} uses it when it is given no
  * optimizer; create one yourself to choose β₁, β₂ or ε, or to keep its moments from one `train`
  * call to the next (and to save them with `saveModel(..., { training: { optimizer } })`). It is
  * a `tf.Optimizer` (class name `'Adam'`) and works wherever one is taken.

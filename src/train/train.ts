@@ -12,7 +12,7 @@ import { checkModel, termRecord } from './output.js';
 import type { TermNames } from './output.js';
 import { createProgress } from './progress.js';
 import type { ProgressReporter } from './progress.js';
-import { trainStep } from './step.js';
+import { type StepRunner, chooseStepRunner } from './paths.js';
 import type { BatchLog, EpochLog, TrainData, TrainHistory, TrainOptions } from './types.js';
 import { createYielder, now } from './yield.js';
 
@@ -90,6 +90,7 @@ class TrainingRun {
   private bestEpoch: number | undefined;
   private sinceBest = 0;
   private bestWeights: tf.Tensor[] | undefined;
+  private runner: StepRunner | undefined;
 
   constructor(
     private readonly fn: string,
@@ -105,6 +106,7 @@ class TrainingRun {
       stoppedEarly: this.stoppedEarly,
       ...(this.bestEpoch === undefined ? {} : { bestEpoch: this.bestEpoch }),
       aborted: this.aborted,
+      path: this.runner?.path ?? 'per-op',
     };
   }
 
@@ -209,6 +211,7 @@ class TrainingRun {
       tf.dispose(pending.snapshot);
     }
     this.progress?.close();
+    this.runner?.dispose();
     if (this.bestWeights !== undefined) tf.dispose(this.bestWeights);
     this.bestWeights = undefined;
     if (this.optimizer !== undefined) {
@@ -230,6 +233,7 @@ class TrainingRun {
     } else {
       this.optimizer = opts.optimizer;
     }
+    this.runner = chooseStepRunner(this.model, this.variables, this.optimizer, opts.clipNorm);
     this.baseLearningRate = readLearningRate(this.optimizer);
     if (opts.learningRateSchedule !== undefined && this.baseLearningRate === undefined) {
       fail(fn, 'options.optimizer', 'an optimizer with a numeric learningRate when options.learningRateSchedule is given', opts.optimizer);
@@ -301,7 +305,7 @@ class TrainingRun {
     const snapshot = this.variables.map((v) => tf.clone(v));
     let report: tf.Tensor1D;
     try {
-      report = trainStep({
+      report = this.runner!.run({
         fn: this.fn,
         model: this.model,
         variables: this.variables,

@@ -186,7 +186,18 @@ export interface TrainHistory {
   readonly bestEpoch?: number;
   /** True when `signal` aborted training. */
   readonly aborted: boolean;
+  /** How the steps ran, see {@link TrainingPath}. */
+  readonly path: TrainingPath;
 }
+
+/**
+ * How {@link train} ran its steps:
+ * - `'fused-webgpu'`: the package's fused WebGPU kernels (a dense model with the package's Adam
+ *   on the webgpu backend, see the backends guide);
+ * - `'per-op'`: one tfjs kernel per operation, with the package's fused Adam where the backend has it.
+ * @category Training
+ */
+export type TrainingPath = 'fused-webgpu' | 'per-op';
 
 /**
  * Functions {@link train} calls as it goes; each may return a promise, which is awaited.

@@ -25,6 +25,8 @@ export type TinyKind = 'ae' | 'vae';
 /** What {@link trainTiny} reports. */
 export interface TinyRun {
   readonly backend: string;
+  /** How `train` ran the steps (`history.path`): the fused WebGPU kernels or tfjs' per-op kernels. */
+  readonly path: string;
   /** The model's trainable variables before training, flattened, in order. */
   readonly initialWeights: number[][];
   /** The loss of every batch, in order. */
@@ -77,6 +79,7 @@ export async function trainTiny(kind: TinyKind, options: TinyOptions = {}): Prom
     xHat.dispose();
     return {
       backend: tf.getBackend(),
+      path: history.path,
       initialWeights,
       batchLosses,
       epochLosses: history.epochs.map((e) => e.loss),
