@@ -5,8 +5,8 @@
 // Building and installing takes a while, and vitest runs test files in several processes, so the
 // result is cached in the system's temporary folder (outside the repository, so that no package
 // resolves from the repository's node_modules by walking up), keyed by a hash of everything that
-// goes into the tarball; the first process to need it builds it while holding a lock (a directory made with
-// mkdir, which is atomic), the others wait for its `ready` file.
+// goes into the tarball; the first process to need it builds it while holding a lock (a directory
+// made with mkdir, which is atomic), the others wait for its `ready` file.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -89,7 +89,9 @@ export async function installedPackage(): Promise<InstalledPackage> {
   const key = hashInputs();
   const dir = join(cache, key);
   const ready = join(dir, 'ready.json');
-  const lock = join(cache, `${key}.lock`);
+  // One lock for every hash: a build writes the repository's dist/, which two builds of different
+  // sources (an edit between two test processes' calls) must not write at once.
+  const lock = join(cache, 'build.lock');
   const deadline = Date.now() + 600_000;
   while (!existsSync(ready)) {
     let owner = false;
@@ -99,6 +101,10 @@ export async function installedPackage(): Promise<InstalledPackage> {
     } catch {
       // Another process builds it; a lock older than 10 minutes is from a process that died.
       if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 600_000) rmSync(lock, { recursive: true, force: true });
+    }
+    if (owner && existsSync(ready)) {
+      rmSync(lock, { recursive: true, force: true });
+      break;
     }
     if (owner) {
       const staging = `${dir}.staging`;
@@ -113,8 +119,11 @@ export async function installedPackage(): Promise<InstalledPackage> {
       } finally {
         rmSync(lock, { recursive: true, force: true });
       }
-      // Keep only this build: older hashes are stale.
-      for (const name of readdirSync(cache)) if (name !== key && !name.endsWith('.lock') && !name.endsWith('.staging')) rmSync(join(cache, name), { recursive: true, force: true });
+      // Builds of other sources older than an hour are stale (a younger one may be in use by a test).
+      for (const name of readdirSync(cache)) {
+        const path = join(cache, name);
+        if (name !== key && !name.endsWith('.lock') && Date.now() - statSync(path).mtimeMs > 3_600_000) rmSync(path, { recursive: true, force: true });
+      }
       break;
     }
     if (Date.now() > deadline) throw new Error(`installedPackage: gave up waiting for ${lock} (another test process building the package)`);
