@@ -28,6 +28,8 @@ export type {
   ElboOptions,
   ElboOutput,
 } from './losses/index.js';
+export { regularizedElbo, logImportanceWeights, iwae } from './losses/index.js';
+export type { RegularizedElboOptions, RegularizedElboOutput, ImportanceOptions, IwaeOptions } from './losses/index.js';
 
 // Noise
 export { gaussianNoise, maskingNoise, saltAndPepperNoise, composeCorruptors, corruptorFromConfig } from './noise/index.js';
@@ -102,6 +104,7 @@ export type {
   DenseVaeOptions,
   DenseCvaeOptions,
 } from './models/index.js';
+export type { VariationalObjective, ElboObjective, IwaeObjective, ImportanceSampledModel } from './models/index.js';
 
 // Training
 export { train, evaluate, NonFiniteLossError, adam } from './train/index.js';
@@ -121,6 +124,8 @@ export type {
   TrainHistory,
   TrainOptions,
 } from './train/index.js';
+export { logLikelihood } from './train/index.js';
+export type { LogLikelihoodOptions } from './train/index.js';
 
 // Anomaly detection
 export { rocCurve, rocAuc, averagePrecision, anomalyThreshold, anomalyScores, AnomalyDetector } from './anomaly/index.js';

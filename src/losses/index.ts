@@ -10,3 +10,5 @@ export type { L1SparsityOptions, KlBernoulliSparsityOptions } from './sparsity.j
 export { gaussianKl, elbo } from './variational.js';
 export type { GaussianKlOptions, ElboLikelihood, ElboOptions, ElboOutput } from './variational.js';
 export type { Reduction, LossResult } from './internal.js';
+export { regularizedElbo, logImportanceWeights, iwae } from './objectives.js';
+export type { RegularizedElboOptions, RegularizedElboOutput, ImportanceOptions, IwaeOptions } from './objectives.js';

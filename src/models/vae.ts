@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type DataInput, type OptionKeys, assertOptions, assertNumber, assertNumericTensor, assertOneOf, assertSameShape, deriveSeed, typeFail } from '../core/index.js';
-import { elbo } from '../losses/index.js';
-import type { Batch, LossContext, LossOutput, TrainableModel } from './contract.js';
+import { type DataInput, type OptionKeys, assertOptions, assertNumber, assertNumericTensor, assertOneOf, assertSameShape, formatShape, typeFail } from '../core/index.js';
+import type { ElboLikelihood } from '../losses/index.js';
+import { importanceWeights } from '../losses/objectives.js';
+import type { Batch, ImportanceSampledModel, LossContext, LossOutput, TrainableModel } from './contract.js';
+import { type ResolvedObjective, type VariationalObjective, objectiveBeta, objectiveLoss, objectiveOption } from './objectives.js';
 import {
   type FeatureShape,
-  SALT,
   checkLossArguments,
   checkNetwork,
   checkSampleCount,
@@ -105,7 +106,8 @@ export function reparameterize<T extends tf.Tensor>(mean: T, logVar: T, options:
 }
 
 /**
- * The parts of a VAE/CVAE that do not depend on labels: likelihood, β, the loss of a batch.
+ * The parts of a VAE/CVAE that do not depend on labels: likelihood, objective, the loss of a batch
+ * and its importance weights.
  * @internal
  */
 export class GaussianLatent {
@@ -114,14 +116,19 @@ export class GaussianLatent {
   constructor(
     readonly decoder: tfl.LayersModel,
     readonly likelihood: Likelihood,
-    readonly beta: number,
+    readonly objective: ResolvedObjective,
   ) {
     this.logits = likelihood === 'bernoulli' ? sigmoidLogitsModel(decoder) : null;
   }
 
+  /** The likelihood as the losses name it (logits when the decoder ends in a sigmoid layer). */
+  get lossLikelihood(): ElboLikelihood {
+    return this.likelihood === 'gaussian' ? 'gaussian' : this.logits !== null ? 'bernoulli-logits' : 'bernoulli';
+  }
+
   /**
-   * `{ loss, terms: { reconstruction, kl } }` from the posterior, the decoder inputs built from z,
-   * and the clean target. Call inside `tf.tidy`.
+   * `{ loss, terms: { reconstruction, kl } }` from the posterior, the decoder inputs built from z
+   * (`[m, latentDim]`, m a multiple of the batch), and the clean target. Call inside `tf.tidy`.
    */
   loss(
     x: tf.Tensor,
@@ -134,18 +141,24 @@ export class GaussianLatent {
     const training = context.training === true;
     const klScale = context.klScale ?? 1;
     assertNumber(klScale, fn, 'context.klScale', { min: 0 });
-    const z = training ? reparameterize(mean, logVar, { seed: deriveSeed(seedOrRandom(context.seed, fn, 'context.seed'), SALT.epsilon) }) : mean;
-    const input = decoderInputs(z);
-    const useLogits = this.logits !== null;
-    const { loss, reconstruction, kl } = elbo({
-      target: x,
-      reconstruction: run1(useLogits ? this.logits! : this.decoder, input, training),
-      mean,
-      logVar,
-      likelihood: this.likelihood === 'gaussian' ? 'gaussian' : useLogits ? 'bernoulli-logits' : 'bernoulli',
-      beta: this.beta * klScale,
-    });
-    return { loss: loss as tf.Scalar, terms: { reconstruction: reconstruction as tf.Scalar, kl: kl as tf.Scalar } };
+    const network = this.logits ?? this.decoder;
+    const decode = (z: tf.Tensor): tf.Tensor => run1(network, decoderInputs(z), training);
+    return objectiveLoss(this.objective, { x, mean, logVar, decode, likelihood: this.lossLikelihood }, context, fn);
+  }
+
+  /** `[k, n]` log importance weights for the noise `[k, n, latentDim]`. Call inside `tf.tidy`. */
+  logImportanceWeights(x: tf.Tensor, mean: tf.Tensor, logVar: tf.Tensor, decoderInputs: (z: tf.Tensor) => tf.Tensor | tf.Tensor[], noise: unknown, fn: string): tf.Tensor2D {
+    assertNumericTensor(noise, fn, 'noise');
+    const [n, d] = mean.shape as [number, number];
+    if (noise.rank !== 3 || noise.shape[1] !== n || noise.shape[2] !== d || noise.shape[0] === 0) {
+      throw new Error(`${fn}: argument 'noise' must have shape [k,${n},${d}] (k >= 1 draws for each of the ${n} samples), got shape ${formatShape(noise.shape)}`);
+    }
+    const k = noise.shape[0]!;
+    const eps = noise.dtype === 'float32' ? noise : tf.cast(noise, 'float32');
+    const z = tf.reshape(tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps)), [k * n, d]);
+    const decoded = run1(this.logits ?? this.decoder, decoderInputs(z), false);
+    const reconstruction = tf.reshape(decoded, [k, ...x.shape]);
+    return importanceWeights(x, reconstruction, eps, mean, logVar, this.lossLikelihood);
   }
 }
 
@@ -176,11 +189,10 @@ export function sampledPass(pass: () => Posterior & { decode: (z: tf.Tensor2D) =
   });
 }
 
-/** Validates likelihood and β. @internal */
-export function checkVaeOptions(likelihood: unknown, beta: unknown, fn: string): { likelihood: Likelihood; beta: number } {
+/** Validates the likelihood and the objective (or its shorthand β). @internal */
+export function checkVaeOptions(likelihood: unknown, beta: unknown, objective: unknown, fn: string): { likelihood: Likelihood; objective: ResolvedObjective } {
   assertOneOf(likelihood, ['bernoulli', 'gaussian'] as const, fn, 'likelihood');
-  assertNumber(beta, fn, 'beta', { min: 0 });
-  return { likelihood, beta };
+  return { likelihood, objective: objectiveOption(objective, beta, fn) };
 }
 
 /** Checks a Gaussian encoder's two heads and returns latentDim. @internal */
@@ -216,8 +228,10 @@ export interface VaeOptions {
   readonly latentDim?: number;
   /** The decoder likelihood, see {@link Likelihood}. Default `'bernoulli'`. */
   readonly likelihood?: Likelihood;
-  /** Weight β of the KL term (β-VAE). Default 1. */
+  /** Weight β of the KL term (β-VAE): shorthand for `objective: { kind: 'elbo', beta }`. Default 1. */
   readonly beta?: number;
+  /** The training objective, see {@link VariationalObjective}. Default `{ kind: 'elbo', beta: 1 }`. */
+  readonly objective?: VariationalObjective;
 }
 
 /**
@@ -229,10 +243,13 @@ export interface VaeConfig {
   readonly inputShape: FeatureShape;
   readonly latentDim: number;
   readonly likelihood: Likelihood;
+  /** The β of the objective's KL term (1 for 'iwae'). */
   readonly beta: number;
+  /** The objective with its defaults filled in. */
+  readonly objective: VariationalObjective;
 }
 
-const VAE_OPTIONS: OptionKeys<VaeOptions> = { encoder: true, decoder: true, latentDim: true, likelihood: true, beta: true };
+const VAE_OPTIONS: OptionKeys<VaeOptions> = { encoder: true, decoder: true, latentDim: true, likelihood: true, beta: true, objective: true };
 
 /**
  * A variational autoencoder: the encoder gives `q(z|x) = N(μ(x), diag σ²(x))`, the decoder
@@ -240,8 +257,11 @@ const VAE_OPTIONS: OptionKeys<VaeOptions> = { encoder: true, decoder: true, late
  *
  * `loss = E_q[−log p(x|z)] + β·klScale·KL(q(z|x) ‖ N(0, I))`,
  *
- * the expectation estimated with one sample `z = μ + σ·ε` (ε seeded by `context.seed`) in
- * training, and at `z = μ` in evaluation (`training: false`: no sampling, deterministic).
+ * with the default objective (see {@link VariationalObjective} for β, free bits, a KL capacity
+ * and the IWAE bound). The expectation is estimated with one sample `z = μ + σ·ε` (ε seeded by
+ * `context.seed`) in training, and in evaluation (`training: false`) with `context.samples`
+ * draws (default 1; the Monte-Carlo negative ELBO that papers report), or at `z = μ` with
+ * `context.atMean: true` (deterministic, lower than the sampled value).
  * `terms` are `reconstruction` (per-sample NLL summed over features) and `kl`, batch means.
  *
  * The model owns its encoder and decoder: {@link VAE.dispose} disposes them.
@@ -256,7 +276,7 @@ const VAE_OPTIONS: OptionKeys<VaeOptions> = { encoder: true, decoder: true, late
  * const digits = vae.sample(16, { seed: 3 }); // [16, 784] probabilities
  * ```
  */
-export class VAE implements TrainableModel {
+export class VAE implements TrainableModel, ImportanceSampledModel {
   /** The model kind, for saving. */
   readonly kind = 'vae' as const;
   readonly encoder: tfl.LayersModel;
@@ -265,7 +285,10 @@ export class VAE implements TrainableModel {
   readonly inputShape: FeatureShape;
   readonly latentDim: number;
   readonly likelihood: Likelihood;
+  /** The β of the objective's KL term (1 for 'iwae'). */
   readonly beta: number;
+  /** The training objective, defaults filled in. */
+  readonly objective: VariationalObjective;
   readonly #core: GaussianLatent;
   readonly #networks: OwnedNetworks;
 
@@ -282,15 +305,16 @@ export class VAE implements TrainableModel {
     const inputShape = enc.inputs[0]!;
     expectShape(dec.inputs[0]!, [latentDim], fn, "the decoder's input", 'latentDim');
     expectShape(dec.outputs[0]!, inputShape, fn, "the decoder's output", "the encoder's input shape");
-    const { likelihood, beta } = checkVaeOptions(options.likelihood ?? 'bernoulli', options.beta ?? 1, fn);
+    const { likelihood, objective } = checkVaeOptions(options.likelihood ?? 'bernoulli', options.beta, options.objective, fn);
     this.encoder = enc.model;
     this.decoder = dec.model;
     this.#networks = new OwnedNetworks(enc.model, dec.model);
     this.inputShape = inputShape;
     this.latentDim = latentDim;
     this.likelihood = likelihood;
-    this.beta = beta;
-    this.#core = new GaussianLatent(dec.model, likelihood, beta);
+    this.objective = objective;
+    this.beta = objectiveBeta(objective);
+    this.#core = new GaussianLatent(dec.model, likelihood, objective);
   }
 
   /** The encoder's and decoder's trainable variables (each once). */
@@ -383,9 +407,35 @@ export class VAE implements TrainableModel {
     });
   }
 
+  /**
+   * The log importance weights `log p(x|z_k) + log p(z_k) − log q(z_k|x)` of the draws
+   * `z_k = μ(x) + σ(x) ⊙ ε_k`, `[k, n]` (see {@link logImportanceWeights}; {@link logLikelihood}
+   * averages them). Runs the networks in inference mode.
+   * @param batch - `{ x: [n, ...inputShape] }`; not disposed.
+   * @param noise - ε, `[k, n, latentDim]`; not disposed.
+   * @returns `[k, n]`, owned by the caller.
+   */
+  logImportanceWeights(batch: Batch, noise: tf.Tensor): tf.Tensor2D {
+    const fn = 'VAE.logImportanceWeights';
+    this.#networks.assertAlive(fn);
+    checkLossArguments(batch, { training: false }, fn, '{ x }');
+    return tf.tidy(() => {
+      const { mean, logVar } = this.#posterior(batch.x, fn, false, 'batch.x');
+      const x = inputTensor(batch.x, this.inputShape, fn, 'batch.x', "the encoder's input shape");
+      return this.#core.logImportanceWeights(x, mean, logVar, (z) => z, noise, fn);
+    });
+  }
+
   /** The JSON-able description of the model (networks apart). */
   getConfig(): VaeConfig {
-    return { kind: this.kind, inputShape: [...this.inputShape], latentDim: this.latentDim, likelihood: this.likelihood, beta: this.beta };
+    return {
+      kind: this.kind,
+      inputShape: [...this.inputShape],
+      latentDim: this.latentDim,
+      likelihood: this.likelihood,
+      beta: this.beta,
+      objective: structuredClone(this.objective),
+    };
   }
 
   /** Disposes the encoder's and decoder's weights. Idempotent. */
@@ -398,8 +448,8 @@ export class VAE implements TrainableModel {
     return this.#networks.disposed;
   }
 
-  #posterior(x: unknown, fn: string, training: boolean): { mean: tf.Tensor2D; logVar: tf.Tensor2D } {
-    const t = inputTensor(x, this.inputShape, fn, 'x', "the encoder's input shape");
+  #posterior(x: unknown, fn: string, training: boolean, arg = 'x'): { mean: tf.Tensor2D; logVar: tf.Tensor2D } {
+    const t = inputTensor(x, this.inputShape, fn, arg, "the encoder's input shape");
     const [mean, logVar] = runAll(this.encoder, t, training) as [tf.Tensor2D, tf.Tensor2D];
     return { mean, logVar };
   }

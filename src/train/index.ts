@@ -18,3 +18,5 @@ export type {
   TrainHistory,
   TrainOptions,
 } from './types.js';
+export { logLikelihood } from './likelihood.js';
+export type { LogLikelihoodOptions } from './likelihood.js';

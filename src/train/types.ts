@@ -302,6 +302,13 @@ export interface EvaluateOptions {
   readonly batchSize?: number;
   /** Seed passed to the model as `ctx.seed = deriveSeed(seed, batch)` (an integer). Default 0. */
   readonly seed?: number;
+  /**
+   * Variational models: draws `z ~ q(z|x)` per sample over which the negative ELBO's
+   * reconstruction term is averaged (an integer ≥ 1). Default 1.
+   */
+  readonly samples?: number;
+  /** Variational models: evaluate at `z = μ` (deterministic, the value before this option existed). Default false. */
+  readonly atMean?: boolean;
 }
 
 /**
