@@ -125,7 +125,7 @@ export type {
   TrainOptions,
 } from './train/index.js';
 export { logLikelihood } from './train/index.js';
-export type { LogLikelihoodOptions } from './train/index.js';
+export type { LogLikelihoodOptions, KlSchedule } from './train/index.js';
 
 // Anomaly detection
 export { rocCurve, rocAuc, averagePrecision, anomalyThreshold, anomalyScores, AnomalyDetector } from './anomaly/index.js';

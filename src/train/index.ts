@@ -20,3 +20,4 @@ export type {
 } from './types.js';
 export { logLikelihood } from './likelihood.js';
 export type { LogLikelihoodOptions } from './likelihood.js';
+export type { KlSchedule } from './kl-schedule.js';

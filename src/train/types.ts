@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { DataInput, LabelInput } from '../core/index.js';
+import type { KlSchedule } from './kl-schedule.js';
 
 export type { LabelInput };
 
@@ -270,8 +271,10 @@ export interface TrainOptions {
   readonly earlyStopping?: EarlyStoppingOptions;
   /** Learning rate per epoch; see {@link LearningRateSchedule}. */
   readonly learningRateSchedule?: LearningRateSchedule;
-  /** Ramp variational models' KL weight from 0 to 1; see {@link KlWarmupOptions}. */
+  /** Ramp variational models' KL weight from 0 to 1; see {@link KlWarmupOptions}. Not with `klSchedule`. */
   readonly klWarmup?: KlWarmupOptions;
+  /** The KL scale per batch: linear, cyclical or a function; see {@link KlSchedule}. Not with `klWarmup`. */
+  readonly klSchedule?: KlSchedule;
   /** Clip gradients so that their global L2 norm (over all variables) is at most this (> 0). */
   readonly clipNorm?: number;
   /**
