@@ -105,6 +105,8 @@ export type {
   DenseCvaeOptions,
 } from './models/index.js';
 export type { VariationalObjective, ElboObjective, IwaeObjective, ImportanceSampledModel } from './models/index.js';
+export { interpolate, latentTraversal } from './models/index.js';
+export type { LatentModel, InterpolateOptions, LatentTraversalOptions } from './models/index.js';
 
 // Training
 export { train, evaluate, NonFiniteLossError, adam } from './train/index.js';

@@ -24,3 +24,5 @@ export type {
   DenseVaeOptions,
   DenseCvaeOptions,
 } from './factories.js';
+export { interpolate, latentTraversal } from './latent.js';
+export type { LatentModel, InterpolateOptions, LatentTraversalOptions } from './latent.js';
