@@ -42,6 +42,7 @@ import { WasmKernelSwitch, subset } from './lib/context.js';
 import type { BenchContext } from './lib/context.js';
 import { describeMachine, load1, torchVersion } from './lib/env.js';
 import { renderMarkdown } from './lib/markdown.js';
+import { markedSectionsOf, putSection } from './lib/sections.js';
 import type { BenchRun } from './lib/markdown.js';
 import { printReport, textTable } from './lib/report.js';
 import type { WorkloadReport } from './lib/report.js';
@@ -205,7 +206,10 @@ async function main(): Promise<void> {
   console.log(`\nload average ${run.loadStart.toFixed(2)} at the start, ${run.loadEnd.toFixed(2)} at the end; ${run.seconds.toFixed(0)} s in all`);
   if (args.write !== undefined) {
     mkdirSync(dirname(args.write), { recursive: true });
-    writeFileSync(args.write, renderMarkdown(run));
+    // Sections written by standalone benchmarks (bench/likelihood.ts) are carried over.
+    let text = renderMarkdown(run);
+    for (const [name, block] of markedSectionsOf(args.write)) text = putSection(text, name, block);
+    writeFileSync(args.write, text);
     console.log(`wrote ${args.write}`);
   }
   if (args.json !== undefined) {

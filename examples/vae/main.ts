@@ -3,14 +3,16 @@
 // decoder) on the digits of the `mnist` package, prints their test negative ELBO, and writes
 //   samples.png     new digits decoded from z ~ N(0, I) (the prior) by the 16-D VAE;
 //   manifold.png    the 2-D VAE's decoder over a 13 × 13 grid of z (the classic manifold picture);
-//   latent-2d.png   the posterior means μ(x) of the test digits in the 2-D VAE, coloured by digit.
+//   latent-2d.png   the posterior means μ(x) of the test digits in the 2-D VAE, coloured by digit;
+//   interpolation.png, traversal.png   the 16-D VAE's latent space (see latent-space.ts).
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { type VAE, denseVae, evaluate, train } from '../../src/index.js';
+import { type VAE, denseVae, evaluate, logLikelihood, train } from '../../src/index.js';
 import { MNIST_PIXELS } from '../../bench/mnist-data.js';
 import { imagePanel, scatterPlot } from '../shared/plot.js';
 import { writePng } from '../shared/png.js';
 import { exampleArgs, startMnistExample } from '../shared/setup.js';
+import { latentPictures } from './latent-space.js';
 
 const { quick, outDir } = exampleArgs(import.meta.url);
 
@@ -33,13 +35,19 @@ function normalQuantile(p: number): number {
 
 const { test, x, xTest } = await startMnistExample({ quick });
 
-/** Trains a VAE and prints its test negative ELBO (nats per digit) with its two terms. */
+/**
+ * Trains a VAE and prints its test negative ELBO (one sample z ~ q(z|x) per digit, nats per digit)
+ * with its two terms, and the test negative log-likelihood estimated with K = 100 importance samples.
+ */
 async function fit(name: string, model: VAE, epochs: number): Promise<void> {
   console.log(`\n${name}: ${epochs} epoch${epochs === 1 ? '' : 's'}`);
   await train(model, x, { epochs, batchSize: 128, learningRate: 1e-3, seed: 0, progress: true });
   const { loss, terms } = await evaluate(model, xTest);
+  const logP = await logLikelihood(model, xTest, { samples: quick ? 10 : 100 });
+  const nll = -logP.reduce((a, b) => a + b, 0) / logP.length;
   console.log(
-    `${name}: test −ELBO ${loss.toFixed(1)} nats per digit = reconstruction ${terms.reconstruction?.toFixed(1)} + KL ${terms.kl?.toFixed(1)}`,
+    `${name}: test −ELBO ${loss.toFixed(1)} nats per digit = reconstruction ${terms.reconstruction?.toFixed(1)} + KL ${terms.kl?.toFixed(1)}; ` +
+      `test NLL (K = ${quick ? 10 : 100}) ${nll.toFixed(1)}`,
   );
 }
 
@@ -106,7 +114,8 @@ writePng(
     height: 620,
   }),
 );
-console.log(`\nwrote ${samplesPath}\nwrote ${manifoldPath}\nwrote ${latentPath}`);
+const latentPaths = await latentPictures(vae16, xTest, test.labels, outDir);
+console.log(`\nwrote ${[samplesPath, manifoldPath, latentPath, ...latentPaths].join('\nwrote ')}`);
 
 tf.dispose([x, xTest]);
 vae16.dispose();
