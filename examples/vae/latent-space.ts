@@ -37,7 +37,7 @@ export async function latentPictures(vae: VAE, xTest: tf.Tensor2D, labels: Array
     interpolationPath,
     imagePanel({
       title: 'Decoded paths between the codes of two test digits',
-      subtitle: `interpolate(vae, a, b, { steps: ${steps}, method }) on the posterior means of the 16-D VAE`,
+      subtitle: `interpolate(vae, a, b) in ${steps} steps, linear or slerp, between posterior means of the 16-D VAE`,
       rows,
       scale: 2,
     }),
@@ -53,7 +53,7 @@ export async function latentPictures(vae: VAE, xTest: tf.Tensor2D, labels: Array
     traversalPath,
     imagePanel({
       title: 'One digit, one latent dimension at a time',
-      subtitle: 'latentTraversal(vae, x): z = μ(x) with z_d set to −3 … 3, for each d of the 16-D VAE',
+      subtitle: 'latentTraversal(vae, x): z = μ(x) with z_d set to -3 to 3, for each d of the 16-D VAE',
       columnLabels: values.map(String),
       rows: Array.from({ length: dims }, (_, d) => ({ label: `z${d + 1}`, images: grid.slice(d * values.length, (d + 1) * values.length) })),
       scale: 2,

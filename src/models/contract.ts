@@ -15,7 +15,10 @@ export interface Batch {
  * @category Models
  */
 export interface LossContext {
-  /** True while training: corruptors and sampling are active. False in evaluation. */
+  /**
+   * True while training: corruptors and dropout are active. False in evaluation, where variational
+   * models still sample z (see `samples` and `atMean`).
+   */
   readonly training: boolean;
   /** Seed for everything random in this call (noise, ε of the reparameterisation). */
   readonly seed?: number;

@@ -455,7 +455,8 @@ async function call<A extends unknown[]>(callback: ((...args: A) => void | Promi
  *   you pass are never disposed; those the trainer made are.
  * - Validation (`validationData` or `validationSplit`) runs after each epoch with
  *   `training: false` and `klScale: 1`, batched by `batchSize`; `valLoss` is the per-sample
- *   mean over the whole set. Early stopping watches `valLoss` when present, else `loss`.
+ *   mean over the whole set (for variational models the one-sample negative ELBO, seeded by
+ *   `deriveSeed(seed, epoch, VALIDATION, batch)`, as {@link evaluate} computes it). Early stopping watches `valLoss` when present, else `loss`.
  *
  * @param model - The model: its `trainableVariables` are updated in place.
  * @param data - Training data, any {@link TrainData}: a tensor `[n, d]` or `[n, h, w, c]`,

@@ -154,7 +154,10 @@ export interface EpochLog {
   readonly loss: number;
   /** Per-sample means of the model's loss terms over the epoch. */
   readonly terms: Readonly<Record<string, number>>;
-  /** Per-sample mean validation loss at the end of the epoch (`training: false`, `klScale: 1`). */
+  /**
+   * Per-sample mean validation loss at the end of the epoch (`training: false`, `klScale: 1`; for
+   * variational models the one-sample negative ELBO, as {@link evaluate} gives it).
+   */
   readonly valLoss?: number;
   /** Per-sample means of the validation loss terms. */
   readonly valTerms?: Readonly<Record<string, number>>;
