@@ -14,7 +14,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, formatShape } from '../core/index.js';
-import { Autoencoder, CVAE, VAE, type LossFunction, type VariationalObjective, checkObjective } from '../models/index.js';
+import { Autoencoder, CVAE, VAE, type LossFunction, type VariationalObjective, checkObjective, objectiveBeta } from '../models/index.js';
 import { type Corruptor, corruptorFromConfig } from '../noise/index.js';
 import { PCA, type PCAJSON } from '../pca/index.js';
 import { type Json, type JsonObject, bad, cleanJson, integer, isObject, objectAt, onlyKeys, own } from './json.js';
@@ -367,13 +367,13 @@ async function buildNetwork(plan: NetworkPlan, which: NetworkName, doc: CheckedD
 function savedObjective(c: JsonObject, fn: string): { beta: number } | { objective: VariationalObjective } {
   const objective = own(c, 'objective');
   if (objective === undefined) return { beta: own(c, 'beta') as number };
-  let checked: VariationalObjective;
+  let checked: ReturnType<typeof checkObjective>;
   try {
     checked = checkObjective(objective, fn, 'modelTopology.config.objective');
   } catch (e) {
     throw new Error(`${fn}: field 'modelTopology.config.objective' is invalid: ${(e as Error).message.replace(`${fn}: `, '')}`);
   }
-  const beta = checked.kind === 'elbo' ? (checked.beta ?? 1) : 1;
+  const beta = objectiveBeta(checked);
   if (own(c, 'beta') !== beta) bad(fn, 'modelTopology.config.beta', `${beta} (the β of 'modelTopology.config.objective')`, own(c, 'beta'));
   return { objective: checked };
 }

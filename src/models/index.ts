@@ -1,6 +1,6 @@
 export type { Batch, LossContext, LossOutput, TrainableModel, ImportanceSampledModel } from './contract.js';
 export type { VariationalObjective, ElboObjective, IwaeObjective } from './objectives.js';
-export { checkObjective } from './objectives.js';
+export { checkObjective, objectiveBeta } from './objectives.js';
 export { Autoencoder } from './autoencoder.js';
 export type {
   AutoencoderOptions,

@@ -3,7 +3,10 @@
  * `objective` option, its checking, and the one place that turns an objective and a batch's
  * posterior into `{ loss, terms }`. A new objective is a new member of
  * {@link VariationalObjective}, a case in {@link checkObjective} and one in {@link objectiveLoss}
- * (both switches are exhaustive, so the compiler lists what a new kind still lacks).
+ * (both switches are exhaustive, so the compiler lists what a new kind still lacks), and its β in
+ * {@link objectiveBeta} (what `beta` and saved files report). The prior is `N(0, I)` throughout
+ * (`gaussianKl`, `importanceWeights`): a `prior` option would be threaded through
+ * {@link LatentPass}.
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -123,9 +126,18 @@ export function objectiveOption(objective: unknown, beta: unknown, fn: string): 
   return checkObjective(objective, fn);
 }
 
-/** The β of the objective's KL term: `beta` for 'elbo', 1 for the others. @internal */
+/** The β of the objective's KL term: `beta` for 'elbo', 1 for 'iwae' (no separate KL term). @internal */
 export function objectiveBeta(objective: ResolvedObjective): number {
-  return objective.kind === 'elbo' ? objective.beta : 1;
+  switch (objective.kind) {
+    case 'elbo':
+      return objective.beta;
+    case 'iwae':
+      return 1;
+    default: {
+      const never: never = objective;
+      throw new Error(`unknown objective ${describe(never)}`);
+    }
+  }
 }
 
 /**
