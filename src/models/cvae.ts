@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type DataInput, type OptionKeys, assertOptions, assertNumber } from '../core/index.js';
 import type { Batch, ImportanceSampledModel, LossContext, LossOutput, TrainableModel } from './contract.js';
+import { GaussianLatent } from './gaussian-latent.js';
 import { type VariationalObjective, objectiveBeta } from './objectives.js';
 import {
   type FeatureShape,
@@ -25,7 +26,6 @@ import {
   type Posterior,
   type SeedOptions,
   type VaeOutput,
-  GaussianLatent,
   checkHeads,
   checkVaeOptions,
   latentCode,
