@@ -35,7 +35,10 @@ export interface ElboObjective {
   readonly beta?: number;
   /** Free bits λ ≥ 0, nats per latent dimension (in training only). Default 0 (off). */
   readonly freeBits?: number;
-  /** The KL capacity `C` ramped from 0 to `max` over `epochs` epochs (in training only). Default: none. */
+  /**
+   * The KL capacity `C` ramped from 0 to `max` over `epochs` epochs (in training only; `C = max`
+   * when `computeLoss` is called without `context.epoch`). Default: none.
+   */
   readonly capacity?: { readonly max: number; readonly epochs: number };
 }
 
