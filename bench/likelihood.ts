@@ -65,7 +65,9 @@ async function measure(label: string, objective: VariationalObjective, xTrain: t
     const atMean = await evaluate(vae, xTest, { batchSize: 500, atMean: true });
     const t = performance.now();
     const nll = -mean(await logLikelihood(vae, xTest, { samples, seed: seed + 1 }));
-    console.log(`  ${label}: NLL (K = ${samples}) in ${((performance.now() - t) / 1000).toFixed(0)} s`);
+    console.log(
+      `  ${label}: test −ELBO (one sample) ${sampled.loss.toFixed(2)}, at z = μ ${atMean.loss.toFixed(2)}, NLL (K = ${samples}) ${nll.toFixed(2)} (${((performance.now() - t) / 1000).toFixed(0)} s)`,
+    );
     return { nelbo: sampled.loss, atMean: atMean.loss, nll, seconds: (performance.now() - started) / 1000 };
   } finally {
     vae.dispose();
