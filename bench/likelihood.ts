@@ -16,7 +16,7 @@
  * Run: `npx tsx bench/likelihood.ts [--epochs N] [--samples K] [--iwae K] [--seed N] [--no-torch]
  * [--write [PATH]]` (defaults 20, 1000, 5, 0; --write puts the section into docs/benchmarks.md).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
@@ -79,14 +79,29 @@ interface TorchNll {
   readonly iwae: Measured;
 }
 
-function torchRun(): TorchNll | string {
+/** Runs the PyTorch side in its own process (started first, so that it runs beside the package's). */
+function torchRun(): Promise<TorchNll | string> {
   const script = fileURLToPath(new URL('./torch_quality.py', import.meta.url));
   const env = { ...process.env, OMP_WAIT_POLICY: 'PASSIVE', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
   const args = [script, 'nll', String(seed), '--json', `--samples=${samples}`, `--iwae=${iwaeK}`, `--epochs=${epochs}`];
-  const r = spawnSync(PYTHON, args, { env, encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (r.status !== 0) return `torch_quality.py failed: ${r.error?.message ?? r.stderr.trim().split('\n').pop() ?? String(r.status)}`;
-  const lines = r.stdout.trim().split('\n');
-  return JSON.parse(lines[lines.length - 1]!) as TorchNll;
+  return new Promise((resolve) => {
+    const child = spawn(PYTHON, args, { env });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+      process.stderr.write(d);
+    });
+    child.on('error', (e) => resolve(`torch_quality.py failed: ${e.message}`));
+    child.on('close', (code) => {
+      if (code !== 0) return resolve(`torch_quality.py failed: ${err.trim().split('\n').pop() ?? `exit ${String(code)}`}`);
+      const lines = out.trim().split('\n');
+      const result = JSON.parse(lines[lines.length - 1]!) as TorchNll;
+      console.log(`  PyTorch: ${JSON.stringify(result)}`);
+      resolve(result);
+    });
+  });
 }
 
 const gap = (a: number, b: number): string => `${a >= b ? '+' : ''}${((100 * (a - b)) / b).toFixed(1)} %`;
@@ -99,10 +114,11 @@ async function main(): Promise<void> {
   const xTrain = tf.tensor2d(trainPart.x, [trainPart.n, MNIST_PIXELS]);
   const xTest = tf.tensor2d(testPart.x, [testPart.n, MNIST_PIXELS]);
   console.log(`backend ${info.name}; ${trainPart.n} train / ${testPart.n} test digits; ${epochs} epochs, K = ${samples}, IWAE K = ${iwaeK}`);
+  const torchPending = withTorch ? torchRun() : Promise.resolve('skipped (--no-torch)');
   const vae = await measure('W2 VAE', { kind: 'elbo' }, xTrain, xTest);
   const iwae = await measure(`W2 IWAE (K = ${iwaeK})`, { kind: 'iwae', samples: iwaeK }, xTrain, xTest);
   tf.dispose([xTrain, xTest]);
-  const torch = withTorch ? torchRun() : 'skipped (--no-torch)';
+  const torch = await torchPending;
   const t = typeof torch === 'string' ? undefined : torch;
   const cell = (v: number | undefined): string => (v === undefined ? '—' : v.toFixed(1));
   const rows = [

@@ -74,10 +74,12 @@ def run_nll(train, test, seed, samples=1000, iwae_k=5, epochs=20):
     model, stats = train_w2(train, epochs, seed)
     out['vae'] = {'nelbo': sampled_nelbo(model, test), 'nll': -log_likelihood(model, test, samples, seed + 1).mean().item(),
                   'trainSeconds': sum(stats['seconds']), 'seconds': time.time() - t}
+    print(f"PyTorch W2 VAE: {out['vae']}", file=sys.stderr, flush=True)
     t = time.time()
     model, stats = train_w2_iwae(train, epochs, seed, iwae_k)
     out['iwae'] = {'nelbo': sampled_nelbo(model, test), 'nll': -log_likelihood(model, test, samples, seed + 1).mean().item(),
                    'trainSeconds': sum(stats['seconds']), 'seconds': time.time() - t}
+    print(f"PyTorch W2 IWAE: {out['iwae']}", file=sys.stderr, flush=True)
     return out
 
 
