@@ -18,3 +18,6 @@ export type {
   TrainHistory,
   TrainOptions,
 } from './types.js';
+export { logLikelihood } from './likelihood.js';
+export type { LogLikelihoodOptions } from './likelihood.js';
+export type { KlSchedule } from './kl-schedule.js';
