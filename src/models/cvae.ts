@@ -339,8 +339,8 @@ export class CVAE implements TrainableModel, ImportanceSampledModel {
     const fn = 'CVAE.fromLayersModels';
     const { config } = readFromLayers(options, 'cvae', fn);
     // The objective carries β (giving both is refused).
-    const { numClasses, latentDim, likelihood, objective } = config as unknown as CvaeConfig;
-    return rebuild(() => new CVAE({ ...networksOf(options), numClasses, latentDim, likelihood, objective }), config, [], fn);
+    const { numClasses, latentDim, likelihood, objective, beta } = config as unknown as CvaeConfig;
+    return rebuild(() => new CVAE({ ...networksOf(options), numClasses, latentDim, likelihood, ...(objective === undefined ? { beta } : { objective }) }), config, [], fn);
   }
 
   /** The JSON-able description of the model (networks apart). */

@@ -109,6 +109,8 @@ export function readFromLayers(options: unknown, kind: Kind, fn: string): { conf
   const keys = Object.keys(CONFIG_KEYS[kind]);
   assertOptions(config, CONFIG_KEYS[kind] as never, fn, 'options.settings.config');
   for (const key of keys) {
+    // Settings written before objectives existed have β alone: the objective is then { kind: 'elbo', beta }.
+    if (key === 'objective' && kind !== 'autoencoder') continue;
     if (!Object.hasOwn(config, key)) throw new Error(`${fn}: field 'options.settings.config.${key}' is missing (a ${kind} records ${keys.join(', ')})`);
   }
   if ((config as { kind?: unknown }).kind !== kind) fail(fn, 'options.settings.config.kind', `'${kind}'`, (config as { kind?: unknown }).kind);

@@ -369,8 +369,8 @@ export class VAE implements TrainableModel, ImportanceSampledModel {
     const fn = 'VAE.fromLayersModels';
     const { config } = readFromLayers(options, 'vae', fn);
     // The objective carries β (giving both is refused).
-    const { latentDim, likelihood, objective } = config as unknown as VaeConfig;
-    return rebuild(() => new VAE({ ...networksOf(options), latentDim, likelihood, objective }), config, [], fn);
+    const { latentDim, likelihood, objective, beta } = config as unknown as VaeConfig;
+    return rebuild(() => new VAE({ ...networksOf(options), latentDim, likelihood, ...(objective === undefined ? { beta } : { objective }) }), config, [], fn);
   }
 
   /**
