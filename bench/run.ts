@@ -55,6 +55,7 @@ import type { BenchContext } from './lib/context.js';
 import { blasLine, honestBlas } from './lib/blas.js';
 import { describeMachine, load1, torchVersion } from './lib/env.js';
 import { renderMarkdown } from './lib/markdown.js';
+import { markedSectionsOf, putSection } from './lib/sections.js';
 import type { BenchRun } from './lib/markdown.js';
 import { printReport, textTable } from './lib/report.js';
 import type { WorkloadReport } from './lib/report.js';
@@ -255,7 +256,10 @@ async function main(): Promise<void> {
   console.log(`\nload average ${run.loadStart.toFixed(2)} at the start, ${run.loadEnd.toFixed(2)} at the end; ${run.seconds.toFixed(0)} s in all`);
   if (args.write !== undefined) {
     mkdirSync(dirname(args.write), { recursive: true });
-    writeFileSync(args.write, renderMarkdown(run));
+    // Sections written by standalone benchmarks (bench/likelihood.ts) are carried over.
+    let text = renderMarkdown(run);
+    for (const [name, block] of markedSectionsOf(args.write)) text = putSection(text, name, block);
+    writeFileSync(args.write, text);
     console.log(`wrote ${args.write}`);
     const chartPath = ratioChartPath(args.write);
     if (writeRatioChart([...run.reports, ...run.webgpu.reports], chartPath)) console.log(`wrote ${chartPath}`);

@@ -34,6 +34,8 @@ export type {
   TcDecompositionOptions,
   TcDecomposition,
 } from './losses/index.js';
+export { regularizedElbo, logImportanceWeights, iwae } from './losses/index.js';
+export type { RegularizedElboOptions, RegularizedElboOutput, ImportanceOptions, IwaeOptions } from './losses/index.js';
 
 // Noise
 export { gaussianNoise, maskingNoise, saltAndPepperNoise, composeCorruptors, corruptorFromConfig } from './noise/index.js';
@@ -141,6 +143,9 @@ export type {
   ConvVaeOptions,
   ConvCvaeOptions,
 } from './models/index.js';
+export type { VariationalObjective, ElboObjective, IwaeObjective, ImportanceSampledModel } from './models/index.js';
+export { interpolate, latentTraversal } from './models/index.js';
+export type { LatentModel, InterpolateOptions, LatentTraversalOptions } from './models/index.js';
 
 // Training
 export { train, evaluate, NonFiniteLossError, adam } from './train/index.js';
@@ -161,6 +166,8 @@ export type {
   TrainOptions,
   TrainingPath,
 } from './train/index.js';
+export { logLikelihood } from './train/index.js';
+export type { LogLikelihoodOptions, KlSchedule } from './train/index.js';
 
 // Anomaly detection
 export { rocCurve, rocAuc, averagePrecision, anomalyThreshold, anomalyScores, AnomalyDetector } from './anomaly/index.js';

@@ -6,14 +6,16 @@
 //   latent-2d.png   the posterior means μ(x) of the test digits in the 2-D VAE, coloured by digit;
 //   mixture-samples.png  the 16-D VAE's prior samples next to samples of a 10-component Gaussian
 //                   mixture fitted on its training codes (mixture-prior.ts).
+//   interpolation.png, traversal.png   the 16-D VAE's latent space (see latent-space.ts).
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { type VAE, denseVae, evaluate, train } from '../../src/index.js';
+import { type VAE, denseVae, evaluate, logLikelihood, train } from '../../src/index.js';
 import { MNIST_PIXELS } from '../../bench/mnist-data.js';
 import { imagePanel, scatterPlot } from '../shared/plot.js';
 import { writePng } from '../shared/png.js';
 import { exampleArgs, startMnistExample } from '../shared/setup.js';
 import { mixturePrior } from './mixture-prior.js';
+import { latentPictures } from './latent-space.js';
 
 const { quick, outDir } = exampleArgs(import.meta.url);
 
@@ -36,13 +38,19 @@ function normalQuantile(p: number): number {
 
 const { test, x, xTest } = await startMnistExample({ quick });
 
-/** Trains a VAE and prints its test negative ELBO (nats per digit) with its two terms. */
+/**
+ * Trains a VAE and prints its test negative ELBO (one sample z ~ q(z|x) per digit, nats per digit)
+ * with its two terms, and the test negative log-likelihood estimated with K = 100 importance samples.
+ */
 async function fit(name: string, model: VAE, epochs: number): Promise<void> {
   console.log(`\n${name}: ${epochs} epoch${epochs === 1 ? '' : 's'}`);
   await train(model, x, { epochs, batchSize: 128, learningRate: 1e-3, seed: 0, progress: true });
   const { loss, terms } = await evaluate(model, xTest);
+  const logP = await logLikelihood(model, xTest, { samples: quick ? 10 : 100 });
+  const nll = -logP.reduce((a, b) => a + b, 0) / logP.length;
   console.log(
-    `${name}: test −ELBO ${loss.toFixed(1)} nats per digit = reconstruction ${terms.reconstruction?.toFixed(1)} + KL ${terms.kl?.toFixed(1)}`,
+    `${name}: test −ELBO ${loss.toFixed(1)} nats per digit = reconstruction ${terms.reconstruction?.toFixed(1)} + KL ${terms.kl?.toFixed(1)}; ` +
+      `test NLL (K = ${quick ? 10 : 100}) ${nll.toFixed(1)}`,
   );
 }
 
@@ -111,7 +119,8 @@ writePng(
 );
 // Ex-post density estimation: sample the codes from a mixture fitted on the training codes.
 const mixture = await mixturePrior({ vae: vae16, x, xTest, outDir, quick });
-console.log(`\nwrote ${samplesPath}\nwrote ${manifoldPath}\nwrote ${latentPath}\nwrote ${mixture.path}`);
+const latentPaths = await latentPictures(vae16, xTest, test.labels, outDir);
+console.log(`\nwrote ${[samplesPath, manifoldPath, latentPath, mixture.path, ...latentPaths].join('\nwrote ')}`);
 
 tf.dispose([x, xTest]);
 vae16.dispose();

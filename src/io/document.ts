@@ -16,7 +16,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, formatShape } from '../core/index.js';
-import { Autoencoder, CVAE, VAE, VQVAE, type LossFunction } from '../models/index.js';
+import { Autoencoder, CVAE, VAE, VQVAE, type LossFunction, type VariationalObjective, checkObjective, objectiveBeta } from '../models/index.js';
 import { type Corruptor, corruptorFromConfig } from '../noise/index.js';
 import { KernelPCA, PCA, type PCAJSON } from '../pca/index.js';
 import { type Json, type JsonObject, bad, cleanJson, integer, isObject, objectAt, onlyKeys, own } from './json.js';
@@ -226,6 +226,12 @@ const KIND_CONFIG_KEYS: Readonly<Record<ModelKind, readonly string[]>> = {
   'kernel-pca': ['options', 'state'],
 };
 
+/** Config fields a kind may omit (files written before they existed). */
+const OPTIONAL_CONFIG_KEYS: Readonly<Partial<Record<ModelKind, readonly string[]>>> = {
+  vae: ['objective'],
+  cvae: ['objective'],
+};
+
 /**
  * Checks a document (already {@link cleanJson}-ed) and its manifest: format, version, kind,
  * config fields, every network (layer whitelist, inferred weight shapes against the manifest),
@@ -248,7 +254,7 @@ export function checkDocument(document: Json | undefined, specList: readonly Wei
   // A newer minor version may add fields this release does not know: they are ignored.
   if (minor <= 0) onlyKeys(document, topKeys, fn, 'modelTopology');
   const config = objectAt(document, 'config', fn, 'modelTopology');
-  onlyKeys(config, KIND_CONFIG_KEYS[kind], fn, 'modelTopology.config');
+  onlyKeys(config, [...KIND_CONFIG_KEYS[kind], ...(OPTIONAL_CONFIG_KEYS[kind] ?? [])], fn, 'modelTopology.config');
   // A missing field must not fall back to a constructor default: the file would load as another model.
   for (const key of KIND_CONFIG_KEYS[kind]) {
     if (own(config, key) === undefined) throw new Error(`${fn}: field 'modelTopology.config.${key}' is missing (a ${kind} records ${KIND_CONFIG_KEYS[kind].join(', ')})`);
@@ -411,6 +417,24 @@ async function buildNetwork(plan: NetworkPlan, which: NetworkName, doc: CheckedD
   }
 }
 
+/**
+ * The objective of a saved VAE/CVAE: `config.objective`, checked, whose β must be `config.beta`;
+ * files without one (written before objectives existed) hold a β-VAE of `config.beta`.
+ */
+function savedObjective(c: JsonObject, fn: string): { beta: number } | { objective: VariationalObjective } {
+  const objective = own(c, 'objective');
+  if (objective === undefined) return { beta: own(c, 'beta') as number };
+  let checked: ReturnType<typeof checkObjective>;
+  try {
+    checked = checkObjective(objective, fn, 'modelTopology.config.objective');
+  } catch (e) {
+    throw new Error(`${fn}: field 'modelTopology.config.objective' is invalid: ${(e as Error).message.replace(`${fn}: `, '')}`);
+  }
+  const beta = objectiveBeta(checked);
+  if (own(c, 'beta') !== beta) bad(fn, 'modelTopology.config.beta', `${beta} (the β of 'modelTopology.config.objective')`, own(c, 'beta'));
+  return { objective: checked };
+}
+
 function sameShape(a: Json | undefined, b: readonly (number | null)[]): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -485,7 +509,7 @@ export async function buildModel(doc: CheckedDocument, data: ArrayBuffer, fn: st
         tf.tidy(() => variable.assign(tf.tensor(readValues(data, spec), spec.shape, 'float32')));
       }
     } else {
-      const common = { encoder, decoder, latentDim: own(c, 'latentDim') as number, likelihood: own(c, 'likelihood') as never, beta: own(c, 'beta') as number };
+      const common = { encoder, decoder, latentDim: own(c, 'latentDim') as number, likelihood: own(c, 'likelihood') as never, ...savedObjective(c, fn) };
       model = doc.kind === 'vae' ? new VAE(common) : new CVAE({ ...common, numClasses: own(c, 'numClasses') as number });
     }
   } catch (e) {

@@ -14,3 +14,5 @@ export { mmd } from './mmd.js';
 export type { MmdKernel, MmdOptions } from './mmd.js';
 export { tcDecomposition } from './tc.js';
 export type { TcDecompositionOptions, TcDecomposition } from './tc.js';
+export { regularizedElbo, logImportanceWeights, iwae } from './objectives.js';
+export type { RegularizedElboOptions, RegularizedElboOutput, ImportanceOptions, IwaeOptions } from './objectives.js';

@@ -15,12 +15,41 @@ export interface Batch {
  * @category Models
  */
 export interface LossContext {
-  /** True while training: corruptors and sampling are active. False in evaluation. */
+  /**
+   * True while training: corruptors and dropout are active. False in evaluation, where variational
+   * models still sample z (see `samples` and `atMean`).
+   */
   readonly training: boolean;
   /** Seed for everything random in this call (noise, ε of the reparameterisation). */
   readonly seed?: number;
   /** Multiplier on the KL weight β of variational models (KL warm-up ramps it 0 → 1). Default 1. */
   readonly klScale?: number;
+  /**
+   * Evaluation only (`training: false`): the number of draws `z ~ q(z|x)` over which variational
+   * models average the reconstruction term (an integer ≥ 1). Default 1.
+   */
+  readonly samples?: number;
+  /** Evaluation only: variational models evaluate at `z = μ` (no sampling, deterministic). Default false. */
+  readonly atMean?: boolean;
+  /** Training only: the epoch index, for objectives ramped over epochs (a KL capacity). */
+  readonly epoch?: number;
+}
+
+/**
+ * A model whose marginal likelihood {@link logLikelihood} can estimate by importance sampling,
+ * with its posterior `q(z|x)` as the proposal: the VAE and the CVAE.
+ * @category Models
+ */
+export interface ImportanceSampledModel {
+  /** Width of the latent space. */
+  readonly latentDim: number;
+  /**
+   * The log importance weights `log p(x|z_k) + log p(z_k) − log q(z_k|x)` of the draws
+   * `z_k = μ(x) + σ(x) ⊙ ε_k`, `[k, n]` (see {@link logImportanceWeights}).
+   * @param batch - `{ x: [n, ...features], y? }`; not disposed.
+   * @param noise - ε, `[k, n, latentDim]` standard normal; not disposed.
+   */
+  logImportanceWeights(batch: Batch, noise: tf.Tensor): tf.Tensor2D;
 }
 
 /**

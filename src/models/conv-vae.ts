@@ -63,7 +63,7 @@ const CONV_VAE_OPTIONS: OptionKeys<ConvVaeOptions> = {
 function checkConvVae(options: ConvVaeOptions, fn: string): ConvBuildOptions & { latentDim: number; likelihood: Likelihood } {
   const conv = checkConvOptions(options, fn);
   const latentDim = checkPositiveInt(options.latentDim, fn, 'latentDim');
-  const { likelihood } = checkVaeOptions(options.likelihood ?? 'bernoulli', options.beta ?? 1, fn);
+  const { likelihood } = checkVaeOptions(options.likelihood ?? 'bernoulli', options.beta, undefined, fn);
   const activation = checkActivation(options.activation ?? 'relu', fn, 'activation');
   if (options.logVarLimit !== undefined) assertNumber(options.logVarLimit, fn, 'logVarLimit', { min: 0, minExclusive: true });
   const { seed, init } = checkInit(options, fn);

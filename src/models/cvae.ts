@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type DataInput, type OptionKeys, assertOptions, assertNumber } from '../core/index.js';
-import type { Batch, LossContext, LossOutput, TrainableModel } from './contract.js';
+import type { Batch, ImportanceSampledModel, LossContext, LossOutput, TrainableModel } from './contract.js';
+import { GaussianLatent } from './gaussian-latent.js';
+import { type VariationalObjective, objectiveBeta } from './objectives.js';
 import {
   type FeatureShape,
   type LabelInput,
@@ -24,7 +26,6 @@ import {
   type Posterior,
   type SeedOptions,
   type VaeOutput,
-  GaussianLatent,
   checkHeads,
   checkVaeOptions,
   latentCode,
@@ -32,6 +33,12 @@ import {
   sampledPass,
 } from './vae.js';
 import { type FromLayersModelsOptions, networksOf, readFromLayers, rebuild } from './from-layers.js';
+
+/** `y` `[n, K]` repeated to `rows` rows (a multiple of n: one copy per draw of z). Call inside `tf.tidy`. */
+function tileRows(y: tf.Tensor2D, rows: number): tf.Tensor2D {
+  const n = y.shape[0];
+  return rows === n ? y : tf.tile(y, [rows / n, 1]);
+}
 
 /**
  * Options of the {@link CVAE} constructor.
@@ -55,8 +62,10 @@ export interface CvaeOptions {
   readonly latentDim?: number;
   /** The decoder likelihood. Default `'bernoulli'`. */
   readonly likelihood?: Likelihood;
-  /** Weight β of the KL term. Default 1. */
+  /** Weight β of the KL term: shorthand for `objective: { kind: 'elbo', beta }`. Default 1. */
   readonly beta?: number;
+  /** The training objective, see {@link VariationalObjective}. Default `{ kind: 'elbo', beta: 1 }`. */
+  readonly objective?: VariationalObjective;
 }
 
 /**
@@ -69,16 +78,28 @@ export interface CvaeConfig {
   readonly latentDim: number;
   readonly numClasses: number;
   readonly likelihood: Likelihood;
+  /** The β of the objective's KL term (1 for 'iwae'). */
   readonly beta: number;
+  /** The objective with its defaults filled in. */
+  readonly objective: VariationalObjective;
 }
 
-const CVAE_OPTIONS: OptionKeys<CvaeOptions> = { encoder: true, decoder: true, numClasses: true, latentDim: true, likelihood: true, beta: true };
+const CVAE_OPTIONS: OptionKeys<CvaeOptions> = {
+  encoder: true,
+  decoder: true,
+  numClasses: true,
+  latentDim: true,
+  likelihood: true,
+  beta: true,
+  objective: true,
+};
 
 /**
  * A conditional variational autoencoder: a {@link VAE} whose encoder `q(z|x, y)` and decoder
  * `p(x|z, y)` both see the class label `y` (one-hot). Same loss as the VAE
- * (`E_q[−log p(x|z,y)] + β·klScale·KL(q(z|x,y) ‖ N(0, I))`, one seeded sample in training, `z = μ`
- * in evaluation); the batch must carry labels `y`. {@link CVAE.generate} draws new data of chosen classes.
+ * (`E_q[−log p(x|z,y)] + β·klScale·KL(q(z|x,y) ‖ N(0, I))` or another {@link VariationalObjective};
+ * one seeded sample in training, `context.samples` draws or `z = μ` with `context.atMean` in
+ * evaluation); the batch must carry labels `y`. {@link CVAE.generate} draws new data of chosen classes.
  *
  * The model owns its encoder and decoder: {@link CVAE.dispose} disposes them.
  *
@@ -90,7 +111,7 @@ const CVAE_OPTIONS: OptionKeys<CvaeOptions> = { encoder: true, decoder: true, nu
  * const sevens = cvae.generate([7, 7, 7], { seed: 2 }); // [3, 784]
  * ```
  */
-export class CVAE implements TrainableModel {
+export class CVAE implements TrainableModel, ImportanceSampledModel {
   /** The model kind, for saving. */
   readonly kind = 'cvae' as const;
   readonly encoder: tfl.LayersModel;
@@ -100,7 +121,10 @@ export class CVAE implements TrainableModel {
   readonly latentDim: number;
   readonly numClasses: number;
   readonly likelihood: Likelihood;
+  /** The β of the objective's KL term (1 for 'iwae'). */
   readonly beta: number;
+  /** The training objective, defaults filled in. */
+  readonly objective: VariationalObjective;
   readonly #core: GaussianLatent;
   readonly #encoderPair: boolean;
   readonly #decoderPair: boolean;
@@ -139,7 +163,7 @@ export class CVAE implements TrainableModel {
       expectShape(dec.inputs[0]!, [latentDim + K], fn, "the decoder's input", 'latentDim + numClasses: z joined to the one-hot label');
     }
     expectShape(dec.outputs[0]!, inputShape, fn, "the decoder's output", 'the shape of the data x');
-    const { likelihood, beta } = checkVaeOptions(options.likelihood ?? 'bernoulli', options.beta ?? 1, fn);
+    const { likelihood, objective } = checkVaeOptions(options.likelihood ?? 'bernoulli', options.beta, options.objective, fn);
 
     this.encoder = enc.model;
     this.decoder = dec.model;
@@ -148,10 +172,11 @@ export class CVAE implements TrainableModel {
     this.latentDim = latentDim;
     this.numClasses = K;
     this.likelihood = likelihood;
-    this.beta = beta;
+    this.objective = objective;
+    this.beta = objectiveBeta(objective);
     this.#encoderPair = enc.inputs.length === 2;
     this.#decoderPair = dec.inputs.length === 2;
-    this.#core = new GaussianLatent(dec.model, likelihood, beta);
+    this.#core = new GaussianLatent(dec.model, likelihood, objective);
   }
 
   /** The encoder's and decoder's trainable variables (each once). */
@@ -271,7 +296,25 @@ export class CVAE implements TrainableModel {
     return tidyRecord(() => {
       const training = context.training;
       const { x, mean, logVar, y } = this.#posteriorWithLabels(batch.x, batch.y, fn, training, 'batch.x', 'batch.y');
-      return this.#core.loss(x, mean, logVar, (z) => this.#decoderInput(z, y), context, fn);
+      return this.#core.loss(x, mean, logVar, (z) => this.#decoderInput(z, tileRows(y, z.shape[0]!)), context, fn);
+    });
+  }
+
+  /**
+   * The log importance weights `log p(x|z_k, y) + log p(z_k) − log q(z_k|x, y)` of the draws
+   * `z_k = μ(x, y) + σ(x, y) ⊙ ε_k`, `[k, n]`; {@link logLikelihood} averages them into an estimate
+   * of `log p(x|y)`. Runs the networks in inference mode.
+   * @param batch - `{ x: [n, ...inputShape], y: [n] }`; not disposed.
+   * @param noise - ε, `[k, n, latentDim]`; not disposed.
+   * @returns `[k, n]`, owned by the caller.
+   */
+  logImportanceWeights(batch: Batch, noise: tf.Tensor): tf.Tensor2D {
+    const fn = 'CVAE.logImportanceWeights';
+    this.#networks.assertAlive(fn);
+    checkLossArguments(batch, { training: false }, fn, '{ x, y }');
+    return tf.tidy(() => {
+      const { x, mean, logVar, y } = this.#posteriorWithLabels(batch.x, batch.y, fn, false, 'batch.x', 'batch.y');
+      return this.#core.logImportanceWeights(x, mean, logVar, (z) => this.#decoderInput(z, tileRows(y, z.shape[0]!)), noise, fn);
     });
   }
 
@@ -295,8 +338,9 @@ export class CVAE implements TrainableModel {
   static fromLayersModels(options: FromLayersModelsOptions): CVAE {
     const fn = 'CVAE.fromLayersModels';
     const { config } = readFromLayers(options, 'cvae', fn);
-    const { numClasses, latentDim, likelihood, beta } = config as unknown as CvaeConfig;
-    return rebuild(() => new CVAE({ ...networksOf(options), numClasses, latentDim, likelihood, beta }), config, [], fn);
+    // The objective carries β (giving both is refused).
+    const { numClasses, latentDim, likelihood, objective, beta } = config as unknown as CvaeConfig;
+    return rebuild(() => new CVAE({ ...networksOf(options), numClasses, latentDim, likelihood, ...(objective === undefined ? { beta } : { objective }) }), config, [], fn);
   }
 
   /** The JSON-able description of the model (networks apart). */
@@ -308,6 +352,7 @@ export class CVAE implements TrainableModel {
       numClasses: this.numClasses,
       likelihood: this.likelihood,
       beta: this.beta,
+      objective: structuredClone(this.objective),
     };
   }
 

@@ -6,6 +6,7 @@ import { checkActivation } from '../nn/common.js';
 import type { Corruptor } from '../noise/index.js';
 import { Autoencoder, type ReconstructionLoss, type Sparsity, checkCorruptor, checkLoss, checkSparsity } from './autoencoder.js';
 import { CVAE } from './cvae.js';
+import type { VariationalObjective } from './objectives.js';
 import { type Likelihood, VAE, checkVaeOptions } from './vae.js';
 
 /**
@@ -79,7 +80,7 @@ function checkAutoencoderOptions(options: DenseAutoencoderOptions, fn: string): 
 
 /** Checks the options of the VAE factories that the networks and the model constructor read. */
 function checkVaeFactoryOptions(options: DenseVaeOptions, fn: string): void {
-  checkVaeOptions(options.likelihood ?? 'bernoulli', options.beta ?? 1, fn);
+  checkVaeOptions(options.likelihood ?? 'bernoulli', options.beta, options.objective, fn);
   if (options.logVarLimit !== undefined) assertNumber(options.logVarLimit, fn, 'logVarLimit', { min: 0, minExclusive: true });
 }
 
@@ -237,8 +238,10 @@ export interface DenseVaeOptions {
   readonly latentDim: number;
   /** The decoder likelihood. Default `'bernoulli'` (sigmoid output); `'gaussian'` gives a linear output. */
   readonly likelihood?: Likelihood;
-  /** Weight β of the KL term. Default 1. */
+  /** Weight β of the KL term: shorthand for `objective: { kind: 'elbo', beta }`. Default 1. */
   readonly beta?: number;
+  /** The training objective, see {@link VariationalObjective}. Default `{ kind: 'elbo', beta: 1 }`. */
+  readonly objective?: VariationalObjective;
   /** Activation of the hidden layers. Default `'relu'`. */
   readonly activation?: Activation;
   /** Bound of the encoder's log-variance, see {@link gaussianEncoder}. Default 10. */
@@ -255,6 +258,7 @@ const DENSE_VAE_OPTIONS: OptionKeys<DenseVaeOptions> = {
   latentDim: true,
   likelihood: true,
   beta: true,
+  objective: true,
   activation: true,
   logVarLimit: true,
   seed: true,
@@ -298,7 +302,7 @@ export function denseVae(options: DenseVaeOptions): VAE {
   const fn = 'denseVae';
   checkOptions(options, DENSE_VAE_OPTIONS, fn);
   checkVaeFactoryOptions(options, fn);
-  return buildVae(options, 0, (encoder, decoder) => new VAE({ encoder, decoder, ...definedOnly(options, ['likelihood', 'beta']) }));
+  return buildVae(options, 0, (encoder, decoder) => new VAE({ encoder, decoder, ...definedOnly(options, ['likelihood', 'beta', 'objective']) }));
 }
 
 /**
@@ -328,5 +332,5 @@ export function denseCvae(options: DenseCvaeOptions): CVAE {
   const { numClasses } = options;
   assertNumber(numClasses, fn, 'numClasses', { integer: true, min: 1 });
   checkVaeFactoryOptions(options, fn);
-  return buildVae(options, numClasses, (encoder, decoder) => new CVAE({ encoder, decoder, numClasses, ...definedOnly(options, ['likelihood', 'beta']) }));
+  return buildVae(options, numClasses, (encoder, decoder) => new CVAE({ encoder, decoder, numClasses, ...definedOnly(options, ['likelihood', 'beta', 'objective']) }));
 }

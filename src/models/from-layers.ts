@@ -80,8 +80,8 @@ const SETTINGS_KEYS: OptionKeys<LayersSettings> = { format: true, version: true,
 /** The config fields of each kind: complete by type, so that a new field cannot be forgotten here. @internal */
 export const CONFIG_KEYS = {
   autoencoder: { kind: true, inputShape: true, codeShape: true, loss: true, sparsity: true, corruptor: true } satisfies OptionKeys<AutoencoderConfig>,
-  vae: { kind: true, inputShape: true, latentDim: true, likelihood: true, beta: true } satisfies OptionKeys<VaeConfig>,
-  cvae: { kind: true, inputShape: true, latentDim: true, numClasses: true, likelihood: true, beta: true } satisfies OptionKeys<CvaeConfig>,
+  vae: { kind: true, inputShape: true, latentDim: true, likelihood: true, beta: true, objective: true } satisfies OptionKeys<VaeConfig>,
+  cvae: { kind: true, inputShape: true, latentDim: true, numClasses: true, likelihood: true, beta: true, objective: true } satisfies OptionKeys<CvaeConfig>,
 } as const;
 
 type Kind = keyof typeof CONFIG_KEYS;
@@ -109,6 +109,8 @@ export function readFromLayers(options: unknown, kind: Kind, fn: string): { conf
   const keys = Object.keys(CONFIG_KEYS[kind]);
   assertOptions(config, CONFIG_KEYS[kind] as never, fn, 'options.settings.config');
   for (const key of keys) {
+    // Settings written before objectives existed have β alone: the objective is then { kind: 'elbo', beta }.
+    if (key === 'objective' && kind !== 'autoencoder') continue;
     if (!Object.hasOwn(config, key)) throw new Error(`${fn}: field 'options.settings.config.${key}' is missing (a ${kind} records ${keys.join(', ')})`);
   }
   if ((config as { kind?: unknown }).kind !== kind) fail(fn, 'options.settings.config.kind', `'${kind}'`, (config as { kind?: unknown }).kind);

@@ -1,4 +1,6 @@
-export type { Batch, DenseLayerPlan, DensePlannable, DenseTrainingPlan, LossContext, LossOutput, TrainableModel } from './contract.js';
+export type { Batch, DenseLayerPlan, DensePlannable, DenseTrainingPlan, LossContext, LossOutput, TrainableModel, ImportanceSampledModel } from './contract.js';
+export type { VariationalObjective, ElboObjective, IwaeObjective } from './objectives.js';
+export { checkObjective, objectiveBeta } from './objectives.js';
 export { Autoencoder } from './autoencoder.js';
 export type {
   AutoencoderOptions,
@@ -30,3 +32,5 @@ export { denseVqVae, convVqVae } from './vq-factories.js';
 export type { VqFactoryOptions, DenseVqVaeOptions, ConvVqVaeOptions } from './vq-factories.js';
 export { convVae, convCvae } from './conv-vae.js';
 export type { ConvVaeOptions, ConvCvaeOptions } from './conv-vae.js';
+export { interpolate, latentTraversal } from './latent.js';
+export type { LatentModel, InterpolateOptions, LatentTraversalOptions } from './latent.js';

@@ -222,15 +222,26 @@ export function valuesPerSample(shape: FeatureShape): number {
 /**
  * Checks the `batch` and `context` arguments of a model's `computeLoss`: `batch` an object,
  * `context.training` a boolean, `context.seed` (if given) an integer >= 0 and
- * `context.klScale` (if given) a finite number >= 0. @internal
+ * `context.klScale` (if given) a finite number >= 0, `context.samples` an integer >= 1 and
+ * `context.atMean` a boolean (both for evaluation only), `context.epoch` an integer >= 0. @internal
  */
 export function checkLossArguments(batch: unknown, context: unknown, fn: string, batchShape: string): void {
   if (typeof batch !== 'object' || batch === null) typeFail(fn, 'batch', batchShape, batch);
   if (typeof context !== 'object' || context === null) typeFail(fn, 'context', '{ training, seed?, klScale? }', context);
-  const { training, seed, klScale } = context as { training?: unknown; seed?: unknown; klScale?: unknown };
+  const { training, seed, klScale, samples, atMean, epoch } = context as Record<string, unknown>;
   if (typeof training !== 'boolean') typeFail(fn, 'context.training', 'a boolean', training);
   if (seed !== undefined) assertNumber(seed, fn, 'context.seed', { integer: true, min: 0 });
   if (klScale !== undefined) assertNumber(klScale, fn, 'context.klScale', { min: 0 });
+  if (samples !== undefined) {
+    assertNumber(samples, fn, 'context.samples', { integer: true, min: 1 });
+    if (training) fail(fn, 'context.samples', 'absent when training (it sets the draws of an evaluation)', samples);
+  }
+  if (atMean !== undefined) {
+    if (typeof atMean !== 'boolean') typeFail(fn, 'context.atMean', 'a boolean', atMean);
+    if (training && atMean) fail(fn, 'context.atMean', 'absent or false when training (training always samples)', atMean);
+    if (atMean && samples !== undefined) fail(fn, 'context.samples', 'absent with context.atMean (z = μ is one value)', samples);
+  }
+  if (epoch !== undefined) assertNumber(epoch, fn, 'context.epoch', { integer: true, min: 0 });
 }
 
 /** Validates an optional seed and returns it, or a fresh one. @internal */

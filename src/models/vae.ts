@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type DataInput, type OptionKeys, assertOptions, assertNumber, assertNumericTensor, assertOneOf, assertSameShape, deriveSeed, typeFail } from '../core/index.js';
-import { elbo } from '../losses/index.js';
-import type { Batch, LossContext, LossOutput, TrainableModel } from './contract.js';
+import { type DataInput, type OptionKeys, assertOptions, assertNumber, assertNumericTensor, assertOneOf, assertSameShape, typeFail } from '../core/index.js';
+import type { Batch, ImportanceSampledModel, LossContext, LossOutput, TrainableModel } from './contract.js';
+import { GaussianLatent } from './gaussian-latent.js';
+import { type ResolvedObjective, type VariationalObjective, objectiveBeta, objectiveOption } from './objectives.js';
 import {
   type FeatureShape,
-  SALT,
   checkLossArguments,
   checkNetwork,
   checkSampleCount,
@@ -16,7 +16,6 @@ import {
   runAll,
   seedOrRandom,
   tidyRecord,
-  sigmoidLogitsModel,
   OwnedNetworks,
 } from './internal.js';
 import { type FromLayersModelsOptions, networksOf, readFromLayers, rebuild } from './from-layers.js';
@@ -106,51 +105,6 @@ export function reparameterize<T extends tf.Tensor>(mean: T, logVar: T, options:
 }
 
 /**
- * The parts of a VAE/CVAE that do not depend on labels: likelihood, β, the loss of a batch.
- * @internal
- */
-export class GaussianLatent {
-  readonly logits: tfl.LayersModel | null;
-
-  constructor(
-    readonly decoder: tfl.LayersModel,
-    readonly likelihood: Likelihood,
-    readonly beta: number,
-  ) {
-    this.logits = likelihood === 'bernoulli' ? sigmoidLogitsModel(decoder) : null;
-  }
-
-  /**
-   * `{ loss, terms: { reconstruction, kl } }` from the posterior, the decoder inputs built from z,
-   * and the clean target. Call inside `tf.tidy`.
-   */
-  loss(
-    x: tf.Tensor,
-    mean: tf.Tensor,
-    logVar: tf.Tensor,
-    decoderInputs: (z: tf.Tensor) => tf.Tensor | tf.Tensor[],
-    context: LossContext,
-    fn: string,
-  ): LossOutput {
-    const training = context.training === true;
-    const klScale = context.klScale ?? 1;
-    assertNumber(klScale, fn, 'context.klScale', { min: 0 });
-    const z = training ? reparameterize(mean, logVar, { seed: deriveSeed(seedOrRandom(context.seed, fn, 'context.seed'), SALT.epsilon) }) : mean;
-    const input = decoderInputs(z);
-    const useLogits = this.logits !== null;
-    const { loss, reconstruction, kl } = elbo({
-      target: x,
-      reconstruction: run1(useLogits ? this.logits! : this.decoder, input, training),
-      mean,
-      logVar,
-      likelihood: this.likelihood === 'gaussian' ? 'gaussian' : useLogits ? 'bernoulli-logits' : 'bernoulli',
-      beta: this.beta * klScale,
-    });
-    return { loss: loss as tf.Scalar, terms: { reconstruction: reconstruction as tf.Scalar, kl: kl as tf.Scalar } };
-  }
-}
-
-/**
  * The body of `encode` for the VAE and the CVAE: the posterior mean, or with `{ sample: true }` a
  * seeded draw `z ~ q(z|·)`. @internal
  */
@@ -177,11 +131,10 @@ export function sampledPass(pass: () => Posterior & { decode: (z: tf.Tensor2D) =
   });
 }
 
-/** Validates likelihood and β. @internal */
-export function checkVaeOptions(likelihood: unknown, beta: unknown, fn: string): { likelihood: Likelihood; beta: number } {
+/** Validates the likelihood and the objective (or its shorthand β). @internal */
+export function checkVaeOptions(likelihood: unknown, beta: unknown, objective: unknown, fn: string): { likelihood: Likelihood; objective: ResolvedObjective } {
   assertOneOf(likelihood, ['bernoulli', 'gaussian'] as const, fn, 'likelihood');
-  assertNumber(beta, fn, 'beta', { min: 0 });
-  return { likelihood, beta };
+  return { likelihood, objective: objectiveOption(objective, beta, fn) };
 }
 
 /** Checks a Gaussian encoder's two heads and returns latentDim. @internal */
@@ -217,8 +170,10 @@ export interface VaeOptions {
   readonly latentDim?: number;
   /** The decoder likelihood, see {@link Likelihood}. Default `'bernoulli'`. */
   readonly likelihood?: Likelihood;
-  /** Weight β of the KL term (β-VAE). Default 1. */
+  /** Weight β of the KL term (β-VAE): shorthand for `objective: { kind: 'elbo', beta }`. Default 1. */
   readonly beta?: number;
+  /** The training objective, see {@link VariationalObjective}. Default `{ kind: 'elbo', beta: 1 }`. */
+  readonly objective?: VariationalObjective;
 }
 
 /**
@@ -230,10 +185,13 @@ export interface VaeConfig {
   readonly inputShape: FeatureShape;
   readonly latentDim: number;
   readonly likelihood: Likelihood;
+  /** The β of the objective's KL term (1 for 'iwae'). */
   readonly beta: number;
+  /** The objective with its defaults filled in. */
+  readonly objective: VariationalObjective;
 }
 
-const VAE_OPTIONS: OptionKeys<VaeOptions> = { encoder: true, decoder: true, latentDim: true, likelihood: true, beta: true };
+const VAE_OPTIONS: OptionKeys<VaeOptions> = { encoder: true, decoder: true, latentDim: true, likelihood: true, beta: true, objective: true };
 
 /**
  * A variational autoencoder: the encoder gives `q(z|x) = N(μ(x), diag σ²(x))`, the decoder
@@ -241,8 +199,11 @@ const VAE_OPTIONS: OptionKeys<VaeOptions> = { encoder: true, decoder: true, late
  *
  * `loss = E_q[−log p(x|z)] + β·klScale·KL(q(z|x) ‖ N(0, I))`,
  *
- * the expectation estimated with one sample `z = μ + σ·ε` (ε seeded by `context.seed`) in
- * training, and at `z = μ` in evaluation (`training: false`: no sampling, deterministic).
+ * with the default objective (see {@link VariationalObjective} for β, free bits, a KL capacity
+ * and the IWAE bound). The expectation is estimated with one sample `z = μ + σ·ε` (ε seeded by
+ * `context.seed`) in training, and in evaluation (`training: false`) with `context.samples`
+ * draws (default 1; the Monte-Carlo negative ELBO that papers report), or at `z = μ` with
+ * `context.atMean: true` (deterministic, lower than the sampled value).
  * `terms` are `reconstruction` (per-sample NLL summed over features) and `kl`, batch means.
  *
  * The model owns its encoder and decoder: {@link VAE.dispose} disposes them.
@@ -257,7 +218,7 @@ const VAE_OPTIONS: OptionKeys<VaeOptions> = { encoder: true, decoder: true, late
  * const digits = vae.sample(16, { seed: 3 }); // [16, 784] probabilities
  * ```
  */
-export class VAE implements TrainableModel {
+export class VAE implements TrainableModel, ImportanceSampledModel {
   /** The model kind, for saving. */
   readonly kind = 'vae' as const;
   readonly encoder: tfl.LayersModel;
@@ -266,7 +227,10 @@ export class VAE implements TrainableModel {
   readonly inputShape: FeatureShape;
   readonly latentDim: number;
   readonly likelihood: Likelihood;
+  /** The β of the objective's KL term (1 for 'iwae'). */
   readonly beta: number;
+  /** The training objective, defaults filled in. */
+  readonly objective: VariationalObjective;
   readonly #core: GaussianLatent;
   readonly #networks: OwnedNetworks;
 
@@ -283,15 +247,16 @@ export class VAE implements TrainableModel {
     const inputShape = enc.inputs[0]!;
     expectShape(dec.inputs[0]!, [latentDim], fn, "the decoder's input", 'latentDim');
     expectShape(dec.outputs[0]!, inputShape, fn, "the decoder's output", "the encoder's input shape");
-    const { likelihood, beta } = checkVaeOptions(options.likelihood ?? 'bernoulli', options.beta ?? 1, fn);
+    const { likelihood, objective } = checkVaeOptions(options.likelihood ?? 'bernoulli', options.beta, options.objective, fn);
     this.encoder = enc.model;
     this.decoder = dec.model;
     this.#networks = new OwnedNetworks(enc.model, dec.model);
     this.inputShape = inputShape;
     this.latentDim = latentDim;
     this.likelihood = likelihood;
-    this.beta = beta;
-    this.#core = new GaussianLatent(dec.model, likelihood, beta);
+    this.objective = objective;
+    this.beta = objectiveBeta(objective);
+    this.#core = new GaussianLatent(dec.model, likelihood, objective);
   }
 
   /** The encoder's and decoder's trainable variables (each once). */
@@ -403,13 +368,40 @@ export class VAE implements TrainableModel {
   static fromLayersModels(options: FromLayersModelsOptions): VAE {
     const fn = 'VAE.fromLayersModels';
     const { config } = readFromLayers(options, 'vae', fn);
-    const { latentDim, likelihood, beta } = config as unknown as VaeConfig;
-    return rebuild(() => new VAE({ ...networksOf(options), latentDim, likelihood, beta }), config, [], fn);
+    // The objective carries β (giving both is refused).
+    const { latentDim, likelihood, objective, beta } = config as unknown as VaeConfig;
+    return rebuild(() => new VAE({ ...networksOf(options), latentDim, likelihood, ...(objective === undefined ? { beta } : { objective }) }), config, [], fn);
+  }
+
+  /**
+   * The log importance weights `log p(x|z_k) + log p(z_k) − log q(z_k|x)` of the draws
+   * `z_k = μ(x) + σ(x) ⊙ ε_k`, `[k, n]` (see {@link logImportanceWeights}; {@link logLikelihood}
+   * averages them). Runs the networks in inference mode.
+   * @param batch - `{ x: [n, ...inputShape] }`; not disposed.
+   * @param noise - ε, `[k, n, latentDim]`; not disposed.
+   * @returns `[k, n]`, owned by the caller.
+   */
+  logImportanceWeights(batch: Batch, noise: tf.Tensor): tf.Tensor2D {
+    const fn = 'VAE.logImportanceWeights';
+    this.#networks.assertAlive(fn);
+    checkLossArguments(batch, { training: false }, fn, '{ x }');
+    return tf.tidy(() => {
+      const { mean, logVar } = this.#posterior(batch.x, fn, false, 'batch.x');
+      const x = inputTensor(batch.x, this.inputShape, fn, 'batch.x', "the encoder's input shape");
+      return this.#core.logImportanceWeights(x, mean, logVar, (z) => z, noise, fn);
+    });
   }
 
   /** The JSON-able description of the model (networks apart). */
   getConfig(): VaeConfig {
-    return { kind: this.kind, inputShape: [...this.inputShape], latentDim: this.latentDim, likelihood: this.likelihood, beta: this.beta };
+    return {
+      kind: this.kind,
+      inputShape: [...this.inputShape],
+      latentDim: this.latentDim,
+      likelihood: this.likelihood,
+      beta: this.beta,
+      objective: structuredClone(this.objective),
+    };
   }
 
   /** Disposes the encoder's and decoder's weights. Idempotent. */
@@ -422,8 +414,8 @@ export class VAE implements TrainableModel {
     return this.#networks.disposed;
   }
 
-  #posterior(x: unknown, fn: string, training: boolean): { mean: tf.Tensor2D; logVar: tf.Tensor2D } {
-    const t = inputTensor(x, this.inputShape, fn, 'x', "the encoder's input shape");
+  #posterior(x: unknown, fn: string, training: boolean, arg = 'x'): { mean: tf.Tensor2D; logVar: tf.Tensor2D } {
+    const t = inputTensor(x, this.inputShape, fn, arg, "the encoder's input shape");
     const [mean, logVar] = runAll(this.encoder, t, training) as [tf.Tensor2D, tf.Tensor2D];
     return { mean, logVar };
   }

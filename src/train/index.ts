@@ -19,3 +19,6 @@ export type {
   TrainOptions,
   TrainingPath,
 } from './types.js';
+export { logLikelihood } from './likelihood.js';
+export type { LogLikelihoodOptions } from './likelihood.js';
+export type { KlSchedule } from './kl-schedule.js';

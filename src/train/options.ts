@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { assertNumber, fail, randomSeed, rejectUnknownKeys, typeFail } from '../core/index.js';
+import { type KlScaleAt, resolveKlSchedule } from './kl-schedule.js';
 import type { LearningRateSchedule, TrainCallbacks, TrainData, TrainOptions } from './types.js';
 
 /** Options of `train` with defaults applied and every value checked. @internal */
@@ -16,7 +17,8 @@ export interface ResolvedTrainOptions {
   readonly callbacks: TrainCallbacks;
   readonly earlyStopping: { patience: number; minDelta: number; restoreBestWeights: boolean } | undefined;
   readonly learningRateSchedule: LearningRateSchedule | undefined;
-  readonly klWarmupEpochs: number | undefined;
+  /** The KL scale at (epoch, batch, batches per epoch), or undefined for 1. */
+  readonly klScaleAt: KlScaleAt | undefined;
   readonly clipNorm: number | undefined;
   readonly signal: AbortSignal | undefined;
   readonly progress: boolean;
@@ -36,6 +38,7 @@ const TRAIN_OPTIONS = [
   'earlyStopping',
   'learningRateSchedule',
   'klWarmup',
+  'klSchedule',
   'clipNorm',
   'signal',
   'progress',
@@ -70,6 +73,7 @@ export function resolveTrainOptions(options: TrainOptions, fn: string, arg = 'op
     earlyStopping,
     learningRateSchedule,
     klWarmup,
+    klSchedule,
     clipNorm,
     signal,
     progress = false,
@@ -117,13 +121,7 @@ export function resolveTrainOptions(options: TrainOptions, fn: string, arg = 'op
   if (learningRateSchedule !== undefined && typeof learningRateSchedule !== 'function') {
     typeFail(fn, `${arg}.learningRateSchedule`, 'a function (epoch, baseLearningRate) => number', learningRateSchedule);
   }
-  let klWarmupEpochs: number | undefined;
-  if (klWarmup !== undefined) {
-    assertObject(klWarmup, fn, `${arg}.klWarmup`);
-    rejectUnknownKeys(klWarmup, ['epochs'], fn, `${arg}.klWarmup`);
-    assertNumber(klWarmup.epochs, fn, `${arg}.klWarmup.epochs`, { min: 1, integer: true });
-    klWarmupEpochs = klWarmup.epochs;
-  }
+  const klScaleAt = resolveKlSchedule(klSchedule, klWarmup, epochs, fn, arg);
   if (clipNorm !== undefined) assertNumber(clipNorm, fn, `${arg}.clipNorm`, { min: 0, minExclusive: true });
   if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal.aborted !== 'boolean')) {
     typeFail(fn, `${arg}.signal`, 'an AbortSignal', signal);
@@ -143,7 +141,7 @@ export function resolveTrainOptions(options: TrainOptions, fn: string, arg = 'op
     callbacks,
     earlyStopping: early,
     learningRateSchedule,
-    klWarmupEpochs,
+    klScaleAt,
     clipNorm,
     signal,
     progress,

@@ -143,15 +143,14 @@ class TrainingRun {
         break;
       }
       const learningRate = this.learningRateFor(epoch);
-      const klScale = opts.klWarmupEpochs === undefined ? 1 : Math.min(1, epoch / opts.klWarmupEpochs);
       await call(opts.callbacks.onEpochBegin, epoch);
       const started = now();
       this.sums = { samples: 0, loss: 0, terms: [], started };
       this.progress?.epochBegin(epoch, trainSource.kind === 'memory' ? trainSource.count : undefined);
       const completed =
         trainSource.kind === 'memory'
-          ? await this.memoryEpoch(trainSource, epoch, klScale)
-          : await this.streamEpoch(trainSource, epoch, klScale);
+          ? await this.memoryEpoch(trainSource, epoch)
+          : await this.streamEpoch(trainSource, epoch);
       if (!completed) {
         this.aborted = true;
         break;
@@ -254,12 +253,17 @@ class TrainingRun {
     return rate;
   }
 
+  /** The KL scale of batch `b` of `epoch` (1 without a schedule). */
+  private klScale(epoch: number, b: number, batchesPerEpoch: number | undefined): number {
+    return this.opts.klScaleAt === undefined ? 1 : this.opts.klScaleAt(epoch, b, batchesPerEpoch);
+  }
+
   private isAborted(): boolean {
     return this.opts.signal?.aborted === true;
   }
 
   /** One epoch over in-memory data. Resolves false when aborted (after the current batch). */
-  private async memoryEpoch(source: MemorySource, epoch: number, klScale: number): Promise<boolean> {
+  private async memoryEpoch(source: MemorySource, epoch: number): Promise<boolean> {
     const { batchSize, shuffle, seed } = this.opts;
     let order: tf.Tensor1D | undefined;
     if (shuffle) {
@@ -270,7 +274,7 @@ class TrainingRun {
     try {
       for (let offset = 0, b = 0; offset < source.count; offset += batchSize, b++) {
         const size = Math.min(batchSize, source.count - offset);
-        await this.step(epoch, b, size, klScale, () => memoryBatch(source, offset, size, order));
+        await this.step(epoch, b, size, this.klScale(epoch, b, Math.ceil(source.count / batchSize)), () => memoryBatch(source, offset, size, order));
         if (this.isAborted()) break;
       }
       await this.drain();
@@ -281,9 +285,9 @@ class TrainingRun {
   }
 
   /** One epoch over an async iterable. Resolves false when aborted (after the current batch). */
-  private async streamEpoch(source: StreamSource, epoch: number, klScale: number): Promise<boolean> {
+  private async streamEpoch(source: StreamSource, epoch: number): Promise<boolean> {
     const count = await forEachStreamBatch(source, this.fn, async (batch, size, b) => {
-      await this.step(epoch, b, size, klScale, () => batch);
+      await this.step(epoch, b, size, this.klScale(epoch, b, undefined), () => batch);
       return !this.isAborted();
     });
     await this.drain();
@@ -311,7 +315,7 @@ class TrainingRun {
         variables: this.variables,
         optimizer: this.optimizer!,
         makeBatch,
-        context: { training: true, seed: deriveSeed(this.opts.seed, epoch, batch), klScale },
+        context: { training: true, seed: deriveSeed(this.opts.seed, epoch, batch), klScale, epoch },
         clipNorm: this.opts.clipNorm,
         termNames: this.termNames,
       });
@@ -435,7 +439,7 @@ async function call<A extends unknown[]>(callback: ((...args: A) => void | Promi
  *   one step (step `b`'s values are awaited after step `b + 1` is queued), so the device is
  *   never idle waiting for a synchronous read. Epoch means are summed on the host in float64.
  * - Step `b` of epoch `e` calls `model.computeLoss(batch, { training: true,
- *   seed: deriveSeed(seed, e, b), klScale })`; shuffling draws from
+ *   seed: deriveSeed(seed, e, b), klScale, epoch: e })` (`klScale` from `klSchedule`, default 1); shuffling draws from
  *   `createRng(deriveSeed(seed, e, SHUFFLE))`. Same seed, data, initial weights, optimizer
  *   state and backend → the same losses, bit for bit. To resume, pass the same `seed` and
  *   optimizer (whose state carries over) and `initialEpoch`: the remaining epochs then
@@ -455,7 +459,8 @@ async function call<A extends unknown[]>(callback: ((...args: A) => void | Promi
  *   you pass are never disposed; those the trainer made are.
  * - Validation (`validationData` or `validationSplit`) runs after each epoch with
  *   `training: false` and `klScale: 1`, batched by `batchSize`; `valLoss` is the per-sample
- *   mean over the whole set. Early stopping watches `valLoss` when present, else `loss`.
+ *   mean over the whole set (for variational models the one-sample negative ELBO, seeded by
+ *   `deriveSeed(seed, epoch, VALIDATION, batch)`, as {@link evaluate} computes it). Early stopping watches `valLoss` when present, else `loss`.
  *
  * @param model - The model: its `trainableVariables` are updated in place.
  * @param data - Training data, any {@link TrainData}: a tensor `[n, d]` or `[n, h, w, c]`,
@@ -464,7 +469,7 @@ async function call<A extends unknown[]>(callback: ((...args: A) => void | Promi
  * @param options - See {@link TrainOptions}: `epochs` (1), `batchSize` (32), `learningRate`
  *   (1e-3, Adam) or `optimizer`, `shuffle` (true), `seed` (random), `initialEpoch` (0),
  *   `validationData` / `validationSplit`, `callbacks`, `earlyStopping`,
- *   `learningRateSchedule`, `klWarmup`, `clipNorm`, `signal`, `progress` (false).
+ *   `learningRateSchedule`, `klWarmup` or `klSchedule`, `clipNorm`, `signal`, `progress` (false).
  * @returns The {@link TrainHistory}: one {@link EpochLog} per completed epoch, the seed,
  *   and whether training stopped early or was aborted.
  * @throws {@link NonFiniteLossError} on a NaN/infinite training loss; an Error naming the

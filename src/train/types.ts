@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { DataInput, LabelInput } from '../core/index.js';
+import type { KlSchedule } from './kl-schedule.js';
 
 export type { LabelInput };
 
@@ -153,7 +154,10 @@ export interface EpochLog {
   readonly loss: number;
   /** Per-sample means of the model's loss terms over the epoch. */
   readonly terms: Readonly<Record<string, number>>;
-  /** Per-sample mean validation loss at the end of the epoch (`training: false`, `klScale: 1`). */
+  /**
+   * Per-sample mean validation loss at the end of the epoch (`training: false`, `klScale: 1`; for
+   * variational models the one-sample negative ELBO, as {@link evaluate} gives it).
+   */
   readonly valLoss?: number;
   /** Per-sample means of the validation loss terms. */
   readonly valTerms?: Readonly<Record<string, number>>;
@@ -281,8 +285,10 @@ export interface TrainOptions {
   readonly earlyStopping?: EarlyStoppingOptions;
   /** Learning rate per epoch; see {@link LearningRateSchedule}. */
   readonly learningRateSchedule?: LearningRateSchedule;
-  /** Ramp variational models' KL weight from 0 to 1; see {@link KlWarmupOptions}. */
+  /** Ramp variational models' KL weight from 0 to 1; see {@link KlWarmupOptions}. Not with `klSchedule`. */
   readonly klWarmup?: KlWarmupOptions;
+  /** The KL scale per batch: linear, cyclical or a function; see {@link KlSchedule}. Not with `klWarmup`. */
+  readonly klSchedule?: KlSchedule;
   /** Clip gradients so that their global L2 norm (over all variables) is at most this (> 0). */
   readonly clipNorm?: number;
   /**
@@ -313,6 +319,13 @@ export interface EvaluateOptions {
   readonly batchSize?: number;
   /** Seed passed to the model as `ctx.seed = deriveSeed(seed, batch)` (an integer). Default 0. */
   readonly seed?: number;
+  /**
+   * Variational models: draws `z ~ q(z|x)` per sample over which the negative ELBO's
+   * reconstruction term is averaged (an integer ≥ 1). Default 1.
+   */
+  readonly samples?: number;
+  /** Variational models: evaluate at `z = μ` (deterministic, the value before this option existed). Default false. */
+  readonly atMean?: boolean;
 }
 
 /**

@@ -37,7 +37,7 @@ const CASES: Readonly<Record<string, ExampleCase>> = {
   'mnist-autoencoder': { args: quickInto, pngs: ['reconstructions.png', 'latent-2d.png'], limit: 90_000 },
   denoising: { args: quickInto, pngs: ['denoising.png', 'error-vs-noise.png'], svgs: ['error-vs-noise.svg'], limit: 120_000 },
   sparse: { args: quickInto, pngs: ['code-histogram.png', 'mean-activation.png', 'features.png'], svgs: ['code-histogram.svg', 'mean-activation.svg'], limit: 120_000 },
-  vae: { args: quickInto, pngs: ['samples.png', 'manifold.png', 'latent-2d.png', 'mixture-samples.png'], limit: 120_000 },
+  vae: { args: quickInto, pngs: ['samples.png', 'manifold.png', 'latent-2d.png', 'mixture-samples.png', 'interpolation.png', 'traversal.png'], limit: 120_000 },
   cvae: { args: quickInto, pngs: ['digits.png', 'analogies.png'], limit: 120_000 },
   'vq-vae': { args: quickInto, pngs: ['reconstructions.png', 'codebook-usage.png', 'samples.png'], limit: 120_000 },
   'pca-vs-autoencoder': { args: quickInto, pngs: ['error-vs-k.png', 'components.png', 'reconstructions.png'], svgs: ['error-vs-k.svg'], limit: 120_000 },

@@ -237,7 +237,8 @@ describe('exportLayersModel, importLayersModel and fromLayersModels', () => {
     const settings = settingsOf(e);
     expect(() => Autoencoder.fromLayersModels({ encoder, decoder, settings })).toThrow(/Autoencoder\.fromLayersModels: argument 'options\.settings\.kind' must be 'autoencoder'/);
     expect(() => VAE.fromLayersModels({ encoder, decoder, settings: { ...settings, version: '2.0' } })).toThrow(/options\.settings\.version' must be a version '1\.x'/);
-    expect(() => VAE.fromLayersModels({ encoder, decoder, settings: { ...settings, config: { ...settings.config, objective: 'iwae' } as never } })).toThrow(/unknown option 'objective' in 'options\.settings\.config'/);
+    expect(() => VAE.fromLayersModels({ encoder, decoder, settings: { ...settings, config: { ...settings.config, sampler: 'ancestral' } as never } })).toThrow(/unknown option 'sampler' in 'options\.settings\.config'/);
+    expect(() => VAE.fromLayersModels({ encoder, decoder, settings: { ...settings, config: { ...settings.config, objective: 'iwae' } as never } })).toThrow(/VAE: argument 'objective' must be \{ kind: 'elbo'/);
     expect(() => VAE.fromLayersModels({ encoder, decoder, settings: { ...settings, config: { ...settings.config, latentDim: 3 } as never } })).toThrow(/VAE\.fromLayersModels: the networks and settings do not make a model: VAE: argument 'latentDim' is 3/);
     expect(() => VAE.fromLayersModels({ encoder, decoder, settings: { ...settings, config: { ...settings.config, inputShape: [5] } as never } })).toThrow(/field 'options\.settings\.config\.inputShape' is \[5\], but the networks give \[4\]/);
     expect(() => VAE.fromLayersModels({ encoder, decoder, settings, loss: () => tf.scalar(0) } as never)).toThrow(/options\.loss' must be absent/);

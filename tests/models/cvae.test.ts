@@ -158,7 +158,7 @@ describe('CVAE', () => {
     );
     expect(() => new CVAE({ encoder, decoder, numClasses: 0 })).toThrow(/numClasses/);
     const cvae = new CVAE({ encoder, decoder, numClasses: K, beta: 0.5 });
-    expect(cvae.getConfig()).toEqual({ kind: 'cvae', inputShape: [D], latentDim: 2, numClasses: K, likelihood: 'bernoulli', beta: 0.5 });
+    expect(cvae.getConfig()).toEqual({ kind: 'cvae', inputShape: [D], latentDim: 2, numClasses: K, likelihood: 'bernoulli', beta: 0.5, objective: { kind: 'elbo', beta: 0.5, freeBits: 0 } });
     cvae.dispose();
     badDecoder.dispose();
   });

@@ -35,10 +35,13 @@ export function fit(
   return last;
 }
 
-/** Evaluation loss terms (training: false) as numbers. Leaves no tensors behind. */
+/**
+ * Evaluation loss terms (training: false; variational models at z = μ, deterministic) as numbers.
+ * Leaves no tensors behind.
+ */
 export function evaluate(model: TrainableModel, batch: Batch): Record<string, number> {
   return tf.tidy(() => {
-    const out = model.computeLoss(batch, { training: false });
+    const out = model.computeLoss(batch, { training: false, atMean: true });
     const result: Record<string, number> = { loss: out.loss.dataSync()[0]! };
     for (const [k, v] of Object.entries(out.terms)) result[k] = v.dataSync()[0]!;
     return result;

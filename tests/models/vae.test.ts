@@ -125,7 +125,7 @@ describe('VAE', () => {
       return tf.mean(tf.mul(tf.add(sq, 8 * Math.log(2 * Math.PI)), 0.5)).dataSync()[0]!;
     });
     expect(reconstruction).toBeCloseTo(reference, 3);
-    expect(vae.getConfig()).toEqual({ kind: 'vae', inputShape: [8], latentDim: 2, likelihood: 'gaussian', beta: 1 });
+    expect(vae.getConfig()).toEqual({ kind: 'vae', inputShape: [8], latentDim: 2, likelihood: 'gaussian', beta: 1, objective: { kind: 'elbo', beta: 1, freeBits: 0 } });
     vae.dispose();
     x.dispose();
   });

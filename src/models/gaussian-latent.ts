@@ -1,0 +1,71 @@
+/**
+ * What the VAE and the CVAE share beyond their networks: the likelihood, the objective, the loss
+ * of a batch and its importance weights.
+ * @module
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { assertNumber, assertNumericTensor, formatShape } from '../core/index.js';
+import type { ElboLikelihood } from '../losses/index.js';
+import { importanceWeights } from '../losses/objectives.js';
+import type { LossContext, LossOutput } from './contract.js';
+import { run1, sigmoidLogitsModel } from './internal.js';
+import { type ResolvedObjective, objectiveLoss } from './objectives.js';
+import type { Likelihood } from './vae.js';
+
+/**
+ * The parts of a VAE/CVAE that do not depend on labels: likelihood, objective, the loss of a batch
+ * and its importance weights.
+ * @internal
+ */
+export class GaussianLatent {
+  readonly logits: tfl.LayersModel | null;
+
+  constructor(
+    readonly decoder: tfl.LayersModel,
+    readonly likelihood: Likelihood,
+    readonly objective: ResolvedObjective,
+  ) {
+    this.logits = likelihood === 'bernoulli' ? sigmoidLogitsModel(decoder) : null;
+  }
+
+  /** The likelihood as the losses name it (logits when the decoder ends in a sigmoid layer). */
+  get lossLikelihood(): ElboLikelihood {
+    return this.likelihood === 'gaussian' ? 'gaussian' : this.logits !== null ? 'bernoulli-logits' : 'bernoulli';
+  }
+
+  /**
+   * `{ loss, terms: { reconstruction, kl } }` from the posterior, the decoder inputs built from z
+   * (`[m, latentDim]`, m a multiple of the batch), and the clean target. Call inside `tf.tidy`.
+   */
+  loss(
+    x: tf.Tensor,
+    mean: tf.Tensor,
+    logVar: tf.Tensor,
+    decoderInputs: (z: tf.Tensor) => tf.Tensor | tf.Tensor[],
+    context: LossContext,
+    fn: string,
+  ): LossOutput {
+    const training = context.training === true;
+    const klScale = context.klScale ?? 1;
+    assertNumber(klScale, fn, 'context.klScale', { min: 0 });
+    const network = this.logits ?? this.decoder;
+    const decode = (z: tf.Tensor): tf.Tensor => run1(network, decoderInputs(z), training);
+    return objectiveLoss(this.objective, { x, mean, logVar, decode, likelihood: this.lossLikelihood }, context, fn);
+  }
+
+  /** `[k, n]` log importance weights for the noise `[k, n, latentDim]`. Call inside `tf.tidy`. */
+  logImportanceWeights(x: tf.Tensor, mean: tf.Tensor, logVar: tf.Tensor, decoderInputs: (z: tf.Tensor) => tf.Tensor | tf.Tensor[], noise: unknown, fn: string): tf.Tensor2D {
+    assertNumericTensor(noise, fn, 'noise');
+    const [n, d] = mean.shape as [number, number];
+    if (noise.rank !== 3 || noise.shape[1] !== n || noise.shape[2] !== d || noise.shape[0] === 0) {
+      throw new Error(`${fn}: argument 'noise' must have shape [k,${n},${d}] (k >= 1 draws for each of the ${n} samples), got shape ${formatShape(noise.shape)}`);
+    }
+    const k = noise.shape[0]!;
+    const eps = noise.dtype === 'float32' ? noise : tf.cast(noise, 'float32');
+    const z = tf.reshape(tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps)), [k * n, d]);
+    const decoded = run1(this.logits ?? this.decoder, decoderInputs(z), false);
+    const reconstruction = tf.reshape(decoded, [k, ...x.shape]);
+    return importanceWeights(x, reconstruction, eps, mean, logVar, this.lossLikelihood);
+  }
+}

@@ -1,0 +1,242 @@
+/**
+ * The training objectives of the variational models (VAE, CVAE): the tagged, serialisable
+ * `objective` option, its checking, and the one place that turns an objective and a batch's
+ * posterior into `{ loss, terms }`. A new objective is a new member of
+ * {@link VariationalObjective}, a case in {@link checkObjective} and one in {@link objectiveLoss}
+ * (both switches are exhaustive, so the compiler lists what a new kind still lacks), and its β in
+ * {@link objectiveBeta} (what `beta` and saved files report). The prior is `N(0, I)` throughout
+ * (`gaussianKl`, `importanceWeights`): a `prior` option would be threaded through
+ * {@link LatentPass}.
+ * @module
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { assertNumber, deriveSeed, describe, fail, rejectUnknownKeys, typeFail } from '../core/index.js';
+import { type ElboLikelihood, elbo, gaussianKl, regularizedElbo } from '../losses/index.js';
+import { importanceWeights, logMeanExp, rowNll } from '../losses/objectives.js';
+import type { LossContext, LossOutput } from './contract.js';
+import { SALT, seedOrRandom } from './internal.js';
+
+/**
+ * The negative ELBO (the default objective), optionally with β, free bits or a KL capacity:
+ *
+ * `loss = E_q[−log p(x|z)] + β · klScale · penalty`, where `penalty` is the KL, or with
+ * `freeBits` λ `Σ_j max(λ, KL_j)` (Kingma et al. 2016), or with `capacity` `|penalty − C|`
+ * (Burgess et al. 2018) with `C = max · min(1, epoch / epochs)` ramped over the training epochs.
+ * See {@link regularizedElbo}.
+ * @category Models
+ * @example
+ * ```ts
+ * const objective: ElboObjective = { kind: 'elbo', beta: 4, capacity: { max: 25, epochs: 50 } };
+ * ```
+ */
+export interface ElboObjective {
+  readonly kind: 'elbo';
+  /** Weight β of the KL term (β-VAE), ≥ 0. Default 1. */
+  readonly beta?: number;
+  /** Free bits λ ≥ 0, nats per latent dimension (in training only). Default 0 (off). */
+  readonly freeBits?: number;
+  /**
+   * The KL capacity `C` ramped from 0 to `max` over `epochs` epochs (in training only; `C = max`
+   * when `computeLoss` is called without `context.epoch`). Default: none.
+   */
+  readonly capacity?: { readonly max: number; readonly epochs: number };
+}
+
+/**
+ * The importance-weighted bound of Burda et al. 2016 with `samples` = K draws per sample as the
+ * training loss: `loss = −log (1/K) Σ_k p(x|z_k) p(z_k)^s / q(z_k|x)^s` with `s = klScale`
+ * (1 without a KL schedule: the IWAE bound; K = 1 gives the one-sample ELBO). See {@link iwae}.
+ * @category Models
+ * @example
+ * ```ts
+ * const objective: IwaeObjective = { kind: 'iwae', samples: 5 };
+ * ```
+ */
+export interface IwaeObjective {
+  readonly kind: 'iwae';
+  /** K, the number of draws per sample (an integer ≥ 1). */
+  readonly samples: number;
+}
+
+/**
+ * The training objective of a {@link VAE} or {@link CVAE}: a tagged, JSON-able object that
+ * {@link saveModel} keeps. In evaluation (`training: false`) every objective reports the same
+ * thing, the Monte-Carlo β-weighted negative ELBO (see {@link evaluate}), so that models trained
+ * with different objectives are measured alike.
+ * @category Models
+ * @example
+ * ```ts
+ * const vae = denseVae({ inputDim: 784, hidden: [512], latentDim: 20, objective: { kind: 'iwae', samples: 5 } });
+ * ```
+ */
+export type VariationalObjective = ElboObjective | IwaeObjective;
+
+/** An objective with its defaults filled in, as `getConfig` reports it. @internal */
+export type ResolvedObjective =
+  | { readonly kind: 'elbo'; readonly beta: number; readonly freeBits: number; readonly capacity?: { readonly max: number; readonly epochs: number } }
+  | { readonly kind: 'iwae'; readonly samples: number };
+
+const KINDS = "{ kind: 'elbo', beta?, freeBits?, capacity? } or { kind: 'iwae', samples }";
+
+/**
+ * Checks an `objective` option (or a saved one) and fills in its defaults.
+ * @internal
+ */
+export function checkObjective(value: unknown, fn: string, arg = 'objective'): ResolvedObjective {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) typeFail(fn, arg, KINDS, value);
+  const o = value as { kind?: unknown } & Record<string, unknown>;
+  const kind = o.kind as VariationalObjective['kind'];
+  switch (kind) {
+    case 'elbo': {
+      rejectUnknownKeys(o, ['kind', 'beta', 'freeBits', 'capacity'], fn, arg);
+      const beta = o['beta'] ?? 1;
+      const freeBits = o['freeBits'] ?? 0;
+      assertNumber(beta, fn, `${arg}.beta`, { min: 0 });
+      assertNumber(freeBits, fn, `${arg}.freeBits`, { min: 0 });
+      const capacity = o['capacity'];
+      if (capacity === undefined) return { kind, beta, freeBits };
+      if (typeof capacity !== 'object' || capacity === null || Array.isArray(capacity)) typeFail(fn, `${arg}.capacity`, '{ max, epochs }', capacity);
+      rejectUnknownKeys(capacity, ['max', 'epochs'], fn, `${arg}.capacity`);
+      const { max, epochs } = capacity as Record<string, unknown>;
+      assertNumber(max, fn, `${arg}.capacity.max`, { min: 0 });
+      assertNumber(epochs, fn, `${arg}.capacity.epochs`, { integer: true, min: 1 });
+      return { kind, beta, freeBits, capacity: { max, epochs } };
+    }
+    case 'iwae': {
+      rejectUnknownKeys(o, ['kind', 'samples'], fn, arg);
+      assertNumber(o['samples'], fn, `${arg}.samples`, { integer: true, min: 1, max: 4096 });
+      return { kind, samples: o['samples'] };
+    }
+    default: {
+      const never: never = kind;
+      return fail(fn, `${arg}.kind`, `'elbo' or 'iwae' (${KINDS})`, never);
+    }
+  }
+}
+
+/**
+ * The objective of a model's constructor options: `objective`, or the shorthand `beta` (β-VAE),
+ * not both. @internal
+ */
+export function objectiveOption(objective: unknown, beta: unknown, fn: string): ResolvedObjective {
+  if (objective === undefined) {
+    if (beta !== undefined) assertNumber(beta, fn, 'beta', { min: 0 });
+    return { kind: 'elbo', beta: (beta as number | undefined) ?? 1, freeBits: 0 };
+  }
+  if (beta !== undefined) {
+    throw new Error(`${fn}: give either 'beta' or 'objective', not both (β belongs in the objective: { kind: 'elbo', beta: ${describe(beta)} })`);
+  }
+  return checkObjective(objective, fn);
+}
+
+/** The β of the objective's KL term: `beta` for 'elbo', 1 for 'iwae' (no separate KL term). @internal */
+export function objectiveBeta(objective: ResolvedObjective): number {
+  switch (objective.kind) {
+    case 'elbo':
+      return objective.beta;
+    case 'iwae':
+      return 1;
+    default: {
+      const never: never = objective;
+      throw new Error(`unknown objective ${describe(never)}`);
+    }
+  }
+}
+
+/**
+ * One batch's posterior and decoder, what {@link objectiveLoss} needs.
+ * @internal
+ */
+export interface LatentPass {
+  /** The clean data, `[n, ...features]` float32. */
+  readonly x: tf.Tensor;
+  readonly mean: tf.Tensor;
+  readonly logVar: tf.Tensor;
+  /** Decodes `[m, latentDim]` codes (m a multiple of n, row `r` for sample `r mod n`) to likelihood parameters. */
+  readonly decode: (z: tf.Tensor) => tf.Tensor;
+  readonly likelihood: ElboLikelihood;
+}
+
+/** The seed of the `s`-th draw of ε in one loss call (draw 0: the seed the trainer has always used). */
+function drawSeed(seed: number, s: number): number {
+  return s === 0 ? deriveSeed(seed, SALT.epsilon) : deriveSeed(seed, SALT.epsilon, s);
+}
+
+function noiseFor(mean: tf.Tensor, logVar: tf.Tensor, k: number, seed: number): { noise: tf.Tensor; z: tf.Tensor } {
+  const [n, d] = mean.shape as [number, number];
+  // One draw has the shape of the posterior: the same ε as reparameterize with this seed.
+  const noise = tf.randomNormal(k === 1 ? [n, d] : [k, n, d], 0, 1, 'float32', seed);
+  const z = tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), noise));
+  return { noise: k === 1 ? tf.expandDims(noise, 0) : noise, z: k === 1 ? z : tf.reshape(z, [k * n, d]) };
+}
+
+/**
+ * `{ loss, terms: { reconstruction, kl } }` of a batch under an objective. Call inside `tf.tidy`.
+ *
+ * - `training: true`: the objective's training loss, one seeded draw of ε per sample (K for 'iwae').
+ * - `training: false`: for every objective the Monte-Carlo β-weighted negative ELBO,
+ *   `mean_s E[−log p(x|z_s)] + β · klScale · KL`, over `context.samples` (default 1) draws, or at
+ *   `z = μ` with `context.atMean`.
+ * @internal
+ */
+export function objectiveLoss(objective: ResolvedObjective, pass: LatentPass, context: LossContext, fn: string): LossOutput {
+  const klScale = context.klScale ?? 1;
+  const seed = seedOrRandom(context.seed, fn, 'context.seed');
+  const { x, mean, logVar, decode, likelihood } = pass;
+  if (!context.training) return sampledElbo(pass, objectiveBeta(objective) * klScale, context, seed);
+  switch (objective.kind) {
+    case 'elbo': {
+      const { noise, z } = noiseFor(mean, logVar, 1, drawSeed(seed, 0));
+      tf.dispose(noise);
+      const reconstruction = decode(z);
+      const beta = objective.beta * klScale;
+      if (objective.freeBits === 0 && objective.capacity === undefined) {
+        const out = elbo({ target: x, reconstruction, mean, logVar, likelihood, beta });
+        return { loss: out.loss, terms: { reconstruction: out.reconstruction, kl: out.kl } };
+      }
+      const capacity =
+        objective.capacity === undefined
+          ? {}
+          : { capacity: objective.capacity.max * Math.min(1, (context.epoch ?? objective.capacity.epochs) / objective.capacity.epochs) };
+      const out = regularizedElbo({ target: x, reconstruction, mean, logVar, likelihood, beta, freeBits: objective.freeBits, ...capacity });
+      return { loss: out.loss, terms: { reconstruction: out.reconstruction, kl: out.kl } };
+    }
+    case 'iwae': {
+      const k = objective.samples;
+      const { noise, z } = noiseFor(mean, logVar, k, drawSeed(seed, 0));
+      const decoded = decode(z);
+      const reconstruction = tf.reshape(decoded, [k, ...x.shape]);
+      const logW = importanceWeights(x, reconstruction, noise, mean, logVar, likelihood, klScale);
+      const loss = tf.neg(tf.mean(logMeanExp(logW))) as tf.Scalar;
+      const tiled = tf.tile(x, [k, ...x.shape.slice(1).map(() => 1)]);
+      const rec = tf.mean(rowNll(tiled, decoded, likelihood)) as tf.Scalar;
+      return { loss, terms: { reconstruction: rec, kl: gaussianKl(mean, logVar, { reduction: 'mean' }) } };
+    }
+    default: {
+      const never: never = objective;
+      throw new Error(`${fn}: unknown objective ${describe(never)}`);
+    }
+  }
+}
+
+/** The evaluation value of {@link objectiveLoss}. */
+function sampledElbo(pass: LatentPass, beta: number, context: LossContext, seed: number): LossOutput {
+  const { x, mean, logVar, decode, likelihood } = pass;
+  const kl = gaussianKl(mean, logVar, { reduction: 'mean' });
+  let rec: tf.Scalar;
+  if (context.atMean === true) {
+    rec = tf.mean(rowNll(x, decode(mean), likelihood)) as tf.Scalar;
+  } else {
+    const samples = context.samples ?? 1;
+    let sum: tf.Tensor | undefined;
+    for (let s = 0; s < samples; s++) {
+      const { noise, z } = noiseFor(mean, logVar, 1, drawSeed(seed, s));
+      tf.dispose(noise);
+      const value = tf.mean(rowNll(x, decode(z), likelihood));
+      sum = sum === undefined ? value : tf.add(sum, value);
+    }
+    rec = (samples === 1 ? sum! : tf.div(sum!, samples)) as tf.Scalar;
+  }
+  const loss = tf.add(rec, beta === 1 ? kl : tf.mul(kl, beta)) as tf.Scalar;
+  return { loss, terms: { reconstruction: rec, kl } };
+}
