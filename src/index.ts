@@ -140,7 +140,7 @@ export type {
   ConvVaeOptions,
   ConvCvaeOptions,
 } from './models/index.js';
-export type { VariationalObjective, ElboObjective, IwaeObjective, ImportanceSampledModel } from './models/index.js';
+export type { VariationalObjective, ElboObjective, IwaeObjective, BetaTcObjective, MmdObjective, ImportanceSampledModel } from './models/index.js';
 export { interpolate, latentTraversal } from './models/index.js';
 export type { LatentModel, InterpolateOptions, LatentTraversalOptions } from './models/index.js';
 
