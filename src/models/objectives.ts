@@ -305,7 +305,7 @@ export function objectiveLoss(objective: ResolvedObjective, pass: LatentPass, co
     case 'mmd': {
       const { noise, z } = noiseFor(mean, logVar, 1, drawSeed(seed, 0));
       tf.dispose(noise);
-      const prior = tf.randomNormal(mean.shape, 0, 1, 'float32', deriveSeed(seed, SALT.epsilon, PRIOR_DRAW));
+      const prior = tf.randomNormal(mean.shape, 0, 1, 'float32', deriveSeed(seed, SALT.prior));
       return mmdLoss(x, decode(z), z, prior, likelihood, objective, klScale);
     }
     default: {
@@ -314,9 +314,6 @@ export function objectiveLoss(objective: ResolvedObjective, pass: LatentPass, co
     }
   }
 }
-
-/** The salt of the prior draws of the 'mmd' objective (apart from the ε draws 0, 1, …). */
-const PRIOR_DRAW = 0x6d6d64;
 
 /**
  * The β-TC-VAE loss from given tensors (see {@link BetaTcObjective}): `z` the draws, `reconstruction`
