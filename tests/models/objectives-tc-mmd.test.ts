@@ -79,6 +79,19 @@ describe("the 'beta-tc' objective", () => {
     };
     await train(spy, x, { epochs: 1, batchSize: 16, validationSplit: 0.25, seed: 1 });
     expect(seen).toEqual([30, 30]);
+    // An async iterable has no known size: none is passed (the objective then takes N = M).
+    seen.length = 0;
+    const stream = {
+      async *[Symbol.asyncIterator]() {
+        for (let i = 0; i < 40; i += 20) {
+          const part = tf.slice(x, [i, 0], [20, -1]);
+          yield { x: part };
+          part.dispose();
+        }
+      },
+    };
+    await train(spy, stream, { epochs: 1, seed: 1 });
+    expect(seen).toEqual([undefined, undefined]);
     vae.dispose();
     x.dispose();
   });
