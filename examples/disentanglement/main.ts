@@ -19,6 +19,7 @@ import { createRng } from '../../src/core/index.js';
 import { imagePanel } from '../shared/plot.js';
 import { writePng } from '../shared/png.js';
 import { exampleArgs } from '../shared/setup.js';
+import { mig } from './mig.js';
 
 const { quick, outDir } = exampleArgs(import.meta.url);
 const SIDE = 16;
@@ -47,48 +48,6 @@ function blobs(n: number, seed: number): { x: tf.Tensor2D; factors: [number[], n
   return { x: tf.tensor2d(pixels, [n, SIDE * SIDE]), factors: [cx, cy] };
 }
 
-/** Equal-width bin indices of `values` into `bins` bins over their range. */
-function discretise(values: ArrayLike<number>, bins: number): number[] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < values.length; i++) [lo, hi] = [Math.min(lo, values[i]!), Math.max(hi, values[i]!)];
-  const width = (hi - lo) / bins || 1;
-  return Array.from(values, (v) => Math.min(bins - 1, Math.floor((v - lo) / width)));
-}
-
-/** Empirical mutual information (nats) of two discrete sequences. */
-function mutualInformation(a: readonly number[], b: readonly number[]): number {
-  const n = a.length;
-  const joint = new Map<string, number>();
-  const pa = new Map<number, number>();
-  const pb = new Map<number, number>();
-  for (let i = 0; i < n; i++) {
-    joint.set(`${a[i]},${b[i]}`, (joint.get(`${a[i]},${b[i]}`) ?? 0) + 1);
-    pa.set(a[i]!, (pa.get(a[i]!) ?? 0) + 1);
-    pb.set(b[i]!, (pb.get(b[i]!) ?? 0) + 1);
-  }
-  let mi = 0;
-  for (const [key, count] of joint) {
-    const [i, j] = key.split(',').map(Number) as [number, number];
-    mi += (count / n) * Math.log((count * n) / (pa.get(i)! * pb.get(j)!));
-  }
-  return mi;
-}
-
-/** The discretised MIG of the posterior means `codes` [n, LATENT] on the factors. */
-function mig(codes: Float32Array, factors: readonly number[][]): number {
-  const n = factors[0]!.length;
-  const latents = Array.from({ length: LATENT }, (_, j) => discretise(Array.from({ length: n }, (_, i) => codes[i * LATENT + j]!), 20));
-  let total = 0;
-  for (const factor of factors) {
-    const v = discretise(factor, 10);
-    const entropy = mutualInformation(v, v);
-    const mis = latents.map((z) => mutualInformation(z, v)).sort((p, q) => q - p);
-    total += (mis[0]! - mis[1]!) / entropy;
-  }
-  return total / factors.length;
-}
-
 const data = blobs(N, 1);
 const models: { name: string; objective: VariationalObjective }[] = [
   { name: 'VAE', objective: { kind: 'elbo', beta: 1 } },
@@ -102,7 +61,7 @@ for (const { name, objective } of models) {
     const vae: VAE = denseVae({ inputDim: SIDE * SIDE, hidden: [128], latentDim: LATENT, objective, seed });
     const history = await train(vae, data.x, { epochs: EPOCHS, batchSize: 128, learningRate: 2e-3, seed });
     const codes = tf.tidy(() => vae.posterior(data.x).mean);
-    const score = mig(await codes.data() as Float32Array, data.factors);
+    const score = mig(await codes.data(), LATENT, data.factors);
     codes.dispose();
     scores.push(score);
     const last = history.epochs.at(-1)!;
