@@ -15,7 +15,7 @@ export type { ThreadCount } from './backend/index.js';
 export type { DataInput, MatrixInput } from './core/index.js';
 
 // Losses
-export { mse, bce, bceWithLogits, l1Sparsity, klBernoulliSparsity, gaussianKl, elbo, mmd, tcDecomposition } from './losses/index.js';
+export { mse, bce, bceWithLogits, l1Sparsity, klBernoulliSparsity, gaussianKl, elbo, mmd, tcDecomposition, vampLogPrior } from './losses/index.js';
 export type {
   Reduction,
   LossResult,
@@ -32,6 +32,7 @@ export type {
   MmdKernel,
   MmdOptions,
   TcDecompositionOptions,
+  VampLogPriorOptions,
   TcDecomposition,
 } from './losses/index.js';
 export { regularizedElbo, logImportanceWeights, iwae } from './losses/index.js';
@@ -143,7 +144,7 @@ export type {
   ConvVaeOptions,
   ConvCvaeOptions,
 } from './models/index.js';
-export type { VariationalObjective, ElboObjective, IwaeObjective, ImportanceSampledModel } from './models/index.js';
+export type { VariationalObjective, ElboObjective, IwaeObjective, BetaTcObjective, MmdObjective, ImportanceSampledModel } from './models/index.js';
 export { interpolate, latentTraversal } from './models/index.js';
 export type { LatentModel, InterpolateOptions, LatentTraversalOptions } from './models/index.js';
 

@@ -14,5 +14,7 @@ export { mmd } from './mmd.js';
 export type { MmdKernel, MmdOptions } from './mmd.js';
 export { tcDecomposition } from './tc.js';
 export type { TcDecompositionOptions, TcDecomposition } from './tc.js';
+export { vampLogPrior } from './vamp.js';
+export type { VampLogPriorOptions } from './vamp.js';
 export { regularizedElbo, logImportanceWeights, iwae } from './objectives.js';
 export type { RegularizedElboOptions, RegularizedElboOutput, ImportanceOptions, IwaeOptions } from './objectives.js';

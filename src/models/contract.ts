@@ -33,6 +33,11 @@ export interface LossContext {
   readonly atMean?: boolean;
   /** Training only: the epoch index, for objectives ramped over epochs (a KL capacity). */
   readonly epoch?: number;
+  /**
+   * Training only: the number of samples in the training set (an integer ≥ the batch size), which
+   * `train` passes for in-memory data; the 'beta-tc' objective's minibatch-weighted sampling uses it.
+   */
+  readonly datasetSize?: number;
 }
 
 /**

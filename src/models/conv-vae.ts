@@ -3,6 +3,7 @@ import { type Activation, type WeightInit, checkActivation, checkInit, checkPosi
 import { gaussianEncoder } from '../nn/gaussian.js';
 import { type ConvBuildOptions, convBody, convLatentDecoder } from '../nn/vq-networks.js';
 import { CVAE } from './cvae.js';
+import type { VariationalObjective } from './objectives.js';
 import { buildOwned, definedOnly, networkSeeds } from './factories.js';
 import { type Likelihood, VAE, checkVaeOptions } from './vae.js';
 import { checkConvOptions } from './vq-factories.js';
@@ -24,8 +25,10 @@ export interface ConvVaeOptions {
   readonly latentDim: number;
   /** The decoder likelihood. Default `'bernoulli'` (sigmoid output); `'gaussian'` gives a linear output. */
   readonly likelihood?: Likelihood;
-  /** Weight β of the KL term. Default 1. */
+  /** Weight β of the KL term: shorthand for `objective: { kind: 'elbo', beta }`. Default 1. */
   readonly beta?: number;
+  /** The training objective, see {@link VariationalObjective}. Default `{ kind: 'elbo', beta: 1 }`. */
+  readonly objective?: VariationalObjective;
   /** Activation of the convolutions. Default `'relu'`. */
   readonly activation?: Activation;
   /** Bound of the encoder's log-variance, see {@link gaussianEncoder}. Default 10. */
@@ -53,6 +56,7 @@ const CONV_VAE_OPTIONS: OptionKeys<ConvVaeOptions> = {
   latentDim: true,
   likelihood: true,
   beta: true,
+  objective: true,
   activation: true,
   logVarLimit: true,
   seed: true,
@@ -63,7 +67,7 @@ const CONV_VAE_OPTIONS: OptionKeys<ConvVaeOptions> = {
 function checkConvVae(options: ConvVaeOptions, fn: string): ConvBuildOptions & { latentDim: number; likelihood: Likelihood } {
   const conv = checkConvOptions(options, fn);
   const latentDim = checkPositiveInt(options.latentDim, fn, 'latentDim');
-  const { likelihood } = checkVaeOptions(options.likelihood ?? 'bernoulli', options.beta, undefined, fn);
+  const { likelihood } = checkVaeOptions(options.likelihood ?? 'bernoulli', options.beta, options.objective, fn);
   const activation = checkActivation(options.activation ?? 'relu', fn, 'activation');
   if (options.logVarLimit !== undefined) assertNumber(options.logVarLimit, fn, 'logVarLimit', { min: 0, minExclusive: true });
   const { seed, init } = checkInit(options, fn);
@@ -111,7 +115,7 @@ function buildConvVae<M>(options: ConvVaeOptions, fn: string, numClasses: number
 export function convVae(options: ConvVaeOptions): VAE {
   const fn = 'convVae';
   assertOptions(options, CONV_VAE_OPTIONS, fn);
-  return buildConvVae(options, fn, undefined, (encoder, decoder) => new VAE({ encoder, decoder, ...definedOnly(options, ['likelihood', 'beta']) }));
+  return buildConvVae(options, fn, undefined, (encoder, decoder) => new VAE({ encoder, decoder, ...definedOnly(options, ['likelihood', 'beta', 'objective']) }));
 }
 
 /**
@@ -133,5 +137,5 @@ export function convCvae(options: ConvCvaeOptions): CVAE {
   assertOptions<ConvCvaeOptions>(options, { ...CONV_VAE_OPTIONS, numClasses: true }, fn);
   const numClasses = options.numClasses;
   assertNumber(numClasses, fn, 'numClasses', { integer: true, min: 1 });
-  return buildConvVae(options, fn, numClasses, (encoder, decoder) => new CVAE({ encoder, decoder, numClasses, ...definedOnly(options, ['likelihood', 'beta']) }));
+  return buildConvVae(options, fn, numClasses, (encoder, decoder) => new CVAE({ encoder, decoder, numClasses, ...definedOnly(options, ['likelihood', 'beta', 'objective']) }));
 }

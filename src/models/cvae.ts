@@ -78,7 +78,7 @@ export interface CvaeConfig {
   readonly latentDim: number;
   readonly numClasses: number;
   readonly likelihood: Likelihood;
-  /** The β of the objective's KL term (1 for 'iwae'). */
+  /** The β of the objective's KL term (1 for 'iwae', 'beta-tc' and 'mmd'). */
   readonly beta: number;
   /** The objective with its defaults filled in. */
   readonly objective: VariationalObjective;
@@ -121,7 +121,7 @@ export class CVAE implements TrainableModel, ImportanceSampledModel {
   readonly latentDim: number;
   readonly numClasses: number;
   readonly likelihood: Likelihood;
-  /** The β of the objective's KL term (1 for 'iwae'). */
+  /** The β of the objective's KL term (1 for 'iwae', 'beta-tc' and 'mmd'). */
   readonly beta: number;
   /** The training objective, defaults filled in. */
   readonly objective: VariationalObjective;

@@ -289,7 +289,7 @@ export class OwnedNetworks {
 }
 
 /** Salts of {@link deriveSeed} for the random parts of one loss call. @internal */
-export const SALT = { noise: 1, epsilon: 2 } as const;
+export const SALT = { noise: 1, epsilon: 2, prior: 3 } as const;
 
 /**
  * `tf.tidy` for a function returning a record of tensors (typed interfaces are not

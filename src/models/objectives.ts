@@ -10,8 +10,8 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { assertNumber, deriveSeed, describe, fail, rejectUnknownKeys, typeFail } from '../core/index.js';
-import { type ElboLikelihood, elbo, gaussianKl, regularizedElbo } from '../losses/index.js';
+import { assertNumber, assertOneOf, deriveSeed, describe, fail, rejectUnknownKeys, typeFail } from '../core/index.js';
+import { type ElboLikelihood, type MmdKernel, elbo, gaussianKl, mmd, regularizedElbo, tcDecomposition } from '../losses/index.js';
 import { importanceWeights, logMeanExp, rowNll } from '../losses/objectives.js';
 import type { LossContext, LossOutput } from './contract.js';
 import { SALT, seedOrRandom } from './internal.js';
@@ -59,6 +59,61 @@ export interface IwaeObjective {
 }
 
 /**
+ * The β-TC-VAE of Chen et al. 2018 ("Isolating Sources of Disentanglement in VAEs", eq. 4): the
+ * KL term split into its three parts by {@link tcDecomposition} (minibatch-weighted sampling) and
+ * weighted separately, with one seeded draw `zᵢ ~ q(z|xᵢ)` per sample:
+ *
+ * `loss = E[−log p(x|z)] + klScale · (α·MI + β·TC + γ·dimensionwiseKl)`
+ *
+ * (index-code mutual information, total correlation, dimension-wise KL; batch means). `train`
+ * passes the training set's size `N` in `context.datasetSize`; where it is unknown (an async
+ * iterable, or `computeLoss` called without it) `N = M`, the batch size, is used. `N` enters
+ * the estimate only through the constant `log(N·M)`, so the gradients are the same either way;
+ * only the logged terms shift. The terms logged in training are `reconstruction`,
+ * `mutualInformation`, `totalCorrelation` and `dimensionwiseKl`. Memory `O(M²·latentDim)`.
+ * @category Models
+ * @example
+ * ```ts
+ * const objective: BetaTcObjective = { kind: 'beta-tc', beta: 6 };
+ * ```
+ */
+export interface BetaTcObjective {
+  readonly kind: 'beta-tc';
+  /** Weight α ≥ 0 of the index-code mutual information. Default 1. */
+  readonly alpha?: number;
+  /** Weight β ≥ 0 of the total correlation. Default 6. */
+  readonly beta?: number;
+  /** Weight γ ≥ 0 of the dimension-wise KL. Default 1. */
+  readonly gamma?: number;
+}
+
+/**
+ * InfoVAE / WAE-MMD (Zhao et al. 2019, with their KL weight `1 − α = 0`; Tolstikhin et al. 2018
+ * with a stochastic encoder): the KL term replaced by the {@link mmd} between the batch's codes
+ * and as many draws from the prior:
+ *
+ * `loss = E[−log p(x|z)] + klScale · λ · MMD²ᵤ({zᵢ}, {z̃ᵢ})`, `zᵢ ~ q(z|xᵢ)`, `z̃ᵢ ~ N(0, I)`
+ *
+ * with one seeded draw of each per sample (`M` of each for a batch of `M`), the unbiased
+ * estimator, its `kernel` and `bandwidth` (default `√latentDim`). A batch of one sample has no
+ * unbiased MMD: its MMD term is 0. Terms logged in training: `reconstruction`, `mmd`.
+ * @category Models
+ * @example
+ * ```ts
+ * const objective: MmdObjective = { kind: 'mmd', lambda: 100, kernel: 'imq' };
+ * ```
+ */
+export interface MmdObjective {
+  readonly kind: 'mmd';
+  /** Weight λ ≥ 0 of the MMD term. */
+  readonly lambda: number;
+  /** See {@link MmdKernel}. */
+  readonly kernel: MmdKernel;
+  /** Kernel bandwidth h > 0. Default `√latentDim`. */
+  readonly bandwidth?: number;
+}
+
+/**
  * The training objective of a {@link VAE} or {@link CVAE}: a tagged, JSON-able object that
  * {@link saveModel} keeps. In evaluation (`training: false`) every objective reports the same
  * thing, the Monte-Carlo β-weighted negative ELBO (see {@link evaluate}), so that models trained
@@ -69,14 +124,17 @@ export interface IwaeObjective {
  * const vae = denseVae({ inputDim: 784, hidden: [512], latentDim: 20, objective: { kind: 'iwae', samples: 5 } });
  * ```
  */
-export type VariationalObjective = ElboObjective | IwaeObjective;
+export type VariationalObjective = ElboObjective | IwaeObjective | BetaTcObjective | MmdObjective;
 
 /** An objective with its defaults filled in, as `getConfig` reports it. @internal */
 export type ResolvedObjective =
   | { readonly kind: 'elbo'; readonly beta: number; readonly freeBits: number; readonly capacity?: { readonly max: number; readonly epochs: number } }
-  | { readonly kind: 'iwae'; readonly samples: number };
+  | { readonly kind: 'iwae'; readonly samples: number }
+  | { readonly kind: 'beta-tc'; readonly alpha: number; readonly beta: number; readonly gamma: number }
+  | { readonly kind: 'mmd'; readonly lambda: number; readonly kernel: MmdKernel; readonly bandwidth?: number };
 
-const KINDS = "{ kind: 'elbo', beta?, freeBits?, capacity? } or { kind: 'iwae', samples }";
+const KINDS =
+  "{ kind: 'elbo', beta?, freeBits?, capacity? }, { kind: 'iwae', samples }, { kind: 'beta-tc', alpha?, beta?, gamma? } or { kind: 'mmd', lambda, kernel, bandwidth? }";
 
 /**
  * Checks an `objective` option (or a saved one) and fills in its defaults.
@@ -107,9 +165,30 @@ export function checkObjective(value: unknown, fn: string, arg = 'objective'): R
       assertNumber(o['samples'], fn, `${arg}.samples`, { integer: true, min: 1, max: 4096 });
       return { kind, samples: o['samples'] };
     }
+    case 'beta-tc': {
+      rejectUnknownKeys(o, ['kind', 'alpha', 'beta', 'gamma'], fn, arg);
+      const alpha = o['alpha'] ?? 1;
+      const beta = o['beta'] ?? 6;
+      const gamma = o['gamma'] ?? 1;
+      assertNumber(alpha, fn, `${arg}.alpha`, { min: 0 });
+      assertNumber(beta, fn, `${arg}.beta`, { min: 0 });
+      assertNumber(gamma, fn, `${arg}.gamma`, { min: 0 });
+      return { kind, alpha, beta, gamma };
+    }
+    case 'mmd': {
+      rejectUnknownKeys(o, ['kind', 'lambda', 'kernel', 'bandwidth'], fn, arg);
+      const lambda = o['lambda'];
+      assertNumber(lambda, fn, `${arg}.lambda`, { min: 0 });
+      const kernel = o['kernel'];
+      assertOneOf(kernel, ['rbf', 'imq'] as const, fn, `${arg}.kernel`);
+      const bandwidth = o['bandwidth'];
+      if (bandwidth === undefined) return { kind, lambda, kernel };
+      assertNumber(bandwidth, fn, `${arg}.bandwidth`, { min: 0, minExclusive: true });
+      return { kind, lambda, kernel, bandwidth };
+    }
     default: {
       const never: never = kind;
-      return fail(fn, `${arg}.kind`, `'elbo' or 'iwae' (${KINDS})`, never);
+      return fail(fn, `${arg}.kind`, `'elbo', 'iwae', 'beta-tc' or 'mmd' (${KINDS})`, never);
     }
   }
 }
@@ -129,12 +208,17 @@ export function objectiveOption(objective: unknown, beta: unknown, fn: string): 
   return checkObjective(objective, fn);
 }
 
-/** The β of the objective's KL term: `beta` for 'elbo', 1 for 'iwae' (no separate KL term). @internal */
+/**
+ * The β of the objective's KL term: `beta` for 'elbo'; 1 for 'iwae', 'beta-tc' and 'mmd' (no
+ * single KL weight: their evaluation is the plain negative ELBO). @internal
+ */
 export function objectiveBeta(objective: ResolvedObjective): number {
   switch (objective.kind) {
     case 'elbo':
       return objective.beta;
     case 'iwae':
+    case 'beta-tc':
+    case 'mmd':
       return 1;
     default: {
       const never: never = objective;
@@ -212,11 +296,65 @@ export function objectiveLoss(objective: ResolvedObjective, pass: LatentPass, co
       const rec = tf.mean(rowNll(tiled, decoded, likelihood)) as tf.Scalar;
       return { loss, terms: { reconstruction: rec, kl: gaussianKl(mean, logVar, { reduction: 'mean' }) } };
     }
+    case 'beta-tc': {
+      const { noise, z } = noiseFor(mean, logVar, 1, drawSeed(seed, 0));
+      tf.dispose(noise);
+      const datasetSize = context.datasetSize ?? x.shape[0]!;
+      return betaTcLoss(x, decode(z), z, mean, logVar, likelihood, Math.max(datasetSize, x.shape[0]!), objective, klScale);
+    }
+    case 'mmd': {
+      const { noise, z } = noiseFor(mean, logVar, 1, drawSeed(seed, 0));
+      tf.dispose(noise);
+      const prior = tf.randomNormal(mean.shape, 0, 1, 'float32', deriveSeed(seed, SALT.prior));
+      return mmdLoss(x, decode(z), z, prior, likelihood, objective, klScale);
+    }
     default: {
       const never: never = objective;
       throw new Error(`${fn}: unknown objective ${describe(never)}`);
     }
   }
+}
+
+/**
+ * The β-TC-VAE loss from given tensors (see {@link BetaTcObjective}): `z` the draws, `reconstruction`
+ * the decoder's output at `z`. Call inside `tf.tidy`. @internal
+ */
+export function betaTcLoss(
+  x: tf.Tensor,
+  reconstruction: tf.Tensor,
+  z: tf.Tensor,
+  mean: tf.Tensor,
+  logVar: tf.Tensor,
+  likelihood: ElboLikelihood,
+  datasetSize: number,
+  weights: { readonly alpha: number; readonly beta: number; readonly gamma: number },
+  klScale: number,
+): LossOutput {
+  const rec = tf.mean(rowNll(x, reconstruction, likelihood)) as tf.Scalar;
+  const { mutualInformation, totalCorrelation, dimensionwiseKl } = tcDecomposition({ z, mean, logVar, datasetSize });
+  const penalty = tf.addN([tf.mul(mutualInformation, weights.alpha), tf.mul(totalCorrelation, weights.beta), tf.mul(dimensionwiseKl, weights.gamma)]);
+  const loss = tf.add(rec, tf.mul(penalty, klScale)) as tf.Scalar;
+  return { loss, terms: { reconstruction: rec, mutualInformation, totalCorrelation, dimensionwiseKl } };
+}
+
+/**
+ * The InfoVAE / WAE-MMD loss from given tensors (see {@link MmdObjective}): `z` the codes, `prior`
+ * the prior draws. Call inside `tf.tidy`. @internal
+ */
+export function mmdLoss(
+  x: tf.Tensor,
+  reconstruction: tf.Tensor,
+  z: tf.Tensor,
+  prior: tf.Tensor,
+  likelihood: ElboLikelihood,
+  objective: { readonly lambda: number; readonly kernel: MmdKernel; readonly bandwidth?: number },
+  klScale: number,
+): LossOutput {
+  const rec = tf.mean(rowNll(x, reconstruction, likelihood)) as tf.Scalar;
+  const options = objective.bandwidth === undefined ? { kernel: objective.kernel } : { kernel: objective.kernel, bandwidth: objective.bandwidth };
+  const divergence = z.shape[0]! < 2 ? tf.scalar(0) : mmd(z, prior, options);
+  const loss = tf.add(rec, tf.mul(divergence, objective.lambda * klScale)) as tf.Scalar;
+  return { loss, terms: { reconstruction: rec, mmd: divergence } };
 }
 
 /** The evaluation value of {@link objectiveLoss}. */

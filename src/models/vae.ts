@@ -185,7 +185,7 @@ export interface VaeConfig {
   readonly inputShape: FeatureShape;
   readonly latentDim: number;
   readonly likelihood: Likelihood;
-  /** The β of the objective's KL term (1 for 'iwae'). */
+  /** The β of the objective's KL term (1 for 'iwae', 'beta-tc' and 'mmd'). */
   readonly beta: number;
   /** The objective with its defaults filled in. */
   readonly objective: VariationalObjective;
@@ -227,7 +227,7 @@ export class VAE implements TrainableModel, ImportanceSampledModel {
   readonly inputShape: FeatureShape;
   readonly latentDim: number;
   readonly likelihood: Likelihood;
-  /** The β of the objective's KL term (1 for 'iwae'). */
+  /** The β of the objective's KL term (1 for 'iwae', 'beta-tc' and 'mmd'). */
   readonly beta: number;
   /** The training objective, defaults filled in. */
   readonly objective: VariationalObjective;

@@ -274,7 +274,7 @@ class TrainingRun {
     try {
       for (let offset = 0, b = 0; offset < source.count; offset += batchSize, b++) {
         const size = Math.min(batchSize, source.count - offset);
-        await this.step(epoch, b, size, this.klScale(epoch, b, Math.ceil(source.count / batchSize)), () => memoryBatch(source, offset, size, order));
+        await this.step(epoch, b, size, this.klScale(epoch, b, Math.ceil(source.count / batchSize)), () => memoryBatch(source, offset, size, order), source.count);
         if (this.isAborted()) break;
       }
       await this.drain();
@@ -287,7 +287,7 @@ class TrainingRun {
   /** One epoch over an async iterable. Resolves false when aborted (after the current batch). */
   private async streamEpoch(source: StreamSource, epoch: number): Promise<boolean> {
     const count = await forEachStreamBatch(source, this.fn, async (batch, size, b) => {
-      await this.step(epoch, b, size, this.klScale(epoch, b, undefined), () => batch);
+      await this.step(epoch, b, size, this.klScale(epoch, b, undefined), () => batch, undefined);
       return !this.isAborted();
     });
     await this.drain();
@@ -305,7 +305,7 @@ class TrainingRun {
    * Queues one step, then settles the step before it (lag of one): the device works on this
    * step while its predecessor's loss is read back, so nothing waits on a synchronous read.
    */
-  private async step(epoch: number, batch: number, size: number, klScale: number, makeBatch: () => Batch): Promise<void> {
+  private async step(epoch: number, batch: number, size: number, klScale: number, makeBatch: () => Batch, datasetSize: number | undefined): Promise<void> {
     const snapshot = this.variables.map((v) => tf.clone(v));
     let report: tf.Tensor1D;
     try {
@@ -315,7 +315,7 @@ class TrainingRun {
         variables: this.variables,
         optimizer: this.optimizer!,
         makeBatch,
-        context: { training: true, seed: deriveSeed(this.opts.seed, epoch, batch), klScale, epoch },
+        context: { training: true, seed: deriveSeed(this.opts.seed, epoch, batch), klScale, epoch, ...(datasetSize === undefined ? {} : { datasetSize }) },
         clipNorm: this.opts.clipNorm,
         termNames: this.termNames,
       });
@@ -439,7 +439,8 @@ async function call<A extends unknown[]>(callback: ((...args: A) => void | Promi
  *   one step (step `b`'s values are awaited after step `b + 1` is queued), so the device is
  *   never idle waiting for a synchronous read. Epoch means are summed on the host in float64.
  * - Step `b` of epoch `e` calls `model.computeLoss(batch, { training: true,
- *   seed: deriveSeed(seed, e, b), klScale, epoch: e })` (`klScale` from `klSchedule`, default 1); shuffling draws from
+ *   seed: deriveSeed(seed, e, b), klScale, epoch: e, datasetSize })` (`klScale` from `klSchedule`, default 1;
+ *   `datasetSize` the number of training samples, for in-memory data only); shuffling draws from
  *   `createRng(deriveSeed(seed, e, SHUFFLE))`. Same seed, data, initial weights, optimizer
  *   state and backend → the same losses, bit for bit. To resume, pass the same `seed` and
  *   optimizer (whose state carries over) and `initialEpoch`: the remaining epochs then

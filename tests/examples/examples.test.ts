@@ -40,6 +40,7 @@ const CASES: Readonly<Record<string, ExampleCase>> = {
   vae: { args: quickInto, pngs: ['samples.png', 'manifold.png', 'latent-2d.png', 'mixture-samples.png', 'interpolation.png', 'traversal.png'], limit: 120_000 },
   cvae: { args: quickInto, pngs: ['digits.png', 'analogies.png'], limit: 120_000 },
   'vq-vae': { args: quickInto, pngs: ['reconstructions.png', 'codebook-usage.png', 'samples.png'], limit: 120_000 },
+  disentanglement: { args: quickInto, pngs: ['traversal.png'], limit: 120_000 },
   'pca-vs-autoencoder': { args: quickInto, pngs: ['error-vs-k.png', 'components.png', 'reconstructions.png'], svgs: ['error-vs-k.svg'], limit: 120_000 },
   'anomaly-mnist': { args: quickInto, pngs: ['auc-by-digit.png', 'most-anomalous.png'], svgs: ['auc-by-digit.svg'], limit: 120_000 },
   'anomaly-jets': { args: quickInto, pngs: ['roc.png', 'figure3.png'], svgs: ['roc.svg', 'figure3.svg'], limit: 120_000 },

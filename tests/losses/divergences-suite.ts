@@ -1,4 +1,4 @@
-// mmd, tcDecomposition and the vector quantiser against PyTorch (values and gradients), shared by the
+// mmd, tcDecomposition, the 'beta-tc' and 'mmd' VAE objectives (betaTcLoss, mmdLoss) and the vector quantiser against PyTorch (values and gradients), shared by the
 // test files that run it on each backend.
 // Ref: every expected value and gradient comes from PyTorch (float64, from the same float32 inputs;
 // the mmd and tcDecomposition gradients are autograd's, checked there against finite differences),
@@ -7,9 +7,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import fixture from '../fixtures/divergences.json' with { type: 'json' };
-import { mmd, tcDecomposition } from '../../src/losses/index.js';
+import { mmd, tcDecomposition, vampLogPrior } from '../../src/losses/index.js';
 import type { MmdOptions } from '../../src/losses/index.js';
 import { emaStep, nearestCodes, stopGradient } from '../../src/nn/vector-quantizer.js';
+import { betaTcLoss, mmdLoss } from '../../src/models/objectives.js';
+import type { ElboLikelihood, MmdKernel } from '../../src/losses/index.js';
 
 interface Encoded {
   shape: number[];
@@ -17,7 +19,7 @@ interface Encoded {
 }
 interface Case {
   name: string;
-  fn: 'mmd' | 'tcDecomposition' | 'vq';
+  fn: 'mmd' | 'tcDecomposition' | 'vq' | 'betaTcLoss' | 'mmdLoss' | 'vampLogPrior';
   inputs: Record<string, Encoded>;
   options: Record<string, unknown>;
   expected: Encoded | Record<string, Encoded>;
@@ -50,12 +52,25 @@ function vqTerms(z: tf.Tensor2D, codebook: tf.Tensor2D): Record<string, tf.Tenso
 function call(c: Case, t: Record<string, tf.Tensor>): tf.Tensor | Record<string, tf.Tensor> {
   if (c.fn === 'mmd') return mmd(t['x']!, t['y']!, c.options as MmdOptions);
   if (c.fn === 'vq') return vqTerms(t['z'] as tf.Tensor2D, t['codebook'] as tf.Tensor2D);
+  if (c.fn === 'vampLogPrior') return vampLogPrior({ z: t['z']!, mean: t['mean']!, logVar: t['logVar']! });
+  if (c.fn === 'betaTcLoss') {
+    const o = c.options as { likelihood: ElboLikelihood; datasetSize: number; alpha: number; beta: number; gamma: number; klScale: number };
+    const { loss, terms } = betaTcLoss(t['x']!, t['reconstruction']!, t['z']!, t['mean']!, t['logVar']!, o.likelihood, o.datasetSize, o, o.klScale);
+    return { loss, ...terms };
+  }
+  if (c.fn === 'mmdLoss') {
+    const o = c.options as { likelihood: ElboLikelihood; lambda: number; kernel: MmdKernel; bandwidth?: number; klScale: number };
+    const { loss, terms } = mmdLoss(t['x']!, t['reconstruction']!, t['z']!, t['prior']!, o.likelihood, o, o.klScale);
+    return { loss, ...terms };
+  }
   return tcDecomposition({ z: t['z']!, mean: t['mean']!, logVar: t['logVar']!, ...(c.options as { datasetSize: number }) });
 }
 
 /** The scalar whose gradients the fixture holds. */
 function scalarOf(c: Case, out: tf.Tensor | Record<string, tf.Tensor>): tf.Scalar {
+  if (c.fn === 'vampLogPrior') return tf.sum(out as tf.Tensor) as tf.Scalar;
   if (out instanceof tf.Tensor) return out as tf.Scalar;
+  if (c.fn === 'betaTcLoss' || c.fn === 'mmdLoss') return out['loss'] as tf.Scalar;
   if (c.fn === 'vq') return tf.add(out['codebook']!, tf.mul(0.25, out['commitment']!)) as tf.Scalar;
   return tf.addN(Object.entries(TC_WEIGHTS).map(([k, w]) => tf.mul(out[k]!, w))) as tf.Scalar;
 }
@@ -77,12 +92,12 @@ async function expectClose(actual: tf.Tensor, expected: Encoded, label: string, 
  * backend's, and a sum over the batch adds up their errors).
  */
 export function defineDivergenceSuite(backend: string, setup?: () => Promise<unknown>, gradientScale = false): void {
-describe(`mmd, tcDecomposition and the vector quantiser match PyTorch on the ${backend} backend`, () => {
+describe(`mmd, tcDecomposition, the beta-tc and mmd objectives and the vector quantiser match PyTorch on the ${backend} backend`, () => {
   if (setup) beforeAll(setup);
 
   it('covers both kernels, explicit and default bandwidths, every reduction and the quantiser', () => {
     const names = cases.map((c) => c.name).join('\n');
-    for (const fragment of ['mmd, rbf', 'mmd, imq', 'bandwidth default', 'bandwidth 0.7', 'reduction mean', 'reduction sum', 'reduction none', 'vector quantiser']) {
+    for (const fragment of ['mmd, rbf', 'mmd, imq', 'bandwidth default', 'bandwidth 0.7', 'reduction mean', 'reduction sum', 'reduction none', 'vector quantiser', 'betaTcLoss, gaussian', 'betaTcLoss, bernoulli-logits', 'mmdLoss, gaussian, rbf', 'mmdLoss, bernoulli-logits, imq', 'vampLogPrior']) {
       expect(names).toContain(fragment);
     }
   });

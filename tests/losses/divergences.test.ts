@@ -1,9 +1,9 @@
-// mmd and tcDecomposition: PyTorch reference values on the cpu backend (see divergences-suite.ts),
+// mmd, tcDecomposition and vampLogPrior: PyTorch reference values on the cpu backend (see divergences-suite.ts),
 // and their behaviour, leaks and errors.
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import fixture from '../fixtures/divergences.json' with { type: 'json' };
-import { mmd, tcDecomposition } from '../../src/losses/index.js';
+import { mmd, tcDecomposition, vampLogPrior } from '../../src/losses/index.js';
 import { defineDivergenceSuite } from './divergences-suite.js';
 
 interface Encoded {
@@ -51,8 +51,9 @@ describe('mmd and tcDecomposition behave', () => {
     tf.dispose(mmd(x, y, { kernel: 'imq', bandwidth: 1 }));
     tf.dispose(tcDecomposition({ z: x, mean: x, logVar: lv, datasetSize: 10, reduction: 'none' }));
     tf.dispose(tf.grads((a: tf.Tensor) => mmd(a, y))([x]));
+    tf.dispose(vampLogPrior({ z: x, mean: y, logVar: tf.slice(lv, [0, 0], [5, 3]) }));
     expect(() => mmd(x, tf.zeros([1, 3]))).toThrow();
-    expect(tf.memory().numTensors).toBe(start + 1); // the tf.zeros just above
+    expect(tf.memory().numTensors).toBe(start + 2); // the tf.zeros and the slice just above
     tf.dispose([x, y, lv]);
   });
 
@@ -69,6 +70,10 @@ describe('mmd and tcDecomposition behave', () => {
       expect(() => tcDecomposition({ z: x, mean: tf.zeros([4, 2]), logVar: x, datasetSize: 9 })).toThrow(/tcDecomposition: argument 'mean' must have shape \[4,3\] \(the shape of 'z'\)/);
       expect(() => tcDecomposition({ z: tf.zeros([4]), mean: x, logVar: x, datasetSize: 9 })).toThrow(/tcDecomposition: argument 'z' must be a 2-D tensor/);
       expect(() => tcDecomposition(undefined as never)).toThrow(/tcDecomposition: argument 'options'/);
+      expect(() => vampLogPrior({ z: x, mean: tf.zeros([2, 2]), logVar: tf.zeros([2, 2]) })).toThrow(/vampLogPrior: argument 'mean' must have shape \[K,3\]/);
+      expect(() => vampLogPrior({ z: x, mean: tf.zeros([2, 3]), logVar: tf.zeros([3, 3]) })).toThrow(/vampLogPrior: argument 'logVar' must have shape \[2,3\]/);
+      expect(() => vampLogPrior({ z: tf.zeros([3]), mean: x, logVar: x })).toThrow(/vampLogPrior: argument 'z' must be a 2-D tensor/);
+      expect(() => vampLogPrior({ z: x, mean: x, logVar: x, k: 2 } as never)).toThrow(/vampLogPrior: unknown option 'k'/);
     });
   });
 });

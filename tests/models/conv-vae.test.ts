@@ -131,7 +131,10 @@ describe('convVae and convCvae', () => {
     expect(() => convVae({ inputShape: [8, 8, 1], filters: [2], latentDim: 2, likelihood: 'poisson' as never })).toThrow(/convVae: argument 'likelihood' must be one of 'bernoulli', 'gaussian'/);
     expect(() => convVae({ inputShape: [8, 8, 1], filters: [2], latentDim: 2, beta: -1 })).toThrow(/convVae: argument 'beta'/);
     expect(() => convVae({ inputShape: [8, 8, 1], filters: [2], latentDim: 2, kernelSize: 0 })).toThrow(/convVae: argument 'kernelSize'/);
-    expect(() => convVae({ inputShape: [8, 8, 1], filters: [2], latentDim: 2, objective: {} } as never)).toThrow(/convVae: unknown option 'objective'/);
+    expect(() => convVae({ inputShape: [8, 8, 1], filters: [2], latentDim: 2, objective: {} } as never)).toThrow(/convVae: argument 'objective.kind' must be 'elbo', 'iwae', 'beta-tc' or 'mmd'/);
+    expect(() => convCvae({ inputShape: [8, 8, 1], filters: [2], latentDim: 2, numClasses: 2, objective: { kind: 'beta-tc', beta: -1 } })).toThrow(
+      /convCvae: argument 'objective.beta' must be a finite number >= 0/,
+    );
     expect(() => convCvae({ inputShape: [8, 8, 1], filters: [2], latentDim: 2, numClasses: 0 })).toThrow(/convCvae: argument 'numClasses' must be an integer >= 1/);
     expect(tf.memory().numTensors).toBe(start);
   });

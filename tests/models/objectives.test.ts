@@ -120,8 +120,8 @@ describe('VAE objectives', () => {
       /loadModel: field 'modelTopology.config.objective' is invalid: argument 'modelTopology.config.objective.samples' must be an integer >= 1/,
     );
     await expectRejectsClean(
-      () => loadModel(editJson(saved, (j) => void (j['modelTopology'].config.objective = { kind: 'mmd' }))),
-      /loadModel: field 'modelTopology.config.objective' is invalid: argument 'modelTopology.config.objective.kind' must be 'elbo' or 'iwae'/,
+      () => loadModel(editJson(saved, (j) => void (j['modelTopology'].config.objective = { kind: 'wae' }))),
+      /loadModel: field 'modelTopology.config.objective' is invalid: argument 'modelTopology.config.objective.kind' must be 'elbo', 'iwae', 'beta-tc' or 'mmd'/,
     );
     await expectRejectsClean(
       () => loadModel(editJson(saved, (j) => void (j['modelTopology'].config.beta = 2))),
@@ -133,7 +133,7 @@ describe('VAE objectives', () => {
 
   it('refuses bad objectives, naming the function and the argument', () => {
     const base = { inputDim: 8, hidden: [4], latentDim: 2 };
-    expect(() => denseVae({ ...base, objective: { kind: 'mmd' } as never })).toThrow("denseVae: argument 'objective.kind' must be 'elbo' or 'iwae'");
+    expect(() => denseVae({ ...base, objective: { kind: 'wae' } as never })).toThrow("denseVae: argument 'objective.kind' must be 'elbo', 'iwae', 'beta-tc' or 'mmd'");
     expect(() => denseVae({ ...base, objective: { kind: 'iwae', samples: 0 } })).toThrow("denseVae: argument 'objective.samples' must be an integer >= 1");
     expect(() => denseVae({ ...base, objective: { kind: 'elbo', freeBits: -1 } })).toThrow("denseVae: argument 'objective.freeBits' must be a finite number >= 0");
     expect(() => denseVae({ ...base, objective: { kind: 'elbo', capacity: { max: 1 } } as never })).toThrow(
