@@ -41,7 +41,7 @@ const SCALE = 100;
 const outFlag = args.indexOf('--out');
 const outDir = outFlag >= 0 && args[outFlag + 1] !== undefined ? resolve(args[outFlag + 1]!) : join(dirname(fileURLToPath(import.meta.url)), 'out');
 
-// Both models train on wasm (see model.ts for why not tf.layers.conv2d and why not cpu).
+// Both models train on wasm (useBackend installs the package's convolution gradients there).
 const backend = await useBackend('wasm');
 console.log(`backend: ${backend.name}${backend.simd ? ' (SIMD)' : ''}; model: ${conv ? 'convolutional' : 'dense'}${quick ? ' — quick run' : ''}`);
 
@@ -75,7 +75,7 @@ const shape = conv ? [SIDE, SIDE, 1] : [PIXELS];
 const x = tf.tensor(trainImages, [budget.train, ...shape]);
 const xTest = tf.tensor(testImages, [nTest, ...shape]);
 const ae = conv
-  ? convJetAutoencoder({ filters: 8, dense: 32, latentDim: K, seed: 1 })
+  ? convJetAutoencoder({ filters: [8, 16, 32], latentDim: K, seed: 1 })
   : denseJetAutoencoder({ hidden: [256, 64], latentDim: K, seed: 1 });
 // Every 5 epochs: the mean error on the test jets of each class, to watch what the model learns.
 const watch = async (epoch: number): Promise<void> => {
