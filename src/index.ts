@@ -136,6 +136,7 @@ export type {
 
 // Anomaly detection
 export { rocCurve, rocAuc, averagePrecision, anomalyThreshold, anomalyScores, AnomalyDetector } from './anomaly/index.js';
+export { backgroundRejection } from './anomaly/rejection.js';
 export type {
   RocCurve,
   BinaryLabelInput,
