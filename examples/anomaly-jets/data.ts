@@ -37,7 +37,7 @@ export function constituentsOfJet(values: ArrayLike<number>, offset = 0): Partic
     throw new Error(`constituentsOfJet: argument 'values' must hold ${FOUR * CONSTITUENTS} values from offset ${offset} (E, px, py, pz of 200 constituents), got ${values.length - offset}`);
   }
   const kept: { pt: number; eta: number; phi: number }[] = [];
-  let [e, px, py, pz] = [0, 0, 0, 0];
+  let [px, py, pz] = [0, 0, 0];
   for (let c = 0; c < CONSTITUENTS; c++) {
     const [E, x, y, z] = [0, 1, 2, 3].map((k) => values[offset + FOUR * c + k]!) as [number, number, number, number];
     if (![E, x, y, z].every(Number.isFinite)) throw new Error(`constituentsOfJet: argument 'values' must hold finite numbers, found ${[E, x, y, z].join(', ')} at constituent ${c}`);
@@ -45,7 +45,6 @@ export function constituentsOfJet(values: ArrayLike<number>, offset = 0): Partic
     const pt = Math.hypot(x, y);
     if (pt === 0) continue; // along the beam: no direction in (η, φ)
     kept.push({ pt, eta: Math.asinh(z / pt), phi: Math.atan2(y, x) });
-    e += E;
     px += x;
     py += y;
     pz += z;
