@@ -89,7 +89,7 @@ async function fit(name: string, ae: Autoencoder, shape: number[], epochs: numbe
   const watch = async (epoch: number): Promise<void> => {
     if ((epoch + 1) % 5 !== 0) return;
     const s = await anomalyScores(ae, xTest);
-    console.log(`  ${name} after epoch ${epoch + 1}: ROC AUC ${rocAuc(s, labels).toFixed(3)}`);
+    console.log(`  ${name} after epoch ${epoch + 1}: ROC AUC ${rocAuc(s, labels).toFixed(3)}, 1/ε_B at ε_S = 0.3 ${backgroundRejection(s, labels, 0.3).toFixed(1)}`);
   };
   const history = await train(ae, x, { epochs, batchSize, learningRate: 1e-3, seed: 1, progress: !quick, callbacks: { onEpochEnd: watch } });
   const seconds = history.epochs.reduce((s, e) => s + e.seconds, 0);
