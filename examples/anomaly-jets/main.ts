@@ -166,11 +166,14 @@ for (const s of sculpt) {
 
 // Figures.
 writePng(join(outDir, 'roc.png'), rocFigure(results.map((r) => ({ name: `${r.name} AUC ${rocAuc(r.scores, labels).toFixed(3)}`, ...rocCurve(r.scores, labels) }))));
-writePng(join(outDir, 'mass-sculpting.png'), sculptingFigure(qcdMasses, sculpt, edges, keep));
-const head = results[0]!;
-const recon = head.ae!.reconstruct(tf.tensor(testImages, [nTest, ...(head.ae === convAe ? [SIDE, SIDE, 1] : [PIXELS])]));
+// The headline of the figures: the autoencoder with the higher test AUC.
+const head = results.filter((r) => r.ae !== undefined).reduce((a, b) => (rocAuc(b.scores, labels) > rocAuc(a.scores, labels) ? b : a));
+const headFirst = [...sculpt.filter((s) => s.name === head.name), ...sculpt.filter((s) => s.name !== head.name)];
+writePng(join(outDir, 'mass-sculpting.png'), sculptingFigure(qcdMasses, headFirst, edges, keep));
+const headInput = tf.tensor(testImages, [nTest, ...(head.ae === convAe ? [SIDE, SIDE, 1] : [PIXELS])]);
+const recon = head.ae!.reconstruct(headInput);
 const reconData = (await recon.data()) as Float32Array;
-recon.dispose();
+tf.dispose([headInput, recon]);
 // Averages over each class of the image, the reconstruction and the squared error, in fractions of the jet pT.
 function averages(from: number, to: number): [Float32Array, Float32Array, Float32Array] {
   const out = [new Float32Array(PIXELS), new Float32Array(PIXELS), new Float32Array(PIXELS)] as const;
