@@ -172,6 +172,7 @@ export type { LogLikelihoodOptions, KlSchedule } from './train/index.js';
 
 // Anomaly detection
 export { rocCurve, rocAuc, averagePrecision, anomalyThreshold, anomalyScores, AnomalyDetector } from './anomaly/index.js';
+export { backgroundRejection } from './anomaly/rejection.js';
 export type {
   RocCurve,
   BinaryLabelInput,

@@ -6,6 +6,7 @@
  */
 export { rocCurve, rocAuc, averagePrecision } from './metrics.js';
 export type { RocCurve, BinaryLabelInput } from './metrics.js';
+export { backgroundRejection } from './rejection.js';
 export { anomalyThreshold, fitAnomalyThreshold } from './threshold.js';
 export type { AnomalyThresholdOptions, AnomalyThresholdMethod, AnomalyThresholdFit } from './threshold.js';
 export { anomalyScores } from './scores.js';

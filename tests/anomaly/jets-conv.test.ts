@@ -1,31 +1,59 @@
-// The convolution of the jet example's --conv model: a tf.conv2d forward pass with a custom
-// gradient made of forward convolutions. Reference: tfjs's own gradients of tf.conv2d on cpu.
+// The convolutional model of the jet example (`--conv`), made of the package's convEncoder and
+// convDecoder, trains on wasm: the gradients of its loss with respect to every weight, computed on
+// wasm with the package's convolution kernels (src/backend/wasmConv.ts), are those of tfjs' cpu
+// backend (the reference), and a few steps of `train` on wasm lower its loss.
 import * as tf from '@tensorflow/tfjs-core';
-import { describe, expect, it } from 'vitest';
-import { conv3x3, convJetAutoencoder } from '../../examples/anomaly-jets/model.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { convJetAutoencoder } from '../../examples/anomaly-jets/model.js';
+import { useBackend } from '../../src/backend/index.js';
+import { train } from '../../src/train/index.js';
 
-describe('conv3x3 of the jet example', () => {
-  it("gives tf.conv2d's values and gradients for a 3 × 3 'same' convolution", () => {
-    const x = tf.randomNormal([3, 7, 6, 2], 0, 1, 'float32', 1) as tf.Tensor4D;
-    const w = tf.randomNormal([3, 3, 2, 4], 0, 1, 'float32', 2) as tf.Tensor4D;
-    const r = tf.randomNormal([3, 7, 6, 4], 0, 1, 'float32', 3);
-    const ours = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv3x3(a as tf.Tensor4D, b as tf.Tensor4D), r));
-    const reference = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'), r));
-    const maxDiff = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
-    const [dx, dw] = tf.grads(ours)([x, w]);
-    const [dxRef, dwRef] = tf.grads(reference)([x, w]);
-    const y = conv3x3(x, w);
-    const yRef = tf.conv2d(x, w, 1, 'same');
-    expect(maxDiff(y, yRef)).toBeLessThan(1e-5);
-    expect(maxDiff(dx!, dxRef!)).toBeLessThan(1e-4);
-    expect(maxDiff(dw!, dwRef!)).toBeLessThan(1e-4);
-    tf.dispose([x, w, r, dx!, dw!, dxRef!, dwRef!, y, yRef]);
-  });
+/** Gradients of the mean squared reconstruction error of a tiny conv jet model, per weight, on the active backend. */
+function gradients(): Map<string, Float32Array> {
+  const ae = convJetAutoencoder({ filters: [2, 3, 4], latentDim: 3, seed: 1 });
+  const x = tf.randomUniform([3, 40, 40, 1], 0, 1, 'float32', 6);
+  const { value, grads } = tf.variableGrads(() => tf.mean(tf.square(tf.sub(ae.reconstruct(x), x))) as tf.Scalar);
+  // Variable names carry a global counter; the order of the weights is the model's.
+  const out = new Map<string, Float32Array>(ae.trainableVariables.map((v, i) => [`${i}:${v.shape.join('x')}`, grads[v.name]!.dataSync() as Float32Array]));
+  tf.dispose([x, value, ...Object.values(grads)]);
+  ae.dispose();
+  return out;
+}
 
-  it('builds the convolutional jet autoencoder: 40 × 40 × 1 in and out, a code of k', () => {
-    const ae = convJetAutoencoder({ filters: 2, dense: 4, latentDim: 3, seed: 1 });
+afterAll(async () => {
+  await useBackend('cpu');
+});
+
+describe('the convolutional jet autoencoder', () => {
+  it('builds 40 × 40 × 1 in and out with a code of k, and leaves no tensors behind', () => {
+    const before = tf.memory().numTensors;
+    const ae = convJetAutoencoder({ filters: [2, 3, 4], latentDim: 6, seed: 1 });
     expect(ae.inputShape).toEqual([40, 40, 1]);
-    expect(ae.codeShape).toEqual([3]);
+    expect(ae.codeShape).toEqual([6]);
     ae.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
+
+  it("has the cpu backend's gradients on wasm, for every weight, and trains there", async () => {
+    await useBackend('cpu');
+    const reference = gradients();
+    await useBackend('wasm');
+    const before = tf.memory().numTensors;
+    const ours = gradients();
+    expect([...ours.keys()]).toEqual([...reference.keys()]);
+    for (const [name, g] of ours) {
+      const r = reference.get(name)!;
+      const scale = Math.max(...r.map(Math.abs));
+      expect(scale, name).toBeGreaterThan(0);
+      const worst = Math.max(...g.map((v, i) => Math.abs(v - r[i]!)));
+      expect(worst / scale, name).toBeLessThan(1e-4);
+    }
+    const ae = convJetAutoencoder({ filters: [2, 3, 4], latentDim: 3, seed: 1 });
+    const x = tf.randomUniform([32, 40, 40, 1], 0, 1, 'float32', 7);
+    const history = await train(ae, x, { epochs: 5, batchSize: 8, learningRate: 3e-3, seed: 1 });
+    expect(history.epochs.at(-1)!.loss).toBeLessThan(history.epochs[0]!.loss);
+    x.dispose();
+    ae.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  }, 60_000);
 });
