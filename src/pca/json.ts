@@ -4,7 +4,7 @@
  * into fresh objects key by key, so that keys such as `__proto__` cannot reach a prototype.
  * @internal
  */
-import { describe } from '../core/index.js';
+import { describe, documentReader, type DocumentReader } from '../core/index.js';
 import type { FittedSolver, FittedState } from './solvers.js';
 
 /** The `format` field of a PCA document. */
@@ -70,67 +70,25 @@ export interface PCAJSON {
 
 const FN = 'PCA.fromJSON';
 
-function bad(path: string, expected: string, got: unknown): never {
-  throw new Error(`${FN}: field '${path}' must be ${expected}, got ${describe(got)}`);
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function own(obj: Record<string, unknown>, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
-}
-
-function onlyKeys(obj: Record<string, unknown>, allowed: readonly string[], path: string): void {
-  for (const key of Object.keys(obj)) {
-    if (!allowed.includes(key)) {
-      throw new Error(`${FN}: unknown field '${path === '' ? key : `${path}.${key}`}' (expected only ${allowed.join(', ')})`);
-    }
-  }
-}
-
-function finite(v: unknown, path: string, min = -Infinity): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min) {
-    bad(path, min === -Infinity ? 'a finite number' : `a finite number >= ${min}`, v);
-  }
-  return v;
-}
-
-function integer(v: unknown, path: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) bad(path, `an integer in [${min}, ${max}]`, v);
-  return v;
-}
-
-function numbers(v: unknown, path: string, length: number, min = -Infinity): Float64Array {
-  if (!Array.isArray(v)) bad(path, `an array of ${length} numbers`, v);
-  if (v.length !== length) bad(path, `an array of ${length} numbers (its declared shape)`, v);
-  const out = new Float64Array(length);
-  for (let i = 0; i < length; i++) {
-    const x: unknown = v[i];
-    if (typeof x !== 'number' || !Number.isFinite(x) || x < min) {
-      bad(`${path}[${i}]`, min === -Infinity ? 'a finite number' : `a finite number >= ${min}`, x);
-    }
-    out[i] = x;
-  }
-  return out;
-}
+/** Its `bad` is called through `reader` (a call narrows only through a name declared with its type). */
+const reader: DocumentReader = /* @__PURE__ */ documentReader(FN);
+const { isRecord, own, onlyKeys, finite, integer, numbers } = reader;
 
 /** Validated options, as plain values (the constructor checks them once more). @internal */
 export function parseOptions(v: unknown): PCAOptionsJSON {
-  if (!isRecord(v)) bad('options', 'an object', v);
+  if (!isRecord(v)) reader.bad('options', 'an object', v);
   const keys = ['nComponents', 'solver', 'whiten', 'seed', 'nOversamples', 'nIter', 'batchSize', 'mergeable'] as const;
   onlyKeys(v, keys, 'options');
   const nComponents = own(v, 'nComponents');
   if (nComponents !== null && nComponents !== 'mle' && (typeof nComponents !== 'number' || !Number.isFinite(nComponents))) {
-    bad('options.nComponents', "a number, 'mle' or null", nComponents);
+    reader.bad('options.nComponents', "a number, 'mle' or null", nComponents);
   }
   const solver = own(v, 'solver');
   if (solver !== 'auto' && solver !== 'full' && solver !== 'randomized' && solver !== 'incremental') {
-    bad('options.solver', "one of 'auto', 'full', 'randomized', 'incremental'", solver);
+    reader.bad('options.solver', "one of 'auto', 'full', 'randomized', 'incremental'", solver);
   }
   const whiten = own(v, 'whiten');
-  if (typeof whiten !== 'boolean') bad('options.whiten', 'a boolean', whiten);
+  if (typeof whiten !== 'boolean') reader.bad('options.whiten', 'a boolean', whiten);
   const seed = finite(own(v, 'seed'), 'options.seed');
   const nOversamples = integer(own(v, 'nOversamples'), 'options.nOversamples', 0, 1e6);
   const nIterRaw = own(v, 'nIter');
@@ -138,14 +96,14 @@ export function parseOptions(v: unknown): PCAOptionsJSON {
   const batchRaw = own(v, 'batchSize');
   const batchSize = batchRaw === null ? null : integer(batchRaw, 'options.batchSize', 1);
   const mergeable = own(v, 'mergeable') ?? false;
-  if (typeof mergeable !== 'boolean') bad('options.mergeable', 'a boolean', mergeable);
+  if (typeof mergeable !== 'boolean') reader.bad('options.mergeable', 'a boolean', mergeable);
   return { nComponents: nComponents as number | 'mle' | null, solver, whiten, seed, nOversamples, nIter, batchSize, mergeable };
 }
 
 /** Validated fitted state (fresh typed arrays), or null. @internal */
 export function parseState(v: unknown): FittedState | null {
   if (v === null) return null;
-  if (!isRecord(v)) bad('state', 'an object or null', v);
+  if (!isRecord(v)) reader.bad('state', 'an object or null', v);
   const keys = [
     'solver', 'nFeatures', 'nComponents', 'nSamplesSeen', 'mean', 'components', 'explainedVariance',
     'explainedVarianceRatio', 'singularValues', 'noiseVariance', 'sumSquares', 'featureVariance', 'scatter',
@@ -153,7 +111,7 @@ export function parseState(v: unknown): FittedState | null {
   onlyKeys(v, keys, 'state');
   const solver = own(v, 'solver');
   if (solver !== 'full' && solver !== 'randomized' && solver !== 'incremental') {
-    bad('state.solver', "one of 'full', 'randomized', 'incremental'", solver);
+    reader.bad('state.solver', "one of 'full', 'randomized', 'incremental'", solver);
   }
   const d = integer(own(v, 'nFeatures'), 'state.nFeatures', 1, PCA_MAX_COMPONENT_VALUES);
   const k = integer(own(v, 'nComponents'), 'state.nComponents', 1, d);
@@ -161,7 +119,7 @@ export function parseState(v: unknown): FittedState | null {
     throw new Error(`${FN}: the document declares ${k} × ${d} component values, more than the limit of ${PCA_MAX_COMPONENT_VALUES}`);
   }
   const nSamplesSeen = integer(own(v, 'nSamplesSeen'), 'state.nSamplesSeen', 2);
-  if (k > nSamplesSeen) bad('state.nComponents', `at most nSamplesSeen (${nSamplesSeen})`, k);
+  if (k > nSamplesSeen) reader.bad('state.nComponents', `at most nSamplesSeen (${nSamplesSeen})`, k);
   const mean = numbers(own(v, 'mean'), 'state.mean', d);
   const components = numbers(own(v, 'components'), 'state.components', k * d);
   for (let i = 0; i < k; i++) {
@@ -174,7 +132,7 @@ export function parseState(v: unknown): FittedState | null {
   const explainedVariance = numbers(own(v, 'explainedVariance'), 'state.explainedVariance', k, 0);
   const explainedVarianceRatio = numbers(own(v, 'explainedVarianceRatio'), 'state.explainedVarianceRatio', k, 0);
   for (let i = 0; i < k; i++) {
-    if (explainedVarianceRatio[i]! > 1 + 1e-9) bad(`state.explainedVarianceRatio[${i}]`, 'a number in [0, 1]', explainedVarianceRatio[i]);
+    if (explainedVarianceRatio[i]! > 1 + 1e-9) reader.bad(`state.explainedVarianceRatio[${i}]`, 'a number in [0, 1]', explainedVarianceRatio[i]);
   }
   const singularValues = numbers(own(v, 'singularValues'), 'state.singularValues', k, 0);
   const noiseVariance = finite(own(v, 'noiseVariance'), 'state.noiseVariance', 0);
@@ -189,7 +147,7 @@ export function parseState(v: unknown): FittedState | null {
     }
     scatter = numbers(scatterRaw, 'state.scatter', d * d);
     for (let a = 0; a < d; a++) {
-      if (!(scatter[a * d + a]! >= 0)) bad(`state.scatter[${a * d + a}]`, 'a non-negative diagonal entry', scatter[a * d + a]);
+      if (!(scatter[a * d + a]! >= 0)) reader.bad(`state.scatter[${a * d + a}]`, 'a non-negative diagonal entry', scatter[a * d + a]);
       for (let b = a + 1; b < d; b++) {
         if (scatter[a * d + b] !== scatter[b * d + a]) throw new Error(`${FN}: field 'state.scatter' must be symmetric; entries (${a}, ${b}) and (${b}, ${a}) differ`);
       }
@@ -220,9 +178,9 @@ export function parseDocument(json: unknown): { options: PCAOptionsJSON; state: 
     throw new Error(`${FN}: argument 'json' must be a PCA document (an object or its JSON string), got ${describe(doc)}`);
   }
   const format = own(doc, 'format');
-  if (format !== PCA_FORMAT) bad('format', `'${PCA_FORMAT}' (this is not a PCA document)`, format);
+  if (format !== PCA_FORMAT) reader.bad('format', `'${PCA_FORMAT}' (this is not a PCA document)`, format);
   const version = own(doc, 'version');
-  if (version !== PCA_FORMAT_VERSION) bad('version', `${PCA_FORMAT_VERSION} (the version this release reads)`, version);
+  if (version !== PCA_FORMAT_VERSION) reader.bad('version', `${PCA_FORMAT_VERSION} (the version this release reads)`, version);
   onlyKeys(doc, ['format', 'version', 'options', 'state'], '');
   return { options: parseOptions(own(doc, 'options')), state: parseState(own(doc, 'state')) };
 }
