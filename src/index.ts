@@ -128,6 +128,7 @@ export type {
   SparseAutoencoderOptions,
   DenoisingAutoencoderOptions,
   DenseVaeOptions,
+  VaeFactoryOptions,
   DenseCvaeOptions,
   VqVaeOptions,
   VqVaeConfig,
