@@ -12,12 +12,13 @@
  * that both meet the same machine load. Accuracy: the largest relative difference of the 50
  * eigenvalues from scikit-learn's dense ones.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname } from 'node:path';
 import { KernelPCA } from '../src/pca/index.js';
 import { loadMnistSplit, MNIST_PIXELS } from './mnist-data.js';
+import { runSklearnScript } from './lib/sklearn.js';
+import { maxRel, median } from './lib/stats.js';
 
 const args = new Map(
   process.argv.slice(2).map((a) => {
@@ -53,36 +54,7 @@ interface SklearnRun {
 }
 
 function runSklearn(x: Float64Array): SklearnRun | null {
-  const dir = mkdtempSync(join(tmpdir(), 'kpca-bench-'));
-  try {
-    const dataPath = join(dir, 'x.f64');
-    const scriptPath = join(dir, 'bench.py');
-    writeFileSync(dataPath, Buffer.from(x.buffer, x.byteOffset, x.byteLength));
-    writeFileSync(scriptPath, SKLEARN_SCRIPT);
-    const r = spawnSync('/usr/bin/python3', [scriptPath, dataPath, String(n), String(d), String(K)], {
-      env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' },
-      encoding: 'utf8',
-      maxBuffer: 1 << 26,
-    });
-    if (r.status !== 0) {
-      console.log(`scikit-learn run failed or unavailable (${r.error?.message ?? r.stderr.trim().split('\n').pop()})`);
-      return null;
-    }
-    return JSON.parse(r.stdout) as SklearnRun;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-function maxRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let w = 0;
-  for (let i = 0; i < Math.min(a.length, b.length); i++) w = Math.max(w, Math.abs(a[i]! - b[i]!) / Math.abs(b[i]!));
-  return w;
+  return runSklearnScript<SklearnRun>('kpca-bench-', SKLEARN_SCRIPT, x, [String(n), String(d), String(K)]);
 }
 
 const { train } = loadMnistSplit();

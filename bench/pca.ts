@@ -13,10 +13,9 @@
  * scikit-learn (2 BLAS threads, then 1), so that both meet the same machine load; ml-pca and the
  * product comparison run once.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
@@ -27,6 +26,9 @@ import { centeredGram, columnStats } from '../src/pca/linalg/gram.js';
 import { setKernelForTesting } from '../src/pca/linalg/workspace.js';
 import { loadMnistSplit, MNIST_PIXELS } from './mnist-data.js';
 import { blasLine, honestBlas } from './lib/blas.js';
+import { cpuModel } from './lib/env.js';
+import { runSklearnScript } from './lib/sklearn.js';
+import { maxRel, median } from './lib/stats.js';
 
 const args = new Map(
   process.argv.slice(2).map((a) => {
@@ -44,11 +46,6 @@ const K = 50;
 // Before scikit-learn runs: the BLAS it uses, with OPENBLAS_CORETYPE set where OpenBLAS would fall back.
 const blas = honestBlas(cpus().length);
 console.log(blasLine(blas));
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 function time<T>(f: () => T): { seconds: number; value: T } {
   const t0 = performance.now();
@@ -100,43 +97,8 @@ print(json.dumps({'sklearn': sklearn.__version__, 'numpy': np.__version__,
 `;
 
 function runSklearn(x: Float64Array, n: number, d: number, threads: string | null): SklearnRun | null {
-  const dir = mkdtempSync(join(tmpdir(), 'pca-bench-'));
-  try {
-    const dataPath = join(dir, 'x.f64');
-    const scriptPath = join(dir, 'bench.py');
-    writeFileSync(dataPath, Buffer.from(x.buffer, x.byteOffset, x.byteLength));
-    writeFileSync(scriptPath, SKLEARN_SCRIPT);
-    const env: NodeJS.ProcessEnv = { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' };
-    if (threads !== null) Object.assign(env, { OPENBLAS_NUM_THREADS: threads, OMP_NUM_THREADS: threads, MKL_NUM_THREADS: threads });
-    const r = spawnSync('/usr/bin/python3', [scriptPath, dataPath, String(n), String(d), String(K), '1'], {
-      env,
-      encoding: 'utf8',
-      maxBuffer: 1 << 26,
-    });
-    if (r.status !== 0) {
-      console.log(`scikit-learn run failed or unavailable (${r.error?.message ?? r.stderr.trim().split('\n').pop()})`);
-      return null;
-    }
-    return JSON.parse(r.stdout) as SklearnRun;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function maxRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let w = 0;
-  for (let i = 0; i < Math.min(a.length, b.length); i++) w = Math.max(w, Math.abs(a[i]! - b[i]!) / Math.abs(b[i]!));
-  return w;
-}
-
-function cpuModel(): string {
-  try {
-    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('model name'));
-    if (line !== undefined) return line.split(':')[1]!.trim();
-  } catch {
-    // not Linux
-  }
-  return cpus()[0]?.model ?? 'unknown';
+  const env = threads === null ? {} : { OPENBLAS_NUM_THREADS: threads, OMP_NUM_THREADS: threads, MKL_NUM_THREADS: threads };
+  return runSklearnScript<SklearnRun>('pca-bench-', SKLEARN_SCRIPT, x, [String(n), String(d), String(K), '1'], env);
 }
 
 const { train } = loadMnistSplit();

@@ -131,6 +131,7 @@ export type {
   SparseAutoencoderOptions,
   DenoisingAutoencoderOptions,
   DenseVaeOptions,
+  VaeFactoryOptions,
   DenseCvaeOptions,
   VqVaeOptions,
   VqVaeConfig,

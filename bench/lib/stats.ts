@@ -38,3 +38,10 @@ export function ratio(value: number | undefined): string {
   if (value === undefined || !Number.isFinite(value)) return '—';
   return `${value >= 10 ? value.toFixed(1) : value.toFixed(2)}×`;
 }
+
+/** The largest `|a_i − b_i| / |b_i|` over the common length (0 for none). */
+export function maxRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let w = 0;
+  for (let i = 0; i < Math.min(a.length, b.length); i++) w = Math.max(w, Math.abs(a[i]! - b[i]!) / Math.abs(b[i]!));
+  return w;
+}

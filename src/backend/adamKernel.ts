@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { adamSimd } from '../kernels/wasm/adam.js';
 import type { AdamSimd } from '../kernels/wasm/adam.js';
+import type { AdamStepScalars } from '../kernels/webgpu/flat-state.js';
 import type { WasmBackendLike } from './wasmKernels.js';
 import { PARALLEL_MIN_ADAM, currentPool } from './threads.js';
 
@@ -8,18 +9,11 @@ import { PARALLEL_MIN_ADAM, currentPool } from './threads.js';
 export const ADAM_KERNEL = 'AutoencodersAdamUpdate';
 
 /**
- * The scalars of one Adam step, exactly as tfjs' `AdamOptimizer` holds them: `oneMinusAccBeta1`
- * is `1 − β₁ᵗ` with `β₁ᵗ` accumulated in float32 (likewise for β₂).
+ * The scalars of one Adam step, exactly as tfjs' `AdamOptimizer` holds them (one type for the
+ * wasm/cpu kernel here and the WebGPU steps).
  * @internal
  */
-export interface AdamScalars {
-  readonly learningRate: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly epsilon: number;
-  readonly oneMinusAccBeta1: number;
-  readonly oneMinusAccBeta2: number;
-}
+export type AdamScalars = AdamStepScalars;
 
 type Values = Float32Array;
 

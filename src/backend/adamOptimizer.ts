@@ -90,14 +90,7 @@ export class FusedAdam extends tf.Optimizer {
     const flat = this.#flatStep(list);
     if (flat !== undefined) return flat;
     const fused = hasFusedAdam();
-    const scalars: AdamScalars = {
-      learningRate: this.learningRate,
-      beta1: this.beta1,
-      beta2: this.beta2,
-      epsilon: this.epsilon,
-      oneMinusAccBeta1: fr(1 - this.#accBeta1),
-      oneMinusAccBeta2: fr(1 - this.#accBeta2),
-    };
+    const scalars = this.#scalars();
     const check = tf.tidy(() => {
       const sums: tf.Scalar[] = [];
       list.forEach(({ name, tensor: gradient }, i) => {
@@ -118,9 +111,7 @@ export class FusedAdam extends tf.Optimizer {
       });
       return sumScalars(sums);
     });
-    this.#accBeta1 = fr(this.#accBeta1 * fr(this.beta1));
-    this.#accBeta2 = fr(this.#accBeta2 * fr(this.beta2));
-    this.incrementIterations();
+    this.completeStep();
     return check;
   }
 
@@ -131,7 +122,13 @@ export class FusedAdam extends tf.Optimizer {
    */
   externalStep(variables: readonly tf.Variable[]): { moments: { m: tf.Variable; v: tf.Variable }[]; scalars: AdamScalars } {
     const moments = variables.map((v, i) => this.#momentsOf(i, v));
-    const scalars: AdamScalars = {
+    const scalars = this.#scalars();
+    return { moments, scalars };
+  }
+
+  /** This step's scalars: the options, and `1 − β₁ᵗ`, `1 − β₂ᵗ` with `βᵗ` accumulated in float32. */
+  #scalars(): AdamScalars {
+    return {
       learningRate: this.learningRate,
       beta1: this.beta1,
       beta2: this.beta2,
@@ -139,7 +136,6 @@ export class FusedAdam extends tf.Optimizer {
       oneMinusAccBeta1: fr(1 - this.#accBeta1),
       oneMinusAccBeta2: fr(1 - this.#accBeta2),
     };
-    return { moments, scalars };
   }
 
   /** Advances `β₁ᵗ`, `β₂ᵗ` and the iteration count after a step run elsewhere (see {@link FusedAdam.externalStep}). */

@@ -1,6 +1,8 @@
 export { describe, fail, typeFail, isTensor, formatShape } from './errors.js';
 export { assertTensor, assertNumericTensor, assertShape, assertSameShape, assertNumber, assertOneOf, assertUnits, readOptions, rejectUnknownKeys, assertOptions } from './validate.js';
 export type { NumberRule, OptionKeys } from './validate.js';
+export { documentReader } from './json-reader.js';
+export type { DocumentReader } from './json-reader.js';
 export { toTensor, toTensor2D, toHostMatrix, assertFiniteHost } from './input.js';
 export type { DataInput, MatrixInput, LabelInput, HostMatrix } from './input.js';
 export { deriveSeed, createRng, permutation, randomSeed } from './random.js';

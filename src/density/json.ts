@@ -6,7 +6,7 @@
  * prototype).
  * @internal
  */
-import { describe } from '../core/index.js';
+import { describe, documentReader, type DocumentReader } from '../core/index.js';
 import { computeFactors, type MixtureParams, type MixtureState } from './em.js';
 
 /** The `format` field of a Gaussian mixture document. */
@@ -63,66 +63,29 @@ export interface GaussianMixtureJSON {
 
 const FN = 'GaussianMixture.fromJSON';
 
-function bad(path: string, expected: string, got: unknown): never {
-  throw new Error(`${FN}: field '${path}' must be ${expected}, got ${describe(got)}`);
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function own(obj: Record<string, unknown>, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
-}
-
-function onlyKeys(obj: Record<string, unknown>, allowed: readonly string[], path: string): void {
-  for (const key of Object.keys(obj)) {
-    if (!allowed.includes(key)) {
-      throw new Error(`${FN}: unknown field '${path === '' ? key : `${path}.${key}`}' (expected only ${allowed.join(', ')})`);
-    }
-  }
-}
-
-function finite(v: unknown, path: string, min = -Infinity, exclusive = false): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || (exclusive ? v <= min : v < min)) {
-    bad(path, min === -Infinity ? 'a finite number' : `a finite number ${exclusive ? '>' : '>='} ${min}`, v);
-  }
-  return v;
-}
-
-function integer(v: unknown, path: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) bad(path, `an integer in [${min}, ${max}]`, v);
-  return v;
-}
-
-function numbers(v: unknown, path: string, length: number, min = -Infinity, exclusive = false): Float64Array {
-  if (!Array.isArray(v)) bad(path, `an array of ${length} numbers`, v);
-  if (v.length !== length) bad(path, `an array of ${length} numbers (its declared shape)`, v);
-  const out = new Float64Array(length);
-  for (let i = 0; i < length; i++) out[i] = finite(v[i], `${path}[${i}]`, min, exclusive);
-  return out;
-}
+/** The field readers (called through `reader`: a call narrows only through a name declared with its type, and a module-scope destructuring would not be side-effect free). */
+const reader: DocumentReader = /* @__PURE__ */ documentReader(FN);
 
 /** Validated options, as plain values (the constructor checks them once more). @internal */
 export function parseOptions(v: unknown): GaussianMixtureOptionsJSON {
-  if (!isRecord(v)) bad('options', 'an object', v);
-  onlyKeys(v, ['components', 'covariance', 'seed', 'maxIter', 'tol', 'regCovar', 'initialMeans'], 'options');
-  const components = integer(own(v, 'components'), 'options.components', 1, MIXTURE_MAX_VALUES);
-  const covariance = own(v, 'covariance');
-  if (covariance !== 'full' && covariance !== 'diag') bad('options.covariance', "one of 'full', 'diag'", covariance);
-  const seed = integer(own(v, 'seed'), 'options.seed', Number.MIN_SAFE_INTEGER);
-  const maxIter = integer(own(v, 'maxIter'), 'options.maxIter', 1);
-  const tol = finite(own(v, 'tol'), 'options.tol', 0);
-  const regCovar = finite(own(v, 'regCovar'), 'options.regCovar', 0);
-  const raw = own(v, 'initialMeans');
+  if (!reader.isRecord(v)) reader.bad('options', 'an object', v);
+  reader.onlyKeys(v, ['components', 'covariance', 'seed', 'maxIter', 'tol', 'regCovar', 'initialMeans'], 'options');
+  const components = reader.integer(reader.own(v, 'components'), 'options.components', 1, MIXTURE_MAX_VALUES);
+  const covariance = reader.own(v, 'covariance');
+  if (covariance !== 'full' && covariance !== 'diag') reader.bad('options.covariance', "one of 'full', 'diag'", covariance);
+  const seed = reader.integer(reader.own(v, 'seed'), 'options.seed', Number.MIN_SAFE_INTEGER);
+  const maxIter = reader.integer(reader.own(v, 'maxIter'), 'options.maxIter', 1);
+  const tol = reader.finite(reader.own(v, 'tol'), 'options.tol', 0);
+  const regCovar = reader.finite(reader.own(v, 'regCovar'), 'options.regCovar', 0);
+  const raw = reader.own(v, 'initialMeans');
   let initialMeans: number[][] | null = null;
   if (raw !== null) {
-    if (!Array.isArray(raw) || raw.length !== components) bad('options.initialMeans', `null or an array of ${components} rows (options.components)`, raw);
+    if (!Array.isArray(raw) || raw.length !== components) reader.bad('options.initialMeans', `null or an array of ${components} rows (options.components)`, raw);
     const first: unknown = raw[0];
-    if (!Array.isArray(first) || first.length === 0) bad('options.initialMeans[0]', 'a non-empty array of numbers', first);
+    if (!Array.isArray(first) || first.length === 0) reader.bad('options.initialMeans[0]', 'a non-empty array of numbers', first);
     const d = first.length;
-    if (components * d > MIXTURE_MAX_VALUES) bad('options.initialMeans', `at most ${MIXTURE_MAX_VALUES} numbers`, raw);
-    initialMeans = raw.map((row: unknown, j) => Array.from(numbers(row, `options.initialMeans[${j}]`, d)));
+    if (components * d > MIXTURE_MAX_VALUES) reader.bad('options.initialMeans', `at most ${MIXTURE_MAX_VALUES} numbers`, raw);
+    initialMeans = raw.map((row: unknown, j) => Array.from(reader.numbers(row, `options.initialMeans[${j}]`, d)));
   }
   return { components, covariance, seed, maxIter, tol, regCovar, initialMeans };
 }
@@ -130,25 +93,25 @@ export function parseOptions(v: unknown): GaussianMixtureOptionsJSON {
 /** Validated fitted state (fresh typed arrays, factors computed), or null. @internal */
 export function parseState(v: unknown, options: GaussianMixtureOptionsJSON): MixtureState | null {
   if (v === null) return null;
-  if (!isRecord(v)) bad('state', 'an object or null', v);
-  onlyKeys(v, ['nFeatures', 'nSamples', 'weights', 'means', 'covariances', 'lowerBound', 'nIter', 'converged'], 'state');
+  if (!reader.isRecord(v)) reader.bad('state', 'an object or null', v);
+  reader.onlyKeys(v, ['nFeatures', 'nSamples', 'weights', 'means', 'covariances', 'lowerBound', 'nIter', 'converged'], 'state');
   const k = options.components;
   const covariance = options.covariance;
-  const d = integer(own(v, 'nFeatures'), 'state.nFeatures', 1, MIXTURE_MAX_VALUES);
+  const d = reader.integer(reader.own(v, 'nFeatures'), 'state.nFeatures', 1, MIXTURE_MAX_VALUES);
   const size = covariance === 'full' ? k * d * d : k * d;
   if (size > MIXTURE_MAX_VALUES) {
     throw new Error(`${FN}: the document declares ${size} covariance values, more than the limit of ${MIXTURE_MAX_VALUES}`);
   }
   if (options.initialMeans !== null && options.initialMeans[0]!.length !== d) {
-    bad('options.initialMeans[0]', `an array of ${d} numbers (state.nFeatures)`, options.initialMeans[0]);
+    reader.bad('options.initialMeans[0]', `an array of ${d} numbers (state.nFeatures)`, options.initialMeans[0]);
   }
-  const nSamples = integer(own(v, 'nSamples'), 'state.nSamples', k);
-  const weights = numbers(own(v, 'weights'), 'state.weights', k, 0, true);
+  const nSamples = reader.integer(reader.own(v, 'nSamples'), 'state.nSamples', k);
+  const weights = reader.numbers(reader.own(v, 'weights'), 'state.weights', k, 0, true);
   let total = 0;
   for (let j = 0; j < k; j++) total += weights[j]!;
   if (Math.abs(total - 1) > 1e-6) throw new Error(`${FN}: field 'state.weights' must sum to 1, sums to ${total}`);
-  const means = numbers(own(v, 'means'), 'state.means', k * d);
-  const covariances = numbers(own(v, 'covariances'), 'state.covariances', size);
+  const means = reader.numbers(reader.own(v, 'means'), 'state.means', k * d);
+  const covariances = reader.numbers(reader.own(v, 'covariances'), 'state.covariances', size);
   if (covariance === 'full') {
     for (let j = 0; j < k; j++) {
       for (let a = 0; a < d; a++) {
@@ -160,10 +123,10 @@ export function parseState(v: unknown, options: GaussianMixtureOptionsJSON): Mix
       }
     }
   }
-  const lowerBound = finite(own(v, 'lowerBound'), 'state.lowerBound');
-  const nIter = integer(own(v, 'nIter'), 'state.nIter', 1, options.maxIter);
-  const converged = own(v, 'converged');
-  if (typeof converged !== 'boolean') bad('state.converged', 'a boolean', converged);
+  const lowerBound = reader.finite(reader.own(v, 'lowerBound'), 'state.lowerBound');
+  const nIter = reader.integer(reader.own(v, 'nIter'), 'state.nIter', 1, options.maxIter);
+  const converged = reader.own(v, 'converged');
+  if (typeof converged !== 'boolean') reader.bad('state.converged', 'a boolean', converged);
   const params: MixtureParams = { covariance, k, d, weights, means, covariances };
   let factors;
   try {
@@ -187,16 +150,16 @@ export function parseDocument(json: unknown): { options: GaussianMixtureOptionsJ
       throw new Error(`${FN}: the string is not valid JSON (${(e as Error).message})`);
     }
   }
-  if (!isRecord(doc)) {
+  if (!reader.isRecord(doc)) {
     throw new Error(`${FN}: argument 'json' must be a Gaussian mixture document (an object or its JSON string), got ${describe(doc)}`);
   }
-  const format = own(doc, 'format');
-  if (format !== MIXTURE_FORMAT) bad('format', `'${MIXTURE_FORMAT}' (this is not a Gaussian mixture document)`, format);
-  const version = own(doc, 'version');
-  if (version !== MIXTURE_FORMAT_VERSION) bad('version', `${MIXTURE_FORMAT_VERSION} (the version this release reads)`, version);
-  onlyKeys(doc, ['format', 'version', 'options', 'state'], '');
-  const options = parseOptions(own(doc, 'options'));
-  return { options, state: parseState(own(doc, 'state'), options) };
+  const format = reader.own(doc, 'format');
+  if (format !== MIXTURE_FORMAT) reader.bad('format', `'${MIXTURE_FORMAT}' (this is not a Gaussian mixture document)`, format);
+  const version = reader.own(doc, 'version');
+  if (version !== MIXTURE_FORMAT_VERSION) reader.bad('version', `${MIXTURE_FORMAT_VERSION} (the version this release reads)`, version);
+  reader.onlyKeys(doc, ['format', 'version', 'options', 'state'], '');
+  const options = parseOptions(reader.own(doc, 'options'));
+  return { options, state: parseState(reader.own(doc, 'state'), options) };
 }
 
 /** The document of a mixture. @internal */

@@ -1,10 +1,9 @@
 import { type OptionKeys, assertNumber, assertOptions } from '../core/index.js';
-import { type Activation, type WeightInit, checkActivation, checkInit, checkPositiveInt } from '../nn/common.js';
+import { checkActivation, checkInit, checkPositiveInt } from '../nn/common.js';
 import { gaussianEncoder } from '../nn/gaussian.js';
 import { type ConvBuildOptions, convBody, convLatentDecoder } from '../nn/vq-networks.js';
 import { CVAE } from './cvae.js';
-import type { VariationalObjective } from './objectives.js';
-import { buildOwned, definedOnly, networkSeeds } from './factories.js';
+import { type VaeFactoryOptions, VAE_FACTORY_KEYS, buildOwned, definedOnly, networkSeeds } from './factories.js';
 import { type Likelihood, VAE, checkVaeOptions } from './vae.js';
 import { checkConvOptions } from './vq-factories.js';
 
@@ -12,7 +11,7 @@ import { checkConvOptions } from './vq-factories.js';
  * Options of {@link convVae}.
  * @category Models
  */
-export interface ConvVaeOptions {
+export interface ConvVaeOptions extends VaeFactoryOptions {
   /** Shape of one image, `[height, width, channels]`, e.g. `[28, 28, 1]`. */
   readonly inputShape: readonly [number, number, number];
   /** Channels of each strided convolution of the encoder (the decoder reverses them), e.g. `[32, 64]`. */
@@ -21,22 +20,6 @@ export interface ConvVaeOptions {
   readonly kernelSize?: number;
   /** Stride of every convolution. Default 2. */
   readonly strides?: number;
-  /** Width of the latent space. */
-  readonly latentDim: number;
-  /** The decoder likelihood. Default `'bernoulli'` (sigmoid output); `'gaussian'` gives a linear output. */
-  readonly likelihood?: Likelihood;
-  /** Weight β of the KL term: shorthand for `objective: { kind: 'elbo', beta }`. Default 1. */
-  readonly beta?: number;
-  /** The training objective, see {@link VariationalObjective}. Default `{ kind: 'elbo', beta: 1 }`. */
-  readonly objective?: VariationalObjective;
-  /** Activation of the convolutions. Default `'relu'`. */
-  readonly activation?: Activation;
-  /** Bound of the encoder's log-variance, see {@link gaussianEncoder}. Default 10. */
-  readonly logVarLimit?: number;
-  /** Seed of the initial weights. Default: unseeded. */
-  readonly seed?: number;
-  /** Initial weight distribution. Default `'glorot'`. */
-  readonly init?: WeightInit;
 }
 
 /**
@@ -48,20 +31,7 @@ export interface ConvCvaeOptions extends ConvVaeOptions {
   readonly numClasses: number;
 }
 
-const CONV_VAE_OPTIONS: OptionKeys<ConvVaeOptions> = {
-  inputShape: true,
-  filters: true,
-  kernelSize: true,
-  strides: true,
-  latentDim: true,
-  likelihood: true,
-  beta: true,
-  objective: true,
-  activation: true,
-  logVarLimit: true,
-  seed: true,
-  init: true,
-};
+const CONV_VAE_OPTIONS: OptionKeys<ConvVaeOptions> = /* @__PURE__ */ Object.assign({ inputShape: true, filters: true, kernelSize: true, strides: true } as const, VAE_FACTORY_KEYS);
 
 /** Checks the options in the factory's name and gives the network build options. */
 function checkConvVae(options: ConvVaeOptions, fn: string): ConvBuildOptions & { latentDim: number; likelihood: Likelihood } {

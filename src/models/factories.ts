@@ -226,14 +226,11 @@ export function denoisingAutoencoder(options: DenoisingAutoencoderOptions): Auto
 }
 
 /**
- * Options of {@link denseVae}.
+ * The options every VAE factory takes ({@link denseVae}, {@link convVae} and their CVAEs) besides
+ * its network's shape.
  * @category Models
  */
-export interface DenseVaeOptions {
-  /** Width `d` of an input row. */
-  readonly inputDim: number;
-  /** Hidden widths of the encoder (the decoder uses them reversed), e.g. `[512]`. */
-  readonly hidden: readonly number[];
+export interface VaeFactoryOptions {
   /** Width of the latent space. */
   readonly latentDim: number;
   /** The decoder likelihood. Default `'bernoulli'` (sigmoid output); `'gaussian'` gives a linear output. */
@@ -242,7 +239,7 @@ export interface DenseVaeOptions {
   readonly beta?: number;
   /** The training objective, see {@link VariationalObjective}. Default `{ kind: 'elbo', beta: 1 }`. */
   readonly objective?: VariationalObjective;
-  /** Activation of the hidden layers. Default `'relu'`. */
+  /** Activation of the hidden layers (of the convolutions in {@link convVae}). Default `'relu'`. */
   readonly activation?: Activation;
   /** Bound of the encoder's log-variance, see {@link gaussianEncoder}. Default 10. */
   readonly logVarLimit?: number;
@@ -252,9 +249,8 @@ export interface DenseVaeOptions {
   readonly init?: WeightInit;
 }
 
-const DENSE_VAE_OPTIONS: OptionKeys<DenseVaeOptions> = {
-  inputDim: true,
-  hidden: true,
+/** The keys of {@link VaeFactoryOptions}, in the order the factories list them. @internal */
+export const VAE_FACTORY_KEYS = {
   latentDim: true,
   likelihood: true,
   beta: true,
@@ -263,7 +259,20 @@ const DENSE_VAE_OPTIONS: OptionKeys<DenseVaeOptions> = {
   logVarLimit: true,
   seed: true,
   init: true,
-};
+} as const satisfies OptionKeys<VaeFactoryOptions>;
+
+/**
+ * Options of {@link denseVae}.
+ * @category Models
+ */
+export interface DenseVaeOptions extends VaeFactoryOptions {
+  /** Width `d` of an input row. */
+  readonly inputDim: number;
+  /** Hidden widths of the encoder (the decoder uses them reversed), e.g. `[512]`. */
+  readonly hidden: readonly number[];
+}
+
+const DENSE_VAE_OPTIONS: OptionKeys<DenseVaeOptions> = /* @__PURE__ */ Object.assign({ inputDim: true, hidden: true } as const, VAE_FACTORY_KEYS);
 
 /** Builds a Gaussian encoder and a dense decoder, `extraIn` wider at their inputs (CVAE labels), and the model that owns them. */
 function buildVae<M>(options: DenseVaeOptions, extraIn: number, model: (encoder: tfl.LayersModel, decoder: tfl.LayersModel) => M): M {

@@ -23,6 +23,7 @@ export type {
   DenoisingAutoencoderOptions,
   DenseVaeOptions,
   DenseCvaeOptions,
+  VaeFactoryOptions,
 } from './factories.js';
 export type { LayersSettings, FromLayersModelsOptions, AutoencoderFromLayersOptions } from './from-layers.js';
 export { VQVAE } from './vqvae.js';

@@ -3,7 +3,7 @@ import { type Activation, type WeightInit, checkActivation, checkImageShape, che
 import { type ConvBuildOptions, convGridDecoder, convGridEncoder, denseGridDecoder, denseGridEncoder } from '../nn/vq-networks.js';
 import { buildOwned, definedOnly, networkSeeds } from './factories.js';
 import { type DeadCodes, type VqEma, checkDeadCodes, checkEma } from './vq-codebook.js';
-import { type VqReconstruction, VQVAE } from './vqvae.js';
+import { type VqReconstruction, VQ_CODEBOOK_KEYS, VQVAE } from './vqvae.js';
 
 /**
  * Options of a VQ-VAE factory that the {@link VQVAE} itself takes.
@@ -60,18 +60,11 @@ export interface ConvVqVaeOptions extends VqFactoryOptions {
   readonly strides?: number;
 }
 
-const VQ_KEYS = {
-  codebookSize: true,
-  codeDim: true,
-  commitment: true,
-  ema: true,
-  deadCodes: true,
-  reconstruction: true,
-  activation: true,
-  outputActivation: true,
-  seed: true,
-  init: true,
-} as const satisfies OptionKeys<VqFactoryOptions>;
+const VQ_KEYS: OptionKeys<VqFactoryOptions> = /* @__PURE__ */ Object.assign(
+  {} as const,
+  VQ_CODEBOOK_KEYS,
+  { activation: true, outputActivation: true, seed: true, init: true } as const,
+);
 
 // Joined by a pure-annotated Object.assign, not a spread, which bundlers keep as a possible side effect.
 const DENSE_VQ_OPTIONS: OptionKeys<DenseVqVaeOptions> = /* @__PURE__ */ Object.assign({ inputDim: true, hidden: true, numCodes: true } as const, VQ_KEYS);

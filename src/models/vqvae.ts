@@ -60,17 +60,17 @@ export interface VqVaeOptions {
   readonly seed?: number;
 }
 
-const VQVAE_OPTIONS: OptionKeys<VqVaeOptions> = {
-  encoder: true,
-  decoder: true,
+/** The codebook and loss options that {@link VQVAE} and the VQ-VAE factories both take. @internal */
+export const VQ_CODEBOOK_KEYS = {
   codebookSize: true,
   codeDim: true,
   commitment: true,
   ema: true,
   deadCodes: true,
   reconstruction: true,
-  seed: true,
-};
+} as const;
+
+const VQVAE_OPTIONS: OptionKeys<VqVaeOptions> = /* @__PURE__ */ Object.assign({ encoder: true, decoder: true } as const, VQ_CODEBOOK_KEYS, { seed: true } as const);
 
 /**
  * The JSON-able description of a {@link VQVAE}.

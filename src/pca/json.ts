@@ -4,7 +4,7 @@
  * into fresh objects key by key, so that keys such as `__proto__` cannot reach a prototype.
  * @internal
  */
-import { describe } from '../core/index.js';
+import { describe, documentReader, type DocumentReader } from '../core/index.js';
 import type { FittedSolver, FittedState } from './solvers.js';
 
 /** The `format` field of a PCA document. */
@@ -70,100 +70,57 @@ export interface PCAJSON {
 
 const FN = 'PCA.fromJSON';
 
-function bad(path: string, expected: string, got: unknown): never {
-  throw new Error(`${FN}: field '${path}' must be ${expected}, got ${describe(got)}`);
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function own(obj: Record<string, unknown>, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
-}
-
-function onlyKeys(obj: Record<string, unknown>, allowed: readonly string[], path: string): void {
-  for (const key of Object.keys(obj)) {
-    if (!allowed.includes(key)) {
-      throw new Error(`${FN}: unknown field '${path === '' ? key : `${path}.${key}`}' (expected only ${allowed.join(', ')})`);
-    }
-  }
-}
-
-function finite(v: unknown, path: string, min = -Infinity): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min) {
-    bad(path, min === -Infinity ? 'a finite number' : `a finite number >= ${min}`, v);
-  }
-  return v;
-}
-
-function integer(v: unknown, path: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) bad(path, `an integer in [${min}, ${max}]`, v);
-  return v;
-}
-
-function numbers(v: unknown, path: string, length: number, min = -Infinity): Float64Array {
-  if (!Array.isArray(v)) bad(path, `an array of ${length} numbers`, v);
-  if (v.length !== length) bad(path, `an array of ${length} numbers (its declared shape)`, v);
-  const out = new Float64Array(length);
-  for (let i = 0; i < length; i++) {
-    const x: unknown = v[i];
-    if (typeof x !== 'number' || !Number.isFinite(x) || x < min) {
-      bad(`${path}[${i}]`, min === -Infinity ? 'a finite number' : `a finite number >= ${min}`, x);
-    }
-    out[i] = x;
-  }
-  return out;
-}
+/** The field readers (called through `reader`: a call narrows only through a name declared with its type, and a module-scope destructuring would not be side-effect free). */
+const reader: DocumentReader = /* @__PURE__ */ documentReader(FN);
 
 /** Validated options, as plain values (the constructor checks them once more). @internal */
 export function parseOptions(v: unknown): PCAOptionsJSON {
-  if (!isRecord(v)) bad('options', 'an object', v);
+  if (!reader.isRecord(v)) reader.bad('options', 'an object', v);
   const keys = ['nComponents', 'solver', 'whiten', 'seed', 'nOversamples', 'nIter', 'batchSize', 'mergeable'] as const;
-  onlyKeys(v, keys, 'options');
-  const nComponents = own(v, 'nComponents');
+  reader.onlyKeys(v, keys, 'options');
+  const nComponents = reader.own(v, 'nComponents');
   if (nComponents !== null && nComponents !== 'mle' && (typeof nComponents !== 'number' || !Number.isFinite(nComponents))) {
-    bad('options.nComponents', "a number, 'mle' or null", nComponents);
+    reader.bad('options.nComponents', "a number, 'mle' or null", nComponents);
   }
-  const solver = own(v, 'solver');
+  const solver = reader.own(v, 'solver');
   if (solver !== 'auto' && solver !== 'full' && solver !== 'randomized' && solver !== 'incremental') {
-    bad('options.solver', "one of 'auto', 'full', 'randomized', 'incremental'", solver);
+    reader.bad('options.solver', "one of 'auto', 'full', 'randomized', 'incremental'", solver);
   }
-  const whiten = own(v, 'whiten');
-  if (typeof whiten !== 'boolean') bad('options.whiten', 'a boolean', whiten);
-  const seed = finite(own(v, 'seed'), 'options.seed');
-  const nOversamples = integer(own(v, 'nOversamples'), 'options.nOversamples', 0, 1e6);
-  const nIterRaw = own(v, 'nIter');
-  const nIter = nIterRaw === 'auto' ? 'auto' : integer(nIterRaw, 'options.nIter', 0, 1000);
-  const batchRaw = own(v, 'batchSize');
-  const batchSize = batchRaw === null ? null : integer(batchRaw, 'options.batchSize', 1);
-  const mergeable = own(v, 'mergeable') ?? false;
-  if (typeof mergeable !== 'boolean') bad('options.mergeable', 'a boolean', mergeable);
+  const whiten = reader.own(v, 'whiten');
+  if (typeof whiten !== 'boolean') reader.bad('options.whiten', 'a boolean', whiten);
+  const seed = reader.finite(reader.own(v, 'seed'), 'options.seed');
+  const nOversamples = reader.integer(reader.own(v, 'nOversamples'), 'options.nOversamples', 0, 1e6);
+  const nIterRaw = reader.own(v, 'nIter');
+  const nIter = nIterRaw === 'auto' ? 'auto' : reader.integer(nIterRaw, 'options.nIter', 0, 1000);
+  const batchRaw = reader.own(v, 'batchSize');
+  const batchSize = batchRaw === null ? null : reader.integer(batchRaw, 'options.batchSize', 1);
+  const mergeable = reader.own(v, 'mergeable') ?? false;
+  if (typeof mergeable !== 'boolean') reader.bad('options.mergeable', 'a boolean', mergeable);
   return { nComponents: nComponents as number | 'mle' | null, solver, whiten, seed, nOversamples, nIter, batchSize, mergeable };
 }
 
 /** Validated fitted state (fresh typed arrays), or null. @internal */
 export function parseState(v: unknown): FittedState | null {
   if (v === null) return null;
-  if (!isRecord(v)) bad('state', 'an object or null', v);
+  if (!reader.isRecord(v)) reader.bad('state', 'an object or null', v);
   const keys = [
     'solver', 'nFeatures', 'nComponents', 'nSamplesSeen', 'mean', 'components', 'explainedVariance',
     'explainedVarianceRatio', 'singularValues', 'noiseVariance', 'sumSquares', 'featureVariance', 'scatter',
   ] as const;
-  onlyKeys(v, keys, 'state');
-  const solver = own(v, 'solver');
+  reader.onlyKeys(v, keys, 'state');
+  const solver = reader.own(v, 'solver');
   if (solver !== 'full' && solver !== 'randomized' && solver !== 'incremental') {
-    bad('state.solver', "one of 'full', 'randomized', 'incremental'", solver);
+    reader.bad('state.solver', "one of 'full', 'randomized', 'incremental'", solver);
   }
-  const d = integer(own(v, 'nFeatures'), 'state.nFeatures', 1, PCA_MAX_COMPONENT_VALUES);
-  const k = integer(own(v, 'nComponents'), 'state.nComponents', 1, d);
+  const d = reader.integer(reader.own(v, 'nFeatures'), 'state.nFeatures', 1, PCA_MAX_COMPONENT_VALUES);
+  const k = reader.integer(reader.own(v, 'nComponents'), 'state.nComponents', 1, d);
   if (k * d > PCA_MAX_COMPONENT_VALUES) {
     throw new Error(`${FN}: the document declares ${k} × ${d} component values, more than the limit of ${PCA_MAX_COMPONENT_VALUES}`);
   }
-  const nSamplesSeen = integer(own(v, 'nSamplesSeen'), 'state.nSamplesSeen', 2);
-  if (k > nSamplesSeen) bad('state.nComponents', `at most nSamplesSeen (${nSamplesSeen})`, k);
-  const mean = numbers(own(v, 'mean'), 'state.mean', d);
-  const components = numbers(own(v, 'components'), 'state.components', k * d);
+  const nSamplesSeen = reader.integer(reader.own(v, 'nSamplesSeen'), 'state.nSamplesSeen', 2);
+  if (k > nSamplesSeen) reader.bad('state.nComponents', `at most nSamplesSeen (${nSamplesSeen})`, k);
+  const mean = reader.numbers(reader.own(v, 'mean'), 'state.mean', d);
+  const components = reader.numbers(reader.own(v, 'components'), 'state.components', k * d);
   for (let i = 0; i < k; i++) {
     let s = 0;
     for (let j = 0; j < d; j++) s += components[i * d + j]! * components[i * d + j]!;
@@ -171,25 +128,25 @@ export function parseState(v: unknown): FittedState | null {
       throw new Error(`${FN}: field 'state.components' row ${i} must have unit length, has length ${Math.sqrt(s)}`);
     }
   }
-  const explainedVariance = numbers(own(v, 'explainedVariance'), 'state.explainedVariance', k, 0);
-  const explainedVarianceRatio = numbers(own(v, 'explainedVarianceRatio'), 'state.explainedVarianceRatio', k, 0);
+  const explainedVariance = reader.numbers(reader.own(v, 'explainedVariance'), 'state.explainedVariance', k, 0);
+  const explainedVarianceRatio = reader.numbers(reader.own(v, 'explainedVarianceRatio'), 'state.explainedVarianceRatio', k, 0);
   for (let i = 0; i < k; i++) {
-    if (explainedVarianceRatio[i]! > 1 + 1e-9) bad(`state.explainedVarianceRatio[${i}]`, 'a number in [0, 1]', explainedVarianceRatio[i]);
+    if (explainedVarianceRatio[i]! > 1 + 1e-9) reader.bad(`state.explainedVarianceRatio[${i}]`, 'a number in [0, 1]', explainedVarianceRatio[i]);
   }
-  const singularValues = numbers(own(v, 'singularValues'), 'state.singularValues', k, 0);
-  const noiseVariance = finite(own(v, 'noiseVariance'), 'state.noiseVariance', 0);
-  const sumSquares = finite(own(v, 'sumSquares'), 'state.sumSquares', 0);
-  const varRaw = own(v, 'featureVariance');
-  const featureVariance = varRaw === undefined ? undefined : numbers(varRaw, 'state.featureVariance', d, 0);
-  const scatterRaw = own(v, 'scatter');
+  const singularValues = reader.numbers(reader.own(v, 'singularValues'), 'state.singularValues', k, 0);
+  const noiseVariance = reader.finite(reader.own(v, 'noiseVariance'), 'state.noiseVariance', 0);
+  const sumSquares = reader.finite(reader.own(v, 'sumSquares'), 'state.sumSquares', 0);
+  const varRaw = reader.own(v, 'featureVariance');
+  const featureVariance = varRaw === undefined ? undefined : reader.numbers(varRaw, 'state.featureVariance', d, 0);
+  const scatterRaw = reader.own(v, 'scatter');
   let scatter: Float64Array | undefined;
   if (scatterRaw !== undefined) {
     if (d * d > PCA_MAX_COMPONENT_VALUES) {
       throw new Error(`${FN}: the document declares a ${d} × ${d} scatter matrix, more values than the limit of ${PCA_MAX_COMPONENT_VALUES}`);
     }
-    scatter = numbers(scatterRaw, 'state.scatter', d * d);
+    scatter = reader.numbers(scatterRaw, 'state.scatter', d * d);
     for (let a = 0; a < d; a++) {
-      if (!(scatter[a * d + a]! >= 0)) bad(`state.scatter[${a * d + a}]`, 'a non-negative diagonal entry', scatter[a * d + a]);
+      if (!(scatter[a * d + a]! >= 0)) reader.bad(`state.scatter[${a * d + a}]`, 'a non-negative diagonal entry', scatter[a * d + a]);
       for (let b = a + 1; b < d; b++) {
         if (scatter[a * d + b] !== scatter[b * d + a]) throw new Error(`${FN}: field 'state.scatter' must be symmetric; entries (${a}, ${b}) and (${b}, ${a}) differ`);
       }
@@ -216,15 +173,15 @@ export function parseDocument(json: unknown): { options: PCAOptionsJSON; state: 
       throw new Error(`${FN}: the string is not valid JSON (${(e as Error).message})`);
     }
   }
-  if (!isRecord(doc)) {
+  if (!reader.isRecord(doc)) {
     throw new Error(`${FN}: argument 'json' must be a PCA document (an object or its JSON string), got ${describe(doc)}`);
   }
-  const format = own(doc, 'format');
-  if (format !== PCA_FORMAT) bad('format', `'${PCA_FORMAT}' (this is not a PCA document)`, format);
-  const version = own(doc, 'version');
-  if (version !== PCA_FORMAT_VERSION) bad('version', `${PCA_FORMAT_VERSION} (the version this release reads)`, version);
-  onlyKeys(doc, ['format', 'version', 'options', 'state'], '');
-  return { options: parseOptions(own(doc, 'options')), state: parseState(own(doc, 'state')) };
+  const format = reader.own(doc, 'format');
+  if (format !== PCA_FORMAT) reader.bad('format', `'${PCA_FORMAT}' (this is not a PCA document)`, format);
+  const version = reader.own(doc, 'version');
+  if (version !== PCA_FORMAT_VERSION) reader.bad('version', `${PCA_FORMAT_VERSION} (the version this release reads)`, version);
+  reader.onlyKeys(doc, ['format', 'version', 'options', 'state'], '');
+  return { options: parseOptions(reader.own(doc, 'options')), state: parseState(reader.own(doc, 'state')) };
 }
 
 /** The document of a model. @internal */

@@ -116,39 +116,20 @@ function modelTerms(state: FittedState, fn: string): ModelTerms {
  * @internal
  */
 export function covariance(state: FittedState): Float64Array {
-  const { nComponents: k, nFeatures: d, noiseVariance: noise, explainedVariance: ev, components: v } = state;
-  const c = new Float64Array(d * d);
-  for (let i = 0; i < k; i++) {
-    const w = Math.max(ev[i]! - noise, 0);
-    if (w === 0) continue;
-    const o = i * d;
-    for (let a = 0; a < d; a++) {
-      const va = w * v[o + a]!;
-      if (va === 0) continue;
-      const row = a * d;
-      for (let b = a; b < d; b++) c[row + b] = c[row + b]! + va * v[o + b]!;
-    }
-  }
-  for (let a = 0; a < d; a++) {
-    c[a * d + a] = c[a * d + a]! + noise;
-    for (let b = a + 1; b < d; b++) c[b * d + a] = c[a * d + b]!;
-  }
-  return c;
+  const { nComponents: k, noiseVariance: noise, explainedVariance: ev } = state;
+  const weight = new Float64Array(k);
+  for (let i = 0; i < k; i++) weight[i] = Math.max(ev[i]! - noise, 0);
+  return weightedGram(state, weight, noise);
 }
 
 /**
- * The precision `C⁻¹` by the matrix inversion lemma (Woodbury), with `V Vᵀ = I`:
- * `C⁻¹ = σ⁻² (I − Vᵀ diag(cᵢ) V)`, `cᵢ = (λᵢ − σ²)₊ / ((λᵢ − σ²)₊ + σ²)`; when σ² = 0 (all `d`
- * components kept) `C⁻¹ = Vᵀ diag(1/λ) V`. Throws when `C` is singular.
- * @internal
+ * `Vᵀ diag(w) V + δ I` (`d × d`, row-major, symmetric) for the `k × d` components `V` of `state`:
+ * the upper triangle is accumulated row by row (zero weights and zero products skipped), `δ` added
+ * on the diagonal, and the lower triangle mirrored.
  */
-export function precision(state: FittedState, fn: string): Float64Array {
+function weightedGram(state: FittedState, weight: Float64Array, diag: number): Float64Array {
   const { nComponents: k, nFeatures: d, components: v } = state;
-  const t = modelTerms(state, fn);
   const p = new Float64Array(d * d);
-  const weight = new Float64Array(k);
-  const ev = state.explainedVariance;
-  for (let i = 0; i < k; i++) weight[i] = t.noise > 0 ? -t.extra[i]! / (t.extra[i]! + t.noise) / t.noise : 1 / ev[i]!;
   for (let i = 0; i < k; i++) {
     const w = weight[i]!;
     if (w === 0) continue;
@@ -160,12 +141,26 @@ export function precision(state: FittedState, fn: string): Float64Array {
       for (let b = a; b < d; b++) p[row + b] = p[row + b]! + va * v[o + b]!;
     }
   }
-  const diag = t.noise > 0 ? 1 / t.noise : 0;
   for (let a = 0; a < d; a++) {
     p[a * d + a] = p[a * d + a]! + diag;
     for (let b = a + 1; b < d; b++) p[b * d + a] = p[a * d + b]!;
   }
   return p;
+}
+
+/**
+ * The precision `C⁻¹` by the matrix inversion lemma (Woodbury), with `V Vᵀ = I`:
+ * `C⁻¹ = σ⁻² (I − Vᵀ diag(cᵢ) V)`, `cᵢ = (λᵢ − σ²)₊ / ((λᵢ − σ²)₊ + σ²)`; when σ² = 0 (all `d`
+ * components kept) `C⁻¹ = Vᵀ diag(1/λ) V`. Throws when `C` is singular.
+ * @internal
+ */
+export function precision(state: FittedState, fn: string): Float64Array {
+  const k = state.nComponents;
+  const t = modelTerms(state, fn);
+  const weight = new Float64Array(k);
+  const ev = state.explainedVariance;
+  for (let i = 0; i < k; i++) weight[i] = t.noise > 0 ? -t.extra[i]! / (t.extra[i]! + t.noise) / t.noise : 1 / ev[i]!;
+  return weightedGram(state, weight, t.noise > 0 ? 1 / t.noise : 0);
 }
 
 /**

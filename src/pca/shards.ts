@@ -5,7 +5,7 @@
  */
 import { symmetricEigen } from './linalg/eigen.js';
 import { productNT } from './linalg/workspace.js';
-import { chooseCount, clampNoise, completeBasis, flipSigns, normalizeRow, spectrum, type ComponentsSpec, type FittedState } from './solvers.js';
+import { chooseCount, clampNoise, completeBasis, fullState, normalizeRow, type ComponentsSpec, type FittedState } from './solvers.js';
 
 /** The sufficient statistics of a data set for PCA. @internal */
 export interface SufficientStats {
@@ -103,19 +103,8 @@ export function stateFromStats(stats: SufficientStats, spec: ComponentsSpec, fn:
   const missing: boolean[] = [];
   for (let i = 0; i < k; i++) missing.push(!(values[i]! > 0) || !(normalizeRow(components, i * d, d) > 0));
   if (missing.some(Boolean)) completeBasis(components, k, d, missing);
-  flipSigns(components, k, d);
-  let rest = 0;
-  for (let i = k; i < m; i++) rest += values[i]!;
   return {
-    solver: 'full',
-    nFeatures: d,
-    nComponents: k,
-    nSamplesSeen: n,
-    mean: mean.slice(),
-    components,
-    ...spectrum(values, k, n, sumSquares),
-    noiseVariance: k < m ? rest / (m - k) / (n - 1) : 0,
-    sumSquares,
+    ...fullState(n, d, mean.slice(), components, values, k, sumSquares),
     featureVariance: Float64Array.from({ length: d }, (_, j) => scatter[j * d + j]! / n),
     scatter: scatter.slice(),
   };

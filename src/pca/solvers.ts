@@ -226,6 +226,19 @@ export function fitFull(
     chooseK(new Float64Array(0));
   }
   const components = gramComponents(x, n, d, mean, g, vectors, values, k, m);
+  return fullState(n, d, mean, components, values, k, sumSquares);
+}
+
+/**
+ * The `'full'` state of `n` samples from its `k × d` components (signs flipped here, in place)
+ * and all `m = values.length` squared singular values, descending: the spectrum of the first
+ * `k`, and the noise variance as the mean variance of the other `m − k` (0 when none).
+ * @internal
+ */
+export function fullState(
+  n: number, d: number, mean: Float64Array, components: Float64Array, values: Float64Array, k: number, sumSquares: number,
+): FittedState {
+  const m = values.length;
   flipSigns(components, k, d);
   let rest = 0;
   for (let i = k; i < m; i++) rest += values[i]!;

@@ -4,15 +4,10 @@
 // same EM path; "separated" cases must reach scikit-learn's optimum from any of our seeds.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { GaussianMixture } from '../../src/density/index.js';
+import { GaussianMixture, type GaussianMixtureStateJSON } from '../../src/density/index.js';
 
-interface Expected {
-  weights: number[];
-  means: number[];
-  covariances: number[];
-  lowerBound: number;
-  nIter: number;
-  converged: boolean;
+/** The fitted fields as the document writes them, plus scikit-learn's scores of `xTest`. */
+interface Expected extends Pick<GaussianMixtureStateJSON, 'weights' | 'means' | 'covariances' | 'lowerBound' | 'nIter' | 'converged'> {
   score: number;
   scoreSamplesTest: number[];
   predictTest: number[];

@@ -8,7 +8,8 @@
  * sees ordinary tfjs tensors.
  * @module
  */
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
+import { type AdamStepState, type FlatLayout, adamScalarsTensor, changedBuffers, recordCopyIn, recordCopyOut } from './flat-state.js';
 import { type GpuBuffer, type GpuDevice, type GpuPipeline, type WebGpuBackendLike, USAGE, bufferOf, emptyTensor, webGpuBackend } from './gpu.js';
 import {
   ADAM_THREADS,
@@ -43,22 +44,6 @@ export interface DenseStackSpec {
    * (0-based; not the last), added to the loss as a second term.
    */
   readonly l1?: { readonly layer: number; readonly weight: number };
-}
-
-/** The scalars of one Adam step, as the package's Adam holds them. @internal */
-export interface AdamStepScalars {
-  readonly learningRate: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly epsilon: number;
-  readonly oneMinusAccBeta1: number;
-  readonly oneMinusAccBeta2: number;
-}
-
-/** The Adam state of one step: moments aligned with the step's variables, and the scalars. @internal */
-export interface AdamStepState {
-  readonly moments: readonly { readonly m: tf.Variable; readonly v: tf.Variable }[];
-  readonly scalars: AdamStepScalars;
 }
 
 interface Dispatch {
@@ -106,9 +91,6 @@ export class FusedDenseStep {
   readonly #backend: WebGpuBackendLike;
   readonly #device: GpuDevice;
   readonly #spec: DenseStackSpec;
-  readonly #variables: readonly tf.Variable[];
-  /** Offset (in floats) of each of `variables` in the flat weight buffer. */
-  readonly #offsets: number[];
   readonly #widths: number[];
   readonly #count: number;
   readonly #pipelines = new Map<string, GpuPipeline>();
@@ -122,15 +104,14 @@ export class FusedDenseStep {
   #deltas: GpuBuffer | undefined;
   #capacity = 0;
   #plans = new Map<number, Plan>();
-  /** The dataIds the step last gave each variable / moment: unchanged ones are not copied in again. */
-  #last: { w: object | undefined; m: object | undefined; v: object | undefined }[];
+  /** The flat weights and moments, and the dataIds the step last gave each variable / moment. */
+  readonly #layout: FlatLayout;
   #disposed = false;
 
   private constructor(backend: WebGpuBackendLike, spec: DenseStackSpec, variables: readonly tf.Variable[]) {
     this.#backend = backend;
     this.#device = backend.device;
     this.#spec = spec;
-    this.#variables = variables;
     const flat = new Map<tf.Variable, number>();
     let offset = 0;
     for (const l of spec.layers) {
@@ -140,13 +121,14 @@ export class FusedDenseStep {
       offset += l.bias.size;
     }
     this.#count = offset;
-    this.#offsets = variables.map((v) => flat.get(v)!);
+    const offsets = variables.map((v) => flat.get(v)!);
     this.#widths = [spec.layers[0]!.kernel.shape[0]!, ...spec.layers.map((l) => l.kernel.shape[1]!)];
-    this.#last = variables.map(() => ({ w: undefined, m: undefined, v: undefined }));
     const storage = USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST;
     this.#weights = this.#acquire(offset * F32, storage);
     this.#grads = this.#acquire(offset * F32, storage);
     this.#moments = this.#acquire(2 * offset * F32, storage);
+    const last = variables.map(() => ({ w: undefined, m: undefined, v: undefined }));
+    this.#layout = { variables, offsets, count: offset, weights: this.#weights, moments: this.#moments, last };
     this.#report = this.#acquire(4 * F32, storage);
     this.#adamSize = this.#acquire(16, USAGE.UNIFORM | USAGE.COPY_DST);
     this.#adamStep = this.#acquire(32, USAGE.UNIFORM | USAGE.COPY_DST);
@@ -179,36 +161,17 @@ export class FusedDenseStep {
     const backend = this.#backend;
     const batch = input.shape[0]!;
     const plan = this.#planFor(batch);
-    const s = adam.scalars;
-    const fr = Math.fround;
-    // The step's scalars as a tensor: tfjs records its upload in the command encoder, so that it
-    // lands before this step's Adam and after the previous step's (unlike queue.writeBuffer).
-    const scalars = tf.tensor1d([fr(s.beta1), fr(1 - s.beta1), fr(s.beta2), fr(1 - s.beta2), fr(s.oneMinusAccBeta1), fr(s.oneMinusAccBeta2), fr(s.epsilon), fr(-s.learningRate)]);
+    const scalars = adamScalarsTensor(adam.scalars);
     try {
       const scalarBuffer = bufferOf(backend, scalars);
       const inputBuffer = bufferOf(backend, input);
       const targetBuffer = target === null ? null : bufferOf(backend, target);
-      const copyIns = this.#variables.map((v, i) => {
-        const last = this.#last[i]!;
-        const { m, v: second } = adam.moments[i]!;
-        return {
-          w: last.w === v.dataId ? null : bufferOf(backend, v),
-          m: last.m === m.dataId ? null : bufferOf(backend, m),
-          v: last.v === second.dataId ? null : bufferOf(backend, second),
-        };
-      });
+      const copyIns = changedBuffers(backend, this.#layout, adam);
       backend.ensureCommandEncoderReady();
       backend.endComputePassEncoder();
       const encoder = backend.commandEncoder!;
       encoder.copyBufferToBuffer(scalarBuffer, 0, this.#adamStep, 0, 32);
-      const n = this.#count;
-      copyIns.forEach((c, i) => {
-        const offset = this.#offsets[i]! * F32;
-        const bytes = this.#variables[i]!.size * F32;
-        if (c.w !== null) encoder.copyBufferToBuffer(c.w, 0, this.#weights, offset, bytes);
-        if (c.m !== null) encoder.copyBufferToBuffer(c.m, 0, this.#moments, offset, bytes);
-        if (c.v !== null) encoder.copyBufferToBuffer(c.v, 0, this.#moments, n * F32 + offset, bytes);
-      });
+      recordCopyIn(encoder, this.#layout, copyIns);
       const widths = this.#widths;
       encoder.copyBufferToBuffer(inputBuffer, 0, this.#acts!, 0, batch * widths[0]! * F32);
       // The target has its own region (the loss reads it there), also when it is the input.
@@ -224,24 +187,7 @@ export class FusedDenseStep {
       const length = this.#spec.l1 === undefined ? 3 : 4;
       const report = emptyTensor(backend, [length]);
       encoder.copyBufferToBuffer(this.#report, 0, report.buffer, 0, length * F32);
-      this.#variables.forEach((variable, i) => {
-        const offset = this.#offsets[i]! * F32;
-        const bytes = variable.size * F32;
-        const { m, v } = adam.moments[i]!;
-        const targets: [tf.Variable, number][] = [
-          [variable, offset],
-          [m, offset],
-          [v, n * F32 + offset],
-        ];
-        const ids = targets.map(([target, from], k) => {
-          const out = emptyTensor(backend, [...variable.shape]);
-          encoder.copyBufferToBuffer(k === 0 ? this.#weights : this.#moments, from, out.buffer, 0, bytes);
-          target.assign(out.tensor);
-          out.tensor.dispose();
-          return target.dataId;
-        });
-        this.#last[i] = { w: ids[0], m: ids[1], v: ids[2] };
-      });
+      recordCopyOut(encoder, backend, this.#layout, adam);
       return report.tensor as tf.Tensor1D;
     } finally {
       scalars.dispose();

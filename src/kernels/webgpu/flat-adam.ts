@@ -6,8 +6,8 @@
  * they changed, copied out into new tensors that the variables are assigned).
  * @module
  */
-import * as tf from '@tensorflow/tfjs-core';
-import type { AdamStepState } from './dense-step.js';
+import type * as tf from '@tensorflow/tfjs-core';
+import { type AdamStepState, type FlatLayout, adamScalarsTensor, changedBuffers, recordCopyIn, recordCopyOut } from './flat-state.js';
 import { type GpuBuffer, type GpuPipeline, type WebGpuBackendLike, USAGE, bufferOf, emptyTensor, webGpuBackend } from './gpu.js';
 import { ADAM_THREADS, adamShader } from './wgsl.js';
 
@@ -21,7 +21,6 @@ export class FlatAdam {
   readonly variables: readonly tf.Variable[];
   readonly #backend: WebGpuBackendLike;
   readonly #offsets: number[];
-  readonly #count: number;
   readonly #buffers: GpuBuffer[];
   readonly #weights: GpuBuffer;
   readonly #grads: GpuBuffer;
@@ -31,7 +30,7 @@ export class FlatAdam {
   readonly #pipeline: GpuPipeline;
   readonly #group: unknown;
   readonly #grid: [number, number];
-  #last: { w: object | undefined; m: object | undefined; v: object | undefined }[];
+  readonly #layout: FlatLayout;
   #disposed = false;
 
   private constructor(backend: WebGpuBackendLike, variables: readonly tf.Variable[]) {
@@ -43,13 +42,13 @@ export class FlatAdam {
       offset += v.size;
       return at;
     });
-    this.#count = offset;
-    this.#last = variables.map(() => ({ w: undefined, m: undefined, v: undefined }));
     const pool = backend.bufferManager;
     const storage = USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST;
     this.#weights = pool.acquireBuffer(offset * F32, storage);
     this.#grads = pool.acquireBuffer(offset * F32, storage);
     this.#moments = pool.acquireBuffer(2 * offset * F32, storage);
+    const last = variables.map(() => ({ w: undefined, m: undefined, v: undefined }));
+    this.#layout = { variables, offsets: this.#offsets, count: offset, weights: this.#weights, moments: this.#moments, last };
     this.#report = pool.acquireBuffer(4 * F32, storage);
     const size = pool.acquireBuffer(16, USAGE.UNIFORM | USAGE.COPY_DST);
     this.#step = pool.acquireBuffer(32, USAGE.UNIFORM | USAGE.COPY_DST);
@@ -87,35 +86,18 @@ export class FlatAdam {
   step(gradients: readonly tf.Tensor[], adam: AdamStepState): tf.Scalar {
     if (this.#disposed) throw new Error('FlatAdam.step: disposed');
     const backend = this.#backend;
-    const s = adam.scalars;
-    const fr = Math.fround;
-    const scalars = tf.tensor1d([fr(s.beta1), fr(1 - s.beta1), fr(s.beta2), fr(1 - s.beta2), fr(s.oneMinusAccBeta1), fr(s.oneMinusAccBeta2), fr(s.epsilon), fr(-s.learningRate)]);
+    const scalars = adamScalarsTensor(adam.scalars);
     try {
       const scalarBuffer = bufferOf(backend, scalars);
-      const n = this.#count;
-      const ins = this.variables.map((v, i) => {
-        const last = this.#last[i]!;
-        const { m, v: second } = adam.moments[i]!;
-        return {
-          g: bufferOf(backend, gradients[i]!),
-          w: last.w === v.dataId ? null : bufferOf(backend, v),
-          m: last.m === m.dataId ? null : bufferOf(backend, m),
-          v: last.v === second.dataId ? null : bufferOf(backend, second),
-        };
-      });
+      const grads = this.variables.map((_, i) => bufferOf(backend, gradients[i]!));
+      const ins = changedBuffers(backend, this.#layout, adam);
       backend.ensureCommandEncoderReady();
       backend.endComputePassEncoder();
       const encoder = backend.commandEncoder!;
       encoder.copyBufferToBuffer(scalarBuffer, 0, this.#step, 0, 32);
       encoder.clearBuffer(this.#report, 0, 4 * F32);
-      ins.forEach((c, i) => {
-        const offset = this.#offsets[i]! * F32;
-        const bytes = this.variables[i]!.size * F32;
-        encoder.copyBufferToBuffer(c.g, 0, this.#grads, offset, bytes);
-        if (c.w !== null) encoder.copyBufferToBuffer(c.w, 0, this.#weights, offset, bytes);
-        if (c.m !== null) encoder.copyBufferToBuffer(c.m, 0, this.#moments, offset, bytes);
-        if (c.v !== null) encoder.copyBufferToBuffer(c.v, 0, this.#moments, n * F32 + offset, bytes);
-      });
+      grads.forEach((g, i) => encoder.copyBufferToBuffer(g, 0, this.#grads, this.#offsets[i]! * F32, this.variables[i]!.size * F32));
+      recordCopyIn(encoder, this.#layout, ins);
       const pass = encoder.beginComputePass();
       pass.setPipeline(this.#pipeline);
       pass.setBindGroup(0, this.#group);
@@ -123,24 +105,7 @@ export class FlatAdam {
       pass.end();
       const check = emptyTensor(backend, []);
       encoder.copyBufferToBuffer(this.#report, F32, check.buffer, 0, F32);
-      this.variables.forEach((variable, i) => {
-        const offset = this.#offsets[i]! * F32;
-        const bytes = variable.size * F32;
-        const { m, v } = adam.moments[i]!;
-        const targets: [tf.Variable, GpuBuffer, number][] = [
-          [variable, this.#weights, offset],
-          [m, this.#moments, offset],
-          [v, this.#moments, n * F32 + offset],
-        ];
-        const ids = targets.map(([target, from, at]) => {
-          const out = emptyTensor(backend, [...variable.shape]);
-          encoder.copyBufferToBuffer(from, at, out.buffer, 0, bytes);
-          target.assign(out.tensor);
-          out.tensor.dispose();
-          return target.dataId;
-        });
-        this.#last[i] = { w: ids[0], m: ids[1], v: ids[2] };
-      });
+      recordCopyOut(encoder, backend, this.#layout, adam);
       return check.tensor as tf.Scalar;
     } finally {
       scalars.dispose();
