@@ -13,7 +13,8 @@ import { bceElements, bceWithLogitsElements } from './reconstruction.js';
 import type { ElboLikelihood } from './variational.js';
 
 const LIKELIHOODS: readonly ElboLikelihood[] = ['bernoulli', 'bernoulli-logits', 'gaussian'];
-const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+/** ½·ln(2π), written out: a module-scope `Math.log` call would be kept by bundlers as a possible side effect. */
+const HALF_LOG_2PI = 0.9189385332046728;
 
 /**
  * Per-row negative log-likelihood `−log p(x|x̂)` summed over the features, `[rows]`, for the
@@ -166,7 +167,7 @@ export interface IwaeOptions extends ImportanceOptions {
 }
 
 const IMPORTANCE_KEYS = ['target', 'reconstruction', 'noise', 'mean', 'logVar', 'likelihood'] as const;
-const IWAE_KEYS = [...IMPORTANCE_KEYS, 'reduction'] as const;
+const IWAE_KEYS = ['target', 'reconstruction', 'noise', 'mean', 'logVar', 'likelihood', 'reduction'] as const; // IMPORTANCE_KEYS and 'reduction', written out (a module-scope spread is kept by bundlers)
 
 function readImportance(opts: Record<string, unknown>, fn: string) {
   const target = checkInput(opts['target'], fn, 'target');
