@@ -15,7 +15,7 @@ export type { ThreadCount } from './backend/index.js';
 export type { DataInput, MatrixInput } from './core/index.js';
 
 // Losses
-export { mse, bce, bceWithLogits, l1Sparsity, klBernoulliSparsity, gaussianKl, elbo, mmd, tcDecomposition, vampLogPrior } from './losses/index.js';
+export { mse, bce, bceWithLogits, l1Sparsity, klBernoulliSparsity, gaussianKl, elbo, mmd, tcDecomposition, vampLogPrior, vampKl } from './losses/index.js';
 export type {
   Reduction,
   LossResult,

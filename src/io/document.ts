@@ -26,6 +26,7 @@ import { type NetworkPlan, planNetwork } from './topology.js';
 import type { ModelKind, SavableModel, SaveOptions } from './types.js';
 import { type WeightSpec, type WeightValues, readValues } from './weights.js';
 import { CODEBOOK, checkCodebookSpecs } from './codebook.js';
+import { PSEUDO_INPUTS, checkPriorSpecs } from './prior.js';
 import { buildKernelPca, checkKernelPcaSpecs, describeKernelPca } from './kernel-pca.js';
 
 const NETWORKS = ['encoder', 'decoder'] as const;
@@ -167,6 +168,12 @@ export async function describeModel(model: SavableModel, options: SaveOptions, f
       weights.push({ name, shape: [...variable.shape], dtype: 'float32', values: (await variable.data()) as Float32Array });
     }
   }
+  if (model instanceof VAE && model.pseudoInputs !== null) {
+    const variable = model.pseudoInputs;
+    seen.set(variable.id, PSEUDO_INPUTS);
+    trainableNames.push(PSEUDO_INPUTS);
+    weights.push({ name: PSEUDO_INPUTS, shape: [...variable.shape], dtype: 'float32', values: (await variable.data()) as Float32Array });
+  }
   // The trainer's variable order (optimizer state is positional) must be the file's trainable order.
   const order = model.trainableVariables.map((v) => seen.get(v.id));
   if (order.length !== trainableNames.length || order.some((name, i) => name !== trainableNames[i])) {
@@ -228,7 +235,7 @@ const KIND_CONFIG_KEYS: Readonly<Record<ModelKind, readonly string[]>> = {
 
 /** Config fields a kind may omit (files written before they existed). */
 const OPTIONAL_CONFIG_KEYS: Readonly<Partial<Record<ModelKind, readonly string[]>>> = {
-  vae: ['objective'],
+  vae: ['objective', 'prior'],
   cvae: ['objective'],
 };
 
@@ -300,6 +307,7 @@ export function checkDocument(document: Json | undefined, specList: readonly Wei
   }
 
   if (kind === 'vqvae') checkCodebookSpecs(config, specs, accounted, trainableShapes, fn);
+  if (kind === 'vae') checkPriorSpecs(config, specs, accounted, trainableShapes, fn);
 
   let training: CheckedDocument['training'];
   const trainingValue = own(document, 'training');
@@ -510,7 +518,13 @@ export async function buildModel(doc: CheckedDocument, data: ArrayBuffer, fn: st
       }
     } else {
       const common = { encoder, decoder, latentDim: own(c, 'latentDim') as number, likelihood: own(c, 'likelihood') as never, ...savedObjective(c, fn) };
-      model = doc.kind === 'vae' ? new VAE(common) : new CVAE({ ...common, numClasses: own(c, 'numClasses') as number });
+      const prior = own(c, 'prior');
+      model = doc.kind === 'vae' ? new VAE({ ...common, ...(prior === undefined ? {} : { prior: { ...(prior as object), seed: 0 } as never }) }) : new CVAE({ ...common, numClasses: own(c, 'numClasses') as number });
+      const pseudo = model instanceof VAE ? model.pseudoInputs : null;
+      if (pseudo !== null) {
+        const spec = doc.specs.get(PSEUDO_INPUTS)!;
+        tf.tidy(() => pseudo.assign(tf.tensor(readValues(data, spec), spec.shape, 'float32')));
+      }
     }
   } catch (e) {
     encoder.dispose();

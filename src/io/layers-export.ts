@@ -170,6 +170,9 @@ export async function exportLayersModel(model: Autoencoder | VAE | CVAE, destina
   if (which !== 'encoder' && which !== 'decoder') throw new Error(`${fn}: argument 'options.network' must be 'encoder' or 'decoder', got ${describe(which)}`);
   checkDestination(destination, fn);
   if (model.isDisposed) throw new Error(`${fn}: argument 'model' was disposed`);
+  if (model instanceof VAE && model.prior.kind === 'vamp') {
+    throw new Error(`${fn}: argument 'model' has a VampPrior, whose pseudo-inputs a Layers file cannot hold; save it with saveModel`);
+  }
 
   const network = model[which];
   const topology = cleanJson(network.toJSON(null, false), fn, `model.${which}.toJSON()`) as JsonObject;

@@ -1,7 +1,7 @@
 /**
  * The log-density of the VampPrior (Tomczak & Welling 2018): the mixture of the encoder's posteriors
- * at K pseudo-inputs. A building block of the `prior: { kind: 'vamp' }` option (not yet wired into
- * the models).
+ * at K pseudo-inputs, and the one-sample KL estimate the `prior: { kind: 'vamp' }` option of the
+ * VAE trains with.
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -65,4 +65,67 @@ export function vampLogPrior(options: VampLogPriorOptions): tf.Tensor1D {
     const pairs = tf.sum(tf.mul(tf.add(tf.add(scaled, lv), LOG_2PI), -0.5), 2);
     return tf.sub(tf.logSumExp(pairs, 1), Math.log(k)) as tf.Tensor1D;
   });
+}
+
+/**
+ * Inputs of {@link vampKl}.
+ * @category Losses
+ */
+export interface VampKlOptions {
+  /** The draws `zᵢ ~ q(z|xᵢ)`, `[n, D]`. */
+  readonly z: tf.Tensor;
+  /** The posterior means `μ(xᵢ)`, `[n, D]`. */
+  readonly mean: tf.Tensor;
+  /** The posterior log-variances `log σ²(xᵢ)`, `[n, D]`. */
+  readonly logVar: tf.Tensor;
+  /** The encoder means at the K pseudo-inputs, `[K, D]`. */
+  readonly priorMean: tf.Tensor;
+  /** The encoder log-variances at the K pseudo-inputs, `[K, D]`. */
+  readonly priorLogVar: tf.Tensor;
+}
+
+const VAMP_KL_KEYS = ['z', 'mean', 'logVar', 'priorMean', 'priorLogVar'] as const;
+
+/**
+ * The one-sample Monte-Carlo estimate of `KL(q(z|x) ‖ p(z))` under the VampPrior, per sample:
+ *
+ * `klᵢ = log q(zᵢ|xᵢ) − log p(zᵢ)`, `log q(zᵢ|xᵢ) = −½ Σ_d ((zᵢ_d − μᵢ_d)² e^{−logVarᵢ_d} + logVarᵢ_d + log 2π)`
+ *
+ * with `log p` the {@link vampLogPrior} of the pseudo-inputs' posteriors (Tomczak & Welling 2018,
+ * eq. 7). Unbiased for the KL (not a bound; a single value may be negative). Differentiable in all
+ * five tensors; runs in `tf.tidy`; the caller owns the `[n]` result.
+ *
+ * @param options - `{ z, mean, logVar, priorMean, priorLogVar }`.
+ * @returns `[n]` per-sample estimates.
+ * @throws TypeError when an argument is not a tensor; Error on a shape mismatch.
+ * @category Losses
+ * @example
+ * ```ts
+ * const z = tf.randomNormal([4, 2], 0, 1, 'float32', 1);
+ * const kl = vampKl({ z, mean: tf.zeros([4, 2]), logVar: tf.zeros([4, 2]), priorMean: tf.zeros([3, 2]), priorLogVar: tf.zeros([3, 2]) }); // zeros
+ * ```
+ */
+export function vampKl(options: VampKlOptions): tf.Tensor1D {
+  const fn = 'vampKl';
+  if (options === undefined) typeFail(fn, 'options', 'an object { z, mean, logVar, priorMean, priorLogVar }', options);
+  const opts = readOptions(options, VAMP_KL_KEYS, fn);
+  const z = checkInput(opts['z'], fn, 'z');
+  const mean = checkInput(opts['mean'], fn, 'mean');
+  const logVar = checkInput(opts['logVar'], fn, 'logVar');
+  if (z.rank !== 2) throw new Error(`${fn}: argument 'z' must be a 2-D tensor [batch, latent], got shape ${formatShape(z.shape)}`);
+  checkSameShape(z, mean, fn, 'z', 'mean');
+  checkSameShape(z, logVar, fn, 'z', 'logVar');
+  const priorMean = checkInput(opts['priorMean'], fn, 'priorMean');
+  const priorLogVar = checkInput(opts['priorLogVar'], fn, 'priorLogVar');
+  return tf.tidy(() => {
+    const logP = vampLogPrior({ z, mean: priorMean, logVar: priorLogVar });
+    return tf.sub(gaussianLogDensity(z, mean, logVar), logP) as tf.Tensor1D;
+  });
+}
+
+/** `Σ_d log N(z_d; μ_d, e^{logVar_d})` per row, `[n]`. Call inside `tf.tidy`. @internal */
+export function gaussianLogDensity(z: tf.Tensor, mean: tf.Tensor, logVar: tf.Tensor): tf.Tensor1D {
+  const lv = asFloat(logVar);
+  const scaled = tf.mul(tf.square(tf.sub(asFloat(z), asFloat(mean))), tf.exp(tf.neg(lv)));
+  return tf.sum(tf.mul(tf.add(tf.add(scaled, lv), LOG_2PI), -0.5), -1) as tf.Tensor1D;
 }

@@ -4,6 +4,7 @@ import { type DataInput, type OptionKeys, assertOptions, assertNumber } from '..
 import type { Batch, ImportanceSampledModel, LossContext, LossOutput, TrainableModel } from './contract.js';
 import { GaussianLatent } from './gaussian-latent.js';
 import { type VariationalObjective, objectiveBeta } from './objectives.js';
+import { type LatentPrior, refuseConditionalPrior } from './prior.js';
 import {
   type FeatureShape,
   type LabelInput,
@@ -66,6 +67,8 @@ export interface CvaeOptions {
   readonly beta?: number;
   /** The training objective, see {@link VariationalObjective}. Default `{ kind: 'elbo', beta: 1 }`. */
   readonly objective?: VariationalObjective;
+  /** Only `{ kind: 'standard' }` (the default, `N(0, I)`): the VampPrior is refused here. */
+  readonly prior?: LatentPrior;
 }
 
 /**
@@ -92,6 +95,7 @@ const CVAE_OPTIONS: OptionKeys<CvaeOptions> = {
   likelihood: true,
   beta: true,
   objective: true,
+  prior: true,
 };
 
 /**
@@ -164,6 +168,7 @@ export class CVAE implements TrainableModel, ImportanceSampledModel {
     }
     expectShape(dec.outputs[0]!, inputShape, fn, "the decoder's output", 'the shape of the data x');
     const { likelihood, objective } = checkVaeOptions(options.likelihood ?? 'bernoulli', options.beta, options.objective, fn);
+    refuseConditionalPrior(options.prior, fn);
 
     this.encoder = enc.model;
     this.decoder = dec.model;

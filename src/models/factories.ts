@@ -7,6 +7,7 @@ import type { Corruptor } from '../noise/index.js';
 import { Autoencoder, type ReconstructionLoss, type Sparsity, checkCorruptor, checkLoss, checkSparsity } from './autoencoder.js';
 import { CVAE } from './cvae.js';
 import type { VariationalObjective } from './objectives.js';
+import { type LatentPrior, checkPrior, checkPriorObjective, refuseConditionalPrior, seededPrior } from './prior.js';
 import { type Likelihood, VAE, checkVaeOptions } from './vae.js';
 
 /**
@@ -79,8 +80,10 @@ function checkAutoencoderOptions(options: DenseAutoencoderOptions, fn: string): 
 }
 
 /** Checks the options of the VAE factories that the networks and the model constructor read. */
-function checkVaeFactoryOptions(options: DenseVaeOptions, fn: string): void {
-  checkVaeOptions(options.likelihood ?? 'bernoulli', options.beta, options.objective, fn);
+function checkVaeFactoryOptions(options: DenseVaeOptions, fn: string, conditional = false): void {
+  const { objective } = checkVaeOptions(options.likelihood ?? 'bernoulli', options.beta, options.objective, fn);
+  if (conditional) refuseConditionalPrior(options.prior, fn);
+  else checkPriorObjective(checkPrior(options.prior, fn), objective, fn);
   if (options.logVarLimit !== undefined) assertNumber(options.logVarLimit, fn, 'logVarLimit', { min: 0, minExclusive: true });
 }
 
@@ -239,6 +242,11 @@ export interface VaeFactoryOptions {
   readonly beta?: number;
   /** The training objective, see {@link VariationalObjective}. Default `{ kind: 'elbo', beta: 1 }`. */
   readonly objective?: VariationalObjective;
+  /**
+   * The prior, see {@link LatentPrior}: `{ kind: 'vamp', pseudoInputs }` on the VAE factories only
+   * (the initial pseudo-inputs drawn from `seed` when the prior has no seed). Default `{ kind: 'standard' }`.
+   */
+  readonly prior?: LatentPrior;
   /** Activation of the hidden layers (of the convolutions in {@link convVae}). Default `'relu'`. */
   readonly activation?: Activation;
   /** Bound of the encoder's log-variance, see {@link gaussianEncoder}. Default 10. */
@@ -255,6 +263,7 @@ export const VAE_FACTORY_KEYS = {
   likelihood: true,
   beta: true,
   objective: true,
+  prior: true,
   activation: true,
   logVarLimit: true,
   seed: true,
@@ -311,7 +320,7 @@ export function denseVae(options: DenseVaeOptions): VAE {
   const fn = 'denseVae';
   checkOptions(options, DENSE_VAE_OPTIONS, fn);
   checkVaeFactoryOptions(options, fn);
-  return buildVae(options, 0, (encoder, decoder) => new VAE({ encoder, decoder, ...definedOnly(options, ['likelihood', 'beta', 'objective']) }));
+  return buildVae(options, 0, (encoder, decoder) => new VAE({ encoder, decoder, ...definedOnly({ ...options, prior: seededPrior(options.prior, options.seed) as LatentPrior | undefined }, ['likelihood', 'beta', 'objective', 'prior']) }));
 }
 
 /**
@@ -340,6 +349,6 @@ export function denseCvae(options: DenseCvaeOptions): CVAE {
   checkOptions(options, { ...DENSE_VAE_OPTIONS, numClasses: true } satisfies OptionKeys<DenseCvaeOptions>, fn);
   const { numClasses } = options;
   assertNumber(numClasses, fn, 'numClasses', { integer: true, min: 1 });
-  checkVaeFactoryOptions(options, fn);
+  checkVaeFactoryOptions(options, fn, true);
   return buildVae(options, numClasses, (encoder, decoder) => new CVAE({ encoder, decoder, numClasses, ...definedOnly(options, ['likelihood', 'beta', 'objective']) }));
 }

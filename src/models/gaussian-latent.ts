@@ -10,7 +10,7 @@ import type { ElboLikelihood } from '../losses/index.js';
 import { importanceWeights } from '../losses/objectives.js';
 import type { LossContext, LossOutput } from './contract.js';
 import { run1, sigmoidLogitsModel } from './internal.js';
-import { type ResolvedObjective, objectiveLoss } from './objectives.js';
+import { type ResolvedObjective, objectiveLoss, priorWeights } from './objectives.js';
 import type { Likelihood } from './vae.js';
 
 /**
@@ -25,6 +25,7 @@ export class GaussianLatent {
     readonly decoder: tfl.LayersModel,
     readonly likelihood: Likelihood,
     readonly objective: ResolvedObjective,
+    readonly logPrior?: (z: tf.Tensor, training: boolean) => tf.Tensor,
   ) {
     this.logits = likelihood === 'bernoulli' ? sigmoidLogitsModel(decoder) : null;
   }
@@ -51,7 +52,9 @@ export class GaussianLatent {
     assertNumber(klScale, fn, 'context.klScale', { min: 0 });
     const network = this.logits ?? this.decoder;
     const decode = (z: tf.Tensor): tf.Tensor => run1(network, decoderInputs(z), training);
-    return objectiveLoss(this.objective, { x, mean, logVar, decode, likelihood: this.lossLikelihood }, context, fn);
+    const prior = this.logPrior;
+    const logPrior = prior === undefined ? {} : { logPrior: (z: tf.Tensor) => prior(z, training) };
+    return objectiveLoss(this.objective, { x, mean, logVar, decode, likelihood: this.lossLikelihood, ...logPrior }, context, fn);
   }
 
   /** `[k, n]` log importance weights for the noise `[k, n, latentDim]`. Call inside `tf.tidy`. */
@@ -66,6 +69,8 @@ export class GaussianLatent {
     const z = tf.reshape(tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps)), [k * n, d]);
     const decoded = run1(this.logits ?? this.decoder, decoderInputs(z), false);
     const reconstruction = tf.reshape(decoded, [k, ...x.shape]);
-    return importanceWeights(x, reconstruction, eps, mean, logVar, this.lossLikelihood);
+    const prior = this.logPrior;
+    const logW = importanceWeights(x, reconstruction, eps, mean, logVar, this.lossLikelihood);
+    return prior === undefined ? logW : priorWeights(logW, z, (codes) => prior(codes, false));
   }
 }

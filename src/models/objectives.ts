@@ -4,15 +4,15 @@
  * posterior into `{ loss, terms }`. A new objective is a new member of
  * {@link VariationalObjective}, a case in {@link checkObjective} and one in {@link objectiveLoss}
  * (both switches are exhaustive, so the compiler lists what a new kind still lacks), and its β in
- * {@link objectiveBeta} (what `beta` and saved files report). The prior is `N(0, I)` throughout
- * (`gaussianKl`, `importanceWeights`): a `prior` option would be threaded through
- * {@link LatentPass}.
+ * {@link objectiveBeta} (what `beta` and saved files report). The prior is `N(0, I)` unless the
+ * pass carries `logPrior` (the VampPrior, see ./prior.ts): then the KL is the sampled estimate.
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { assertNumber, assertOneOf, deriveSeed, describe, fail, rejectUnknownKeys, typeFail } from '../core/index.js';
 import { type ElboLikelihood, type MmdKernel, elbo, gaussianKl, mmd, regularizedElbo, tcDecomposition } from '../losses/index.js';
 import { importanceWeights, logMeanExp, rowNll } from '../losses/objectives.js';
+import { gaussianLogDensity } from '../losses/vamp.js';
 import type { LossContext, LossOutput } from './contract.js';
 import { SALT, seedOrRandom } from './internal.js';
 
@@ -239,6 +239,16 @@ export interface LatentPass {
   /** Decodes `[m, latentDim]` codes (m a multiple of n, row `r` for sample `r mod n`) to likelihood parameters. */
   readonly decode: (z: tf.Tensor) => tf.Tensor;
   readonly likelihood: ElboLikelihood;
+  /** `log p(z)` of `[m, latentDim]` codes, `[m]`, when the prior is not `N(0, I)` (the VampPrior). */
+  readonly logPrior?: (z: tf.Tensor) => tf.Tensor;
+}
+
+/**
+ * The batch mean of the one-sample KL estimate `log q(z|x) − log p(z)` at the draws `z`
+ * (`[n, d]`, one per sample), for a prior given by its log-density. Call inside `tf.tidy`.
+ */
+function sampledKl(z: tf.Tensor, mean: tf.Tensor, logVar: tf.Tensor, logPrior: (z: tf.Tensor) => tf.Tensor): tf.Scalar {
+  return tf.mean(tf.sub(gaussianLogDensity(z, mean, logVar), logPrior(z))) as tf.Scalar;
 }
 
 /** The seed of the `s`-th draw of ε in one loss call (draw 0: the seed the trainer has always used). */
@@ -274,6 +284,7 @@ export function objectiveLoss(objective: ResolvedObjective, pass: LatentPass, co
       tf.dispose(noise);
       const reconstruction = decode(z);
       const beta = objective.beta * klScale;
+      if (pass.logPrior !== undefined) return vampElbo(x, reconstruction, sampledKl(z, mean, logVar, pass.logPrior), pass, beta, objective, context);
       if (objective.freeBits === 0 && objective.capacity === undefined) {
         const out = elbo({ target: x, reconstruction, mean, logVar, likelihood, beta });
         return { loss: out.loss, terms: { reconstruction: out.reconstruction, kl: out.kl } };
@@ -290,11 +301,15 @@ export function objectiveLoss(objective: ResolvedObjective, pass: LatentPass, co
       const { noise, z } = noiseFor(mean, logVar, k, drawSeed(seed, 0));
       const decoded = decode(z);
       const reconstruction = tf.reshape(decoded, [k, ...x.shape]);
-      const logW = importanceWeights(x, reconstruction, noise, mean, logVar, likelihood, klScale);
+      const logW = priorWeights(importanceWeights(x, reconstruction, noise, mean, logVar, likelihood, klScale), z, pass.logPrior, klScale);
       const loss = tf.neg(tf.mean(logMeanExp(logW))) as tf.Scalar;
       const tiled = tf.tile(x, [k, ...x.shape.slice(1).map(() => 1)]);
       const rec = tf.mean(rowNll(tiled, decoded, likelihood)) as tf.Scalar;
-      return { loss, terms: { reconstruction: rec, kl: gaussianKl(mean, logVar, { reduction: 'mean' }) } };
+      const kl =
+        pass.logPrior === undefined
+          ? gaussianKl(mean, logVar, { reduction: 'mean' })
+          : sampledKl(z, tf.tile(mean, [k, 1]), tf.tile(logVar, [k, 1]), pass.logPrior);
+      return { loss, terms: { reconstruction: rec, kl } };
     }
     case 'beta-tc': {
       const { noise, z } = noiseFor(mean, logVar, 1, drawSeed(seed, 0));
@@ -359,22 +374,62 @@ export function mmdLoss(
 
 /** The evaluation value of {@link objectiveLoss}. */
 function sampledElbo(pass: LatentPass, beta: number, context: LossContext, seed: number): LossOutput {
-  const { x, mean, logVar, decode, likelihood } = pass;
-  const kl = gaussianKl(mean, logVar, { reduction: 'mean' });
+  const { x, mean, logVar, decode, likelihood, logPrior } = pass;
+  let kl: tf.Scalar = logPrior === undefined ? gaussianKl(mean, logVar, { reduction: 'mean' }) : tf.scalar(0);
   let rec: tf.Scalar;
   if (context.atMean === true) {
     rec = tf.mean(rowNll(x, decode(mean), likelihood)) as tf.Scalar;
+    if (logPrior !== undefined) kl = sampledKl(mean, mean, logVar, logPrior);
   } else {
     const samples = context.samples ?? 1;
     let sum: tf.Tensor | undefined;
+    let klSum: tf.Tensor | undefined;
     for (let s = 0; s < samples; s++) {
       const { noise, z } = noiseFor(mean, logVar, 1, drawSeed(seed, s));
       tf.dispose(noise);
       const value = tf.mean(rowNll(x, decode(z), likelihood));
       sum = sum === undefined ? value : tf.add(sum, value);
+      if (logPrior !== undefined) {
+        const klValue = sampledKl(z, mean, logVar, logPrior);
+        klSum = klSum === undefined ? klValue : tf.add(klSum, klValue);
+      }
     }
     rec = (samples === 1 ? sum! : tf.div(sum!, samples)) as tf.Scalar;
+    if (klSum !== undefined) kl = (samples === 1 ? klSum : tf.div(klSum, samples)) as tf.Scalar;
   }
   const loss = tf.add(rec, beta === 1 ? kl : tf.mul(kl, beta)) as tf.Scalar;
   return { loss, terms: { reconstruction: rec, kl } };
 }
+
+/**
+ * The ELBO under a prior given by its log-density: `rec + β·klScale·kl` with the sampled `kl`,
+ * or with a capacity `rec + β·klScale·|kl − C|`. Call inside `tf.tidy`.
+ */
+function vampElbo(
+  x: tf.Tensor,
+  reconstruction: tf.Tensor,
+  kl: tf.Scalar,
+  pass: LatentPass,
+  beta: number,
+  objective: { readonly capacity?: { readonly max: number; readonly epochs: number } },
+  context: LossContext,
+): LossOutput {
+  const rec = tf.mean(rowNll(x, reconstruction, pass.likelihood)) as tf.Scalar;
+  const c = objective.capacity;
+  const penalty = c === undefined ? kl : tf.abs(tf.sub(kl, c.max * Math.min(1, (context.epoch ?? c.epochs) / c.epochs)));
+  return { loss: tf.add(rec, tf.mul(penalty, beta)) as tf.Scalar, terms: { reconstruction: rec, kl } };
+}
+
+/**
+ * Log importance weights under `N(0, I)` (`[k, n]`, prior weight `s`) moved to another prior:
+ * `+ s·(log p(z) − log N(z; 0, I))` at the codes `z` (`[k·n, d]`). Call inside `tf.tidy`. @internal
+ */
+export function priorWeights(logW: tf.Tensor2D, z: tf.Tensor, logPrior: ((z: tf.Tensor) => tf.Tensor) | undefined, s = 1): tf.Tensor2D {
+  if (logPrior === undefined) return logW;
+  const d = z.shape[1]!;
+  const standard = tf.mul(tf.add(tf.sum(tf.square(z), 1), d * LOG_2PI), -0.5);
+  const shift = tf.reshape(tf.sub(logPrior(z), standard), logW.shape);
+  return tf.add(logW, s === 1 ? shift : tf.mul(shift, s)) as tf.Tensor2D;
+}
+
+const LOG_2PI = 1.8378770664093453;

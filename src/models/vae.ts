@@ -3,6 +3,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { type DataInput, type OptionKeys, assertOptions, assertNumber, assertNumericTensor, assertOneOf, assertSameShape, typeFail } from '../core/index.js';
 import type { Batch, ImportanceSampledModel, LossContext, LossOutput, TrainableModel } from './contract.js';
 import { GaussianLatent } from './gaussian-latent.js';
+import { type LatentPrior, PseudoInputs, checkPrior, checkPriorObjective, priorConfig } from './prior.js';
 import { type ResolvedObjective, type VariationalObjective, objectiveBeta, objectiveOption } from './objectives.js';
 import {
   type FeatureShape,
@@ -174,6 +175,8 @@ export interface VaeOptions {
   readonly beta?: number;
   /** The training objective, see {@link VariationalObjective}. Default `{ kind: 'elbo', beta: 1 }`. */
   readonly objective?: VariationalObjective;
+  /** The prior `p(z)`, see {@link LatentPrior}. Default `{ kind: 'standard' }` (`N(0, I)`). */
+  readonly prior?: LatentPrior;
 }
 
 /**
@@ -189,9 +192,11 @@ export interface VaeConfig {
   readonly beta: number;
   /** The objective with its defaults filled in. */
   readonly objective: VariationalObjective;
+  /** The VampPrior (without the initial draw's seed); absent for the standard prior. */
+  readonly prior?: LatentPrior;
 }
 
-const VAE_OPTIONS: OptionKeys<VaeOptions> = { encoder: true, decoder: true, latentDim: true, likelihood: true, beta: true, objective: true };
+const VAE_OPTIONS: OptionKeys<VaeOptions> = { encoder: true, decoder: true, latentDim: true, likelihood: true, beta: true, objective: true, prior: true };
 
 /**
  * A variational autoencoder: the encoder gives `q(z|x) = N(μ(x), diag σ²(x))`, the decoder
@@ -231,7 +236,10 @@ export class VAE implements TrainableModel, ImportanceSampledModel {
   readonly beta: number;
   /** The training objective, defaults filled in. */
   readonly objective: VariationalObjective;
+  /** The prior `p(z)` (without the initial draw's seed). */
+  readonly prior: LatentPrior;
   readonly #core: GaussianLatent;
+  readonly #pseudo: PseudoInputs | null;
   readonly #networks: OwnedNetworks;
 
   /**
@@ -248,6 +256,8 @@ export class VAE implements TrainableModel, ImportanceSampledModel {
     expectShape(dec.inputs[0]!, [latentDim], fn, "the decoder's input", 'latentDim');
     expectShape(dec.outputs[0]!, inputShape, fn, "the decoder's output", "the encoder's input shape");
     const { likelihood, objective } = checkVaeOptions(options.likelihood ?? 'bernoulli', options.beta, options.objective, fn);
+    const prior = checkPrior(options.prior, fn);
+    checkPriorObjective(prior, objective, fn);
     this.encoder = enc.model;
     this.decoder = dec.model;
     this.#networks = new OwnedNetworks(enc.model, dec.model);
@@ -256,12 +266,28 @@ export class VAE implements TrainableModel, ImportanceSampledModel {
     this.likelihood = likelihood;
     this.objective = objective;
     this.beta = objectiveBeta(objective);
-    this.#core = new GaussianLatent(dec.model, likelihood, objective);
+    this.prior = priorConfig(prior);
+    const pseudo =
+      prior.kind === 'vamp'
+        ? new PseudoInputs(prior.pseudoInputs, inputShape, prior.seed, (x, training) => this.#posterior(x, fn, training))
+        : null;
+    this.#pseudo = pseudo;
+    this.#core = new GaussianLatent(dec.model, likelihood, objective, pseudo === null ? undefined : (z, training) => pseudo.logPrior(z, training));
   }
 
-  /** The encoder's and decoder's trainable variables (each once). */
+  /** The encoder's and decoder's trainable variables (each once), then the VampPrior's pseudo-inputs. */
   get trainableVariables(): readonly tf.Variable[] {
-    return this.#networks.variables('VAE.trainableVariables');
+    const variables = this.#networks.variables('VAE.trainableVariables');
+    return this.#pseudo === null ? variables : [...variables, this.#pseudo.variable];
+  }
+
+  /**
+   * The VampPrior's pseudo-inputs, a trainable variable `[K, ...inputShape]` owned by the model;
+   * null with the standard prior.
+   */
+  get pseudoInputs(): tf.Variable | null {
+    this.#networks.assertAlive('VAE.pseudoInputs');
+    return this.#pseudo === null ? null : this.#pseudo.variable;
   }
 
   /**
@@ -320,7 +346,8 @@ export class VAE implements TrainableModel, ImportanceSampledModel {
   }
 
   /**
-   * Draws `n` new samples: `z ~ N(0, I)` (from `seed`), returns `decoder(z)`.
+   * Draws `n` new samples: `z ~ p(z)` (from `seed`), returns `decoder(z)`. With the VampPrior a
+   * pseudo-input `u_k` is picked uniformly per sample and `z ~ q(z | u_k)`.
    * @param n - how many: an integer >= 1 (at most 2^31 - 1 values in all, the size limit of one tensor).
    * @returns `[n, ...inputShape]` probabilities/means, owned by the caller.
    */
@@ -329,7 +356,10 @@ export class VAE implements TrainableModel, ImportanceSampledModel {
     this.#networks.assertAlive(fn);
     checkSampleCount(n, Math.max(this.latentDim, valuesPerSample(this.inputShape)), fn);
     const seed = optionSeed(options, fn);
-    return tf.tidy(() => run1(this.decoder, tf.randomNormal([n, this.latentDim], 0, 1, 'float32', seed), false));
+    const pseudo = this.#pseudo;
+    return tf.tidy(() =>
+      run1(this.decoder, pseudo === null ? tf.randomNormal([n, this.latentDim], 0, 1, 'float32', seed) : pseudo.sample(n, this.latentDim, seed), false),
+    );
   }
 
   /**
@@ -369,7 +399,10 @@ export class VAE implements TrainableModel, ImportanceSampledModel {
     const fn = 'VAE.fromLayersModels';
     const { config } = readFromLayers(options, 'vae', fn);
     // The objective carries β (giving both is refused).
-    const { latentDim, likelihood, objective, beta } = config as unknown as VaeConfig;
+    const { latentDim, likelihood, objective, beta, prior } = config as unknown as VaeConfig;
+    if (prior !== undefined && prior.kind !== 'standard') {
+      throw new Error(`${fn}: the settings name a VampPrior, whose pseudo-inputs a Layers file does not hold; save such a model with saveModel`);
+    }
     return rebuild(() => new VAE({ ...networksOf(options), latentDim, likelihood, ...(objective === undefined ? { beta } : { objective }) }), config, [], fn);
   }
 
@@ -401,11 +434,13 @@ export class VAE implements TrainableModel, ImportanceSampledModel {
       likelihood: this.likelihood,
       beta: this.beta,
       objective: structuredClone(this.objective),
+      ...(this.prior.kind === 'standard' ? {} : { prior: structuredClone(this.prior) }),
     };
   }
 
   /** Disposes the encoder's and decoder's weights. Idempotent. */
   dispose(): void {
+    if (!this.#networks.disposed) this.#pseudo?.dispose();
     this.#networks.dispose();
   }
 

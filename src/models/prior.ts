@@ -1,0 +1,157 @@
+/**
+ * The latent prior `p(z)` of a VAE: the tagged, serialisable `prior` option, its checking, and the
+ * VampPrior's learned pseudo-inputs (Tomczak & Welling 2018).
+ * @module
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { assertNumber, deriveSeed, fail, rejectUnknownKeys, typeFail } from '../core/index.js';
+import { vampLogPrior } from '../losses/vamp.js';
+import type { FeatureShape } from './internal.js';
+import type { ResolvedObjective } from './objectives.js';
+
+/**
+ * The standard normal prior `p(z) = N(0, I)` (the default).
+ * @category Models
+ * @example
+ * ```ts
+ * const prior: StandardPrior = { kind: 'standard' };
+ * ```
+ */
+export interface StandardPrior {
+  readonly kind: 'standard';
+}
+
+/**
+ * The VampPrior (Tomczak & Welling 2018, "VAE with a VampPrior"): the mixture of the encoder's
+ * posteriors at K learned pseudo-inputs `u_k`,
+ *
+ * `p(z) = (1/K) Σ_k q(z | u_k)`.
+ *
+ * The pseudo-inputs are a trainable variable `[K, ...inputShape]`, trained with the networks,
+ * initialised from a seeded uniform draw `u ~ U(0, 1)` (`seed`; a factory's `seed` gives
+ * `deriveSeed(seed, 3)` when this one is absent, else a fresh draw). The KL term of the ELBO has
+ * no closed form: it is the one-sample estimate `log q(z|x) − log p(z)` at the sampled `z` (see
+ * {@link vampKl}). `sample(n)` picks a pseudo-input uniformly and draws `z ~ q(z | u_k)`.
+ * Works with the objectives `'elbo'` (without free bits) and `'iwae'`; `saveModel` keeps the
+ * pseudo-inputs (as the weight `prior/pseudoInputs`).
+ * @category Models
+ * @example
+ * ```ts
+ * const vae = denseVae({ inputDim: 784, hidden: [256], latentDim: 16, prior: { kind: 'vamp', pseudoInputs: 50 }, seed: 1 });
+ * ```
+ */
+export interface VampPrior {
+  readonly kind: 'vamp';
+  /** K, the number of pseudo-inputs (an integer in [1, 65536]). */
+  readonly pseudoInputs: number;
+  /** Seed of the initial draw of the pseudo-inputs. Default: the factory's, else fresh. Not saved. */
+  readonly seed?: number;
+}
+
+/**
+ * The prior `p(z)` of a {@link VAE}: a tagged, JSON-able object that {@link saveModel} keeps.
+ * @category Models
+ * @example
+ * ```ts
+ * const prior: LatentPrior = { kind: 'vamp', pseudoInputs: 10 };
+ * ```
+ */
+export type LatentPrior = StandardPrior | VampPrior;
+
+const KINDS = "{ kind: 'standard' } or { kind: 'vamp', pseudoInputs, seed? }";
+
+/** Checks a `prior` option (or a saved one). @internal */
+export function checkPrior(value: unknown, fn: string, arg = 'prior'): LatentPrior {
+  if (value === undefined) return { kind: 'standard' };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) typeFail(fn, arg, KINDS, value);
+  const o = value as { kind?: unknown } & Record<string, unknown>;
+  const kind = o.kind as LatentPrior['kind'];
+  switch (kind) {
+    case 'standard':
+      rejectUnknownKeys(o, ['kind'], fn, arg);
+      return { kind };
+    case 'vamp': {
+      rejectUnknownKeys(o, ['kind', 'pseudoInputs', 'seed'], fn, arg);
+      assertNumber(o['pseudoInputs'], fn, `${arg}.pseudoInputs`, { integer: true, min: 1, max: 65536 });
+      if (o['seed'] === undefined) return { kind, pseudoInputs: o['pseudoInputs'] };
+      assertNumber(o['seed'], fn, `${arg}.seed`, { integer: true, min: 0 });
+      return { kind, pseudoInputs: o['pseudoInputs'], seed: o['seed'] };
+    }
+    default: {
+      const never: never = kind;
+      return fail(fn, `${arg}.kind`, `'standard' or 'vamp' (${KINDS})`, never);
+    }
+  }
+}
+
+/** Refuses the objectives the VampPrior does not support. @internal */
+export function checkPriorObjective(prior: LatentPrior, objective: ResolvedObjective, fn: string): void {
+  if (prior.kind === 'standard') return;
+  if (objective.kind === 'iwae' || (objective.kind === 'elbo' && objective.freeBits === 0)) return;
+  const what = objective.kind === 'elbo' ? "{ kind: 'elbo' } with free bits" : `{ kind: '${objective.kind}' }`;
+  throw new Error(
+    `${fn}: argument 'prior' is { kind: 'vamp' }, which works with the objectives { kind: 'elbo' } without free bits and { kind: 'iwae' }, ` +
+      `got objective ${what} (its KL decomposition / prior draws assume p(z) = N(0, I))`,
+  );
+}
+
+/** A factory's prior option with the initial draw's seed derived from the model seed. @internal */
+export function seededPrior(prior: unknown, seed: number | undefined): unknown {
+  if (seed === undefined || typeof prior !== 'object' || prior === null) return prior;
+  const p = prior as Record<string, unknown>;
+  return p['kind'] === 'vamp' && p['seed'] === undefined ? { ...p, seed: deriveSeed(seed, 3) } : prior;
+}
+
+/** What the VampPrior needs of the model: the posterior of inputs `[m, ...inputShape]`. @internal */
+export type EncodeFn = (x: tf.Tensor, training: boolean) => { mean: tf.Tensor; logVar: tf.Tensor };
+
+/**
+ * The VampPrior's state: the pseudo-input variable and the mixture built from it. @internal
+ */
+export class PseudoInputs {
+  readonly variable: tf.Variable;
+
+  constructor(
+    readonly count: number,
+    inputShape: FeatureShape,
+    seed: number | undefined,
+    readonly encode: EncodeFn,
+  ) {
+    const shape = [count, ...(inputShape as number[])];
+    this.variable = tf.tidy(() => tf.variable(tf.randomUniform(shape, 0, 1, 'float32', seed), true));
+  }
+
+  /** `log p(z)` under the mixture, `[m]` for `z` `[m, D]`. Call inside `tf.tidy`. */
+  logPrior(z: tf.Tensor, training: boolean): tf.Tensor1D {
+    const { mean, logVar } = this.encode(this.variable, training);
+    return vampLogPrior({ z, mean, logVar });
+  }
+
+  /** `n` seeded draws from the mixture: `k ~ U{0..K−1}`, `z = μ(u_k) + σ(u_k) ⊙ ε`. Call inside `tf.tidy`. */
+  sample(n: number, latentDim: number, seed: number): tf.Tensor2D {
+    const { mean, logVar } = this.encode(this.variable, false);
+    const u = tf.randomUniform([n], 0, 1, 'float32', deriveSeed(seed, 1));
+    const k = tf.cast(tf.minimum(tf.floor(tf.mul(u, this.count)), this.count - 1), 'int32');
+    const eps = tf.randomNormal([n, latentDim], 0, 1, 'float32', deriveSeed(seed, 2));
+    return tf.add(tf.gather(mean, k), tf.mul(tf.exp(tf.mul(tf.gather(logVar, k), 0.5)), eps)) as tf.Tensor2D;
+  }
+
+  dispose(): void {
+    this.variable.dispose();
+  }
+}
+
+/** The JSON form of a prior in a config (the seed of the initial draw dropped). @internal */
+export function priorConfig(prior: LatentPrior): LatentPrior {
+  return prior.kind === 'vamp' ? { kind: 'vamp', pseudoInputs: prior.pseudoInputs } : { kind: 'standard' };
+}
+
+/**
+ * The `prior` option of the conditional models: only `{ kind: 'standard' }`. A VampPrior there
+ * would need the pseudo-inputs' labels too (a class-conditional mixture), which is not built. @internal
+ */
+export function refuseConditionalPrior(value: unknown, fn: string): void {
+  if (checkPrior(value, fn).kind === 'vamp') {
+    throw new Error(`${fn}: argument 'prior' must be { kind: 'standard' } (or absent) for a conditional model, got { kind: 'vamp' }: the VampPrior is built for the VAE only`);
+  }
+}
