@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import fixture from '../fixtures/divergences.json' with { type: 'json' };
-import { mmd, tcDecomposition, vampLogPrior } from '../../src/losses/index.js';
+import { mmd, tcDecomposition, vampKl, vampLogPrior } from '../../src/losses/index.js';
 import type { MmdOptions } from '../../src/losses/index.js';
 import { emaStep, nearestCodes, stopGradient } from '../../src/nn/vector-quantizer.js';
 import { betaTcLoss, mmdLoss } from '../../src/models/objectives.js';
@@ -19,7 +19,7 @@ interface Encoded {
 }
 interface Case {
   name: string;
-  fn: 'mmd' | 'tcDecomposition' | 'vq' | 'betaTcLoss' | 'mmdLoss' | 'vampLogPrior';
+  fn: 'mmd' | 'tcDecomposition' | 'vq' | 'betaTcLoss' | 'mmdLoss' | 'vampLogPrior' | 'vampKl';
   inputs: Record<string, Encoded>;
   options: Record<string, unknown>;
   expected: Encoded | Record<string, Encoded>;
@@ -53,6 +53,7 @@ function call(c: Case, t: Record<string, tf.Tensor>): tf.Tensor | Record<string,
   if (c.fn === 'mmd') return mmd(t['x']!, t['y']!, c.options as MmdOptions);
   if (c.fn === 'vq') return vqTerms(t['z'] as tf.Tensor2D, t['codebook'] as tf.Tensor2D);
   if (c.fn === 'vampLogPrior') return vampLogPrior({ z: t['z']!, mean: t['mean']!, logVar: t['logVar']! });
+  if (c.fn === 'vampKl') return vampKl({ z: t['z']!, mean: t['mean']!, logVar: t['logVar']!, priorMean: t['priorMean']!, priorLogVar: t['priorLogVar']! });
   if (c.fn === 'betaTcLoss') {
     const o = c.options as { likelihood: ElboLikelihood; datasetSize: number; alpha: number; beta: number; gamma: number; klScale: number };
     const { loss, terms } = betaTcLoss(t['x']!, t['reconstruction']!, t['z']!, t['mean']!, t['logVar']!, o.likelihood, o.datasetSize, o, o.klScale);
@@ -68,7 +69,7 @@ function call(c: Case, t: Record<string, tf.Tensor>): tf.Tensor | Record<string,
 
 /** The scalar whose gradients the fixture holds. */
 function scalarOf(c: Case, out: tf.Tensor | Record<string, tf.Tensor>): tf.Scalar {
-  if (c.fn === 'vampLogPrior') return tf.sum(out as tf.Tensor) as tf.Scalar;
+  if (c.fn === 'vampLogPrior' || c.fn === 'vampKl') return tf.sum(out as tf.Tensor) as tf.Scalar;
   if (out instanceof tf.Tensor) return out as tf.Scalar;
   if (c.fn === 'betaTcLoss' || c.fn === 'mmdLoss') return out['loss'] as tf.Scalar;
   if (c.fn === 'vq') return tf.add(out['codebook']!, tf.mul(0.25, out['commitment']!)) as tf.Scalar;
@@ -97,7 +98,7 @@ describe(`mmd, tcDecomposition, the beta-tc and mmd objectives and the vector qu
 
   it('covers both kernels, explicit and default bandwidths, every reduction and the quantiser', () => {
     const names = cases.map((c) => c.name).join('\n');
-    for (const fragment of ['mmd, rbf', 'mmd, imq', 'bandwidth default', 'bandwidth 0.7', 'reduction mean', 'reduction sum', 'reduction none', 'vector quantiser', 'betaTcLoss, gaussian', 'betaTcLoss, bernoulli-logits', 'mmdLoss, gaussian, rbf', 'mmdLoss, bernoulli-logits, imq', 'vampLogPrior']) {
+    for (const fragment of ['mmd, rbf', 'mmd, imq', 'bandwidth default', 'bandwidth 0.7', 'reduction mean', 'reduction sum', 'reduction none', 'vector quantiser', 'betaTcLoss, gaussian', 'betaTcLoss, bernoulli-logits', 'mmdLoss, gaussian, rbf', 'mmdLoss, bernoulli-logits, imq', 'vampLogPrior', 'vampKl']) {
       expect(names).toContain(fragment);
     }
   });
