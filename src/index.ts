@@ -33,6 +33,7 @@ export type {
   MmdOptions,
   TcDecompositionOptions,
   VampLogPriorOptions,
+  VampKlOptions,
   TcDecomposition,
 } from './losses/index.js';
 export { regularizedElbo, logImportanceWeights, iwae } from './losses/index.js';
@@ -146,6 +147,7 @@ export type {
   ConvCvaeOptions,
 } from './models/index.js';
 export type { VariationalObjective, ElboObjective, IwaeObjective, BetaTcObjective, MmdObjective, ImportanceSampledModel } from './models/index.js';
+export type { LatentPrior, StandardPrior, VampPrior } from './models/index.js';
 export { interpolate, latentTraversal } from './models/index.js';
 export type { LatentModel, InterpolateOptions, LatentTraversalOptions } from './models/index.js';
 

@@ -1,5 +1,6 @@
 export type { Batch, DenseLayerPlan, DensePlannable, DenseTrainingPlan, LossContext, LossOutput, TrainableModel, ImportanceSampledModel } from './contract.js';
 export type { VariationalObjective, ElboObjective, IwaeObjective, BetaTcObjective, MmdObjective } from './objectives.js';
+export type { LatentPrior, StandardPrior, VampPrior } from './prior.js';
 export { checkObjective, objectiveBeta } from './objectives.js';
 export { Autoencoder } from './autoencoder.js';
 export type {
