@@ -111,6 +111,8 @@ export function readFromLayers(options: unknown, kind: Kind, fn: string): { conf
   for (const key of keys) {
     // Settings written before objectives existed have β alone: the objective is then { kind: 'elbo', beta }.
     if (key === 'objective' && kind !== 'autoencoder') continue;
+    // A VAE with the standard prior records none (the VampPrior's cannot be exported to Layers files).
+    if (key === 'prior') continue;
     if (!Object.hasOwn(config, key)) throw new Error(`${fn}: field 'options.settings.config.${key}' is missing (a ${kind} records ${keys.join(', ')})`);
   }
   if ((config as { kind?: unknown }).kind !== kind) fail(fn, 'options.settings.config.kind', `'${kind}'`, (config as { kind?: unknown }).kind);

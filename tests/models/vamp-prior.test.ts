@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { deriveSeed } from '../../src/core/index.js';
-import { loadModel, saveModel } from '../../src/io/index.js';
+import { exportLayersModel, loadModel, saveModel } from '../../src/io/index.js';
 import { vampKl, vampLogPrior } from '../../src/losses/index.js';
 import { gaussianLogDensity } from '../../src/losses/vamp.js';
 import { CVAE, type Batch, type LossContext, VAE, convVae, denseCvae, denseVae } from '../../src/models/index.js';
@@ -119,6 +119,32 @@ describe('the VampPrior on the VAE', () => {
     expect(tf.memory().numTensors).toBe(before);
     vae.dispose();
     x.dispose();
+  });
+
+  it("with { kind: 'iwae' } the training loss is −mean log (1/K) Σ_k w_k of logImportanceWeights at the model's own ε", () => {
+    const x = manifoldData(5, 8, 4);
+    const vae = denseVae({ inputDim: 8, hidden: [8], latentDim: 2, seed: 2, prior: vamp(3), objective: { kind: 'iwae', samples: 4 } });
+    const seed = 3;
+    const got = lossOf(vae, { x }, { training: true, seed });
+    const want = tf.tidy(() => {
+      const noise = tf.randomNormal([4, 5, 2], 0, 1, 'float32', deriveSeed(seed, SALT.epsilon));
+      const logW = vae.logImportanceWeights({ x }, noise);
+      const logMean = tf.sub(tf.logSumExp(logW, 0), Math.log(4));
+      return tf.neg(tf.mean(logMean)).dataSync()[0]!;
+    });
+    expect(got['loss']).toBeCloseTo(want, 4);
+    vae.dispose();
+    x.dispose();
+  });
+
+  it('exportLayersModel refuses a VampPrior VAE, fromLayersModels settings naming one', async () => {
+    const vae = denseVae({ inputDim: 4, hidden: [4], latentDim: 2, seed: 1, prior: vamp(2) });
+    await expect(exportLayersModel(vae, { type: 'memory' } as never, { network: 'encoder' })).rejects.toThrow(/exportLayersModel: argument 'model' has a VampPrior/);
+    const plain = denseVae({ inputDim: 4, hidden: [4], latentDim: 2, seed: 1 });
+    const settings = { format: 'autoencoders/layers-settings', version: '1.0', kind: 'vae', network: 'encoder', config: { ...plain.getConfig(), prior: vamp(2) }, notCarried: [] };
+    expect(() => VAE.fromLayersModels({ encoder: plain.encoder, decoder: plain.decoder, settings } as never)).toThrow(/VAE\.fromLayersModels: .*VampPrior/);
+    plain.dispose();
+    vae.dispose();
   });
 
   it('convVae takes the VampPrior: pseudo-inputs of the image shape, samples of it', () => {
