@@ -519,7 +519,7 @@ export async function buildModel(doc: CheckedDocument, data: ArrayBuffer, fn: st
     } else {
       const common = { encoder, decoder, latentDim: own(c, 'latentDim') as number, likelihood: own(c, 'likelihood') as never, ...savedObjective(c, fn) };
       const prior = own(c, 'prior');
-      model = doc.kind === 'vae' ? new VAE({ ...common, ...(prior === undefined ? {} : { prior: { ...(prior as object), seed: 0 } as never }) }) : new CVAE({ ...common, numClasses: own(c, 'numClasses') as number });
+      model = doc.kind === 'vae' ? new VAE({ ...common, ...(prior === undefined ? {} : { prior: (isObject(prior) && own(prior, 'kind') === 'vamp' ? { ...prior, seed: 0 } : prior) as never }) }) : new CVAE({ ...common, numClasses: own(c, 'numClasses') as number });
       const pseudo = model instanceof VAE ? model.pseudoInputs : null;
       if (pseudo !== null) {
         const spec = doc.specs.get(PSEUDO_INPUTS)!;

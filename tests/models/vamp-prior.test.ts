@@ -3,7 +3,7 @@
 // (values from tests/fixtures/make-divergence-fixtures.py, case 'vampKl').
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { deriveSeed } from '../../src/core/index.js';
+import { createRng, deriveSeed } from '../../src/core/index.js';
 import { exportLayersModel, loadModel, saveModel } from '../../src/io/index.js';
 import { vampKl, vampLogPrior } from '../../src/losses/index.js';
 import { gaussianLogDensity } from '../../src/losses/vamp.js';
@@ -190,6 +190,10 @@ describe('saving a VampPrior VAE', () => {
     const plainSaved = await saveModel(plain, { type: 'memory' });
     expect(JSON.parse(plainSaved.modelJson).modelTopology.config.prior).toBeUndefined();
     expect(plain.pseudoInputs).toBeNull();
+    // A file naming the standard prior explicitly loads as the plain VAE.
+    const explicit = await loadModel(editJson(plainSaved, (j) => void (j['modelTopology'].config.prior = { kind: 'standard' })), { kind: 'vae' });
+    expect(explicit.prior).toEqual({ kind: 'standard' });
+    explicit.dispose();
     plain.dispose();
     vae.dispose();
     x.dispose();
@@ -209,6 +213,38 @@ describe('saving a VampPrior VAE', () => {
       for (const w of j['weightsManifest'][0].weights as { name: string }[]) if (w.name === 'prior/pseudoInputs') w.name = 'prior/other';
     });
     await expectRejectsClean(() => loadModel(noWeight), /loadModel: the weights manifest lacks 'prior\/pseudoInputs'/);
+  });
+
+  it('a seeded fuzz of the prior field and the pseudo-input manifest entry: a clean loadModel error or a load, never a leak', async () => {
+    const vae = denseVae({ inputDim: 8, hidden: [4], latentDim: 2, seed: 1, prior: vamp(4) });
+    const saved = await saveModel(vae, { type: 'memory' });
+    vae.dispose();
+    const rng = createRng(2026);
+    const pool: unknown[] = [null, 0, -1, 1.5, 4, 2 ** 40, '', 'vamp', 'standard', [], [4, 8], [8], {}, { kind: 'vamp' }, { kind: 'standard' }, true, NaN];
+    let loaded = 0;
+    for (let i = 0; i < 60; i++) {
+      const value = pool[Math.floor(rng() * pool.length)];
+      const edited = editJson(saved, (j) => {
+        const r = rng();
+        const config = j['modelTopology'].config;
+        if (r < 0.3) config.prior = value;
+        else if (r < 0.5) config.prior[['kind', 'pseudoInputs', 'seed'][Math.floor(rng() * 3)]!] = value;
+        else if (r < 0.6) config.inputShape = value;
+        else {
+          const spec = (j['weightsManifest'][0].weights as Record<string, unknown>[]).find((w) => w['name'] === 'prior/pseudoInputs')!;
+          spec[['name', 'shape', 'dtype'][Math.floor(rng() * 3)]!] = value;
+        }
+      });
+      const before = tf.memory().numTensors;
+      try {
+        (await loadModel(edited)).dispose();
+        loaded++;
+      } catch (e) {
+        expect((e as Error).message).toMatch(/^loadModel: /);
+      }
+      expect(tf.memory().numTensors).toBe(before);
+    }
+    expect(loaded).toBeLessThan(60);
   });
 });
 
