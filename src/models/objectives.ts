@@ -284,7 +284,11 @@ export function objectiveLoss(objective: ResolvedObjective, pass: LatentPass, co
       tf.dispose(noise);
       const reconstruction = decode(z);
       const beta = objective.beta * klScale;
-      if (pass.logPrior !== undefined) return vampElbo(x, reconstruction, sampledKl(z, mean, logVar, pass.logPrior), pass, beta, objective, context);
+      if (pass.logPrior !== undefined) {
+        const c = objective.capacity;
+        const capacity = c === undefined ? undefined : c.max * Math.min(1, (context.epoch ?? c.epochs) / c.epochs);
+        return vampElboLoss(x, reconstruction, sampledKl(z, mean, logVar, pass.logPrior), likelihood, beta, capacity);
+      }
       if (objective.freeBits === 0 && objective.capacity === undefined) {
         const out = elbo({ target: x, reconstruction, mean, logVar, likelihood, beta });
         return { loss: out.loss, terms: { reconstruction: out.reconstruction, kl: out.kl } };
@@ -402,21 +406,14 @@ function sampledElbo(pass: LatentPass, beta: number, context: LossContext, seed:
 }
 
 /**
- * The ELBO under a prior given by its log-density: `rec + β·klScale·kl` with the sampled `kl`,
- * or with a capacity `rec + β·klScale·|kl − C|`. Call inside `tf.tidy`.
+ * The ELBO under a prior without a closed-form KL (the VampPrior) from given tensors:
+ * `loss = rec + β·kl`, or with a capacity `C` `rec + β·|kl − C|`, where `rec` is the batch mean of
+ * the per-sample NLL and `kl` the batch mean of the sampled `log q(z|x) − log p(z)` (see
+ * {@link vampKl}); `beta` already multiplied by klScale. Call inside `tf.tidy`. @internal
  */
-function vampElbo(
-  x: tf.Tensor,
-  reconstruction: tf.Tensor,
-  kl: tf.Scalar,
-  pass: LatentPass,
-  beta: number,
-  objective: { readonly capacity?: { readonly max: number; readonly epochs: number } },
-  context: LossContext,
-): LossOutput {
-  const rec = tf.mean(rowNll(x, reconstruction, pass.likelihood)) as tf.Scalar;
-  const c = objective.capacity;
-  const penalty = c === undefined ? kl : tf.abs(tf.sub(kl, c.max * Math.min(1, (context.epoch ?? c.epochs) / c.epochs)));
+export function vampElboLoss(x: tf.Tensor, reconstruction: tf.Tensor, kl: tf.Scalar, likelihood: ElboLikelihood, beta: number, capacity?: number): LossOutput {
+  const rec = tf.mean(rowNll(x, reconstruction, likelihood)) as tf.Scalar;
+  const penalty = capacity === undefined ? kl : tf.abs(tf.sub(kl, capacity));
   return { loss: tf.add(rec, tf.mul(penalty, beta)) as tf.Scalar, terms: { reconstruction: rec, kl } };
 }
 

@@ -10,7 +10,7 @@ import fixture from '../fixtures/divergences.json' with { type: 'json' };
 import { mmd, tcDecomposition, vampKl, vampLogPrior } from '../../src/losses/index.js';
 import type { MmdOptions } from '../../src/losses/index.js';
 import { emaStep, nearestCodes, stopGradient } from '../../src/nn/vector-quantizer.js';
-import { betaTcLoss, mmdLoss } from '../../src/models/objectives.js';
+import { betaTcLoss, mmdLoss, vampElboLoss } from '../../src/models/objectives.js';
 import type { ElboLikelihood, MmdKernel } from '../../src/losses/index.js';
 
 interface Encoded {
@@ -19,7 +19,7 @@ interface Encoded {
 }
 interface Case {
   name: string;
-  fn: 'mmd' | 'tcDecomposition' | 'vq' | 'betaTcLoss' | 'mmdLoss' | 'vampLogPrior' | 'vampKl';
+  fn: 'mmd' | 'tcDecomposition' | 'vq' | 'betaTcLoss' | 'mmdLoss' | 'vampLogPrior' | 'vampKl' | 'vampElboLoss';
   inputs: Record<string, Encoded>;
   options: Record<string, unknown>;
   expected: Encoded | Record<string, Encoded>;
@@ -53,6 +53,12 @@ function call(c: Case, t: Record<string, tf.Tensor>): tf.Tensor | Record<string,
   if (c.fn === 'mmd') return mmd(t['x']!, t['y']!, c.options as MmdOptions);
   if (c.fn === 'vq') return vqTerms(t['z'] as tf.Tensor2D, t['codebook'] as tf.Tensor2D);
   if (c.fn === 'vampLogPrior') return vampLogPrior({ z: t['z']!, mean: t['mean']!, logVar: t['logVar']! });
+  if (c.fn === 'vampElboLoss') {
+    const o = c.options as { likelihood: ElboLikelihood; beta: number; capacity?: number };
+    const kl = tf.mean(vampKl({ z: t['z']!, mean: t['mean']!, logVar: t['logVar']!, priorMean: t['priorMean']!, priorLogVar: t['priorLogVar']! })) as tf.Scalar;
+    const { loss, terms } = vampElboLoss(t['x']!, t['reconstruction']!, kl, o.likelihood, o.beta, o.capacity);
+    return { loss, ...terms };
+  }
   if (c.fn === 'vampKl') return vampKl({ z: t['z']!, mean: t['mean']!, logVar: t['logVar']!, priorMean: t['priorMean']!, priorLogVar: t['priorLogVar']! });
   if (c.fn === 'betaTcLoss') {
     const o = c.options as { likelihood: ElboLikelihood; datasetSize: number; alpha: number; beta: number; gamma: number; klScale: number };
@@ -71,7 +77,7 @@ function call(c: Case, t: Record<string, tf.Tensor>): tf.Tensor | Record<string,
 function scalarOf(c: Case, out: tf.Tensor | Record<string, tf.Tensor>): tf.Scalar {
   if (c.fn === 'vampLogPrior' || c.fn === 'vampKl') return tf.sum(out as tf.Tensor) as tf.Scalar;
   if (out instanceof tf.Tensor) return out as tf.Scalar;
-  if (c.fn === 'betaTcLoss' || c.fn === 'mmdLoss') return out['loss'] as tf.Scalar;
+  if (c.fn === 'betaTcLoss' || c.fn === 'mmdLoss' || c.fn === 'vampElboLoss') return out['loss'] as tf.Scalar;
   if (c.fn === 'vq') return tf.add(out['codebook']!, tf.mul(0.25, out['commitment']!)) as tf.Scalar;
   return tf.addN(Object.entries(TC_WEIGHTS).map(([k, w]) => tf.mul(out[k]!, w))) as tf.Scalar;
 }
@@ -98,7 +104,7 @@ describe(`mmd, tcDecomposition, the beta-tc and mmd objectives and the vector qu
 
   it('covers both kernels, explicit and default bandwidths, every reduction and the quantiser', () => {
     const names = cases.map((c) => c.name).join('\n');
-    for (const fragment of ['mmd, rbf', 'mmd, imq', 'bandwidth default', 'bandwidth 0.7', 'reduction mean', 'reduction sum', 'reduction none', 'vector quantiser', 'betaTcLoss, gaussian', 'betaTcLoss, bernoulli-logits', 'mmdLoss, gaussian, rbf', 'mmdLoss, bernoulli-logits, imq', 'vampLogPrior', 'vampKl']) {
+    for (const fragment of ['mmd, rbf', 'mmd, imq', 'bandwidth default', 'bandwidth 0.7', 'reduction mean', 'reduction sum', 'reduction none', 'vector quantiser', 'betaTcLoss, gaussian', 'betaTcLoss, bernoulli-logits', 'mmdLoss, gaussian, rbf', 'mmdLoss, bernoulli-logits, imq', 'vampLogPrior', 'vampKl', 'vampElboLoss, gaussian', 'vampElboLoss, bernoulli-logits']) {
       expect(names).toContain(fragment);
     }
   });
