@@ -14,7 +14,7 @@
  * @internal
  */
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { describe, formatShape } from '../core/index.js';
 import { Autoencoder, CVAE, VAE, VQVAE, type LossFunction, type VariationalObjective, checkObjective, objectiveBeta } from '../models/index.js';
 import { type Corruptor, corruptorFromConfig } from '../noise/index.js';
@@ -28,6 +28,7 @@ import { type WeightSpec, type WeightValues, readValues } from './weights.js';
 import { CODEBOOK, checkCodebookSpecs } from './codebook.js';
 import { PSEUDO_INPUTS, checkPriorSpecs } from './prior.js';
 import { buildKernelPca, checkKernelPcaSpecs, describeKernelPca } from './kernel-pca.js';
+import { deserializeNetwork } from './deserialize.js';
 
 const NETWORKS = ['encoder', 'decoder'] as const;
 type NetworkName = (typeof NETWORKS)[number];
@@ -390,22 +391,7 @@ function buildPca(doc: CheckedDocument, data: ArrayBuffer, fn: string): PCA {
  * disposed.
  */
 async function buildNetwork(plan: NetworkPlan, which: NetworkName, doc: CheckedDocument, data: ArrayBuffer, fn: string): Promise<tfl.LayersModel> {
-  const registered = (): string[] => Object.keys(tf.engine().registeredVariables);
-  const before = new Set(registered());
-  let pending: Promise<tfl.LayersModel> | undefined;
-  tf.tidy(() => {
-    pending = tfl.models.modelFromJSON({ modelTopology: plan.topology } as tfl.ModelAndWeightsConfig);
-  });
-  // modelFromJSON builds the layers before its first await: every variable made for them exists now.
-  const created = registered().filter((name) => !before.has(name));
-  let network: tfl.LayersModel;
-  try {
-    network = await pending!;
-  } catch (e) {
-    const variables = tf.engine().registeredVariables;
-    for (const name of created) variables[name]?.dispose();
-    throw new Error(`${fn}: tfjs-layers could not build the ${which}: ${(e as Error).message}`);
-  }
+  const network = await deserializeNetwork(plan.topology, fn, `the ${which}`);
   try {
     const ordered = orderedWeights(network, plan, fn, which);
     const inFile = [...doc.specs.keys()].filter((name) => name.startsWith(`${which}/`));

@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { describe, formatShape, rejectUnknownKeys } from '../core/index.js';
 import { bad, cleanJson, isObject, parseJsonText } from './json.js';
 import { type CheckedLayersModel, checkLayersFormat, checkLayersModel, checkLayersModelJson } from './layers-check.js';
 import { type LayersManifest, parseLayersManifest, readLayersValues } from './layers-manifest.js';
 import { MODEL_FILE_LIMITS } from './limits.js';
-import { MODEL_JSON, isIOHandler, loadNodeFs, schemeOf, toArrayBuffer } from './storage.js';
+import { MODEL_JSON, isIOHandler, loadBrowserArtifacts, loadNodeFs, schemeOf, toArrayBuffer } from './storage.js';
 import { checkByteLength } from './weights.js';
+import { deserializeNetwork } from './deserialize.js';
 
 /**
  * A TF.js Layers model held in memory: the text of `model.json` and the weights — one buffer
@@ -131,17 +132,7 @@ async function readLayersSource(source: LayersSource, fn: string, maxBytes: numb
   if (typeof source === 'string') {
     const scheme = schemeOf(source);
     if (scheme === 'indexeddb://' || scheme === 'localstorage://') {
-      const handlers = tf.io.getLoadHandlers(source);
-      if (handlers.length !== 1 || handlers[0]?.load === undefined) {
-        throw new Error(`${fn}: no tfjs-core handler loads ${JSON.stringify(source)} here (${scheme} needs a browser)`);
-      }
-      let artifacts: unknown;
-      try {
-        artifacts = await handlers[0].load();
-      } catch (e) {
-        throw new Error(`${fn}: could not read ${JSON.stringify(source)}: ${(e as Error).message}`);
-      }
-      return readArtifacts(artifacts, fn, maxBytes, JSON.stringify(source));
+      return readArtifacts(await loadBrowserArtifacts(source, scheme, fn), fn, maxBytes, JSON.stringify(source));
     }
     if (scheme !== undefined) {
       throw new TypeError(
@@ -181,22 +172,7 @@ async function readLayersSource(source: LayersSource, fn: string, maxBytes: numb
  */
 async function build(file: ReadFile, fn: string): Promise<tfl.LayersModel> {
   const { plan, manifest, metadata } = file.checked;
-  const registered = (): string[] => Object.keys(tf.engine().registeredVariables);
-  const before = new Set(registered());
-  let pending: Promise<tfl.LayersModel> | undefined;
-  tf.tidy(() => {
-    pending = tfl.models.modelFromJSON({ modelTopology: plan.topology } as tfl.ModelAndWeightsConfig);
-  });
-  // modelFromJSON builds the layers before its first await: every variable made for them exists now.
-  const created = registered().filter((name) => !before.has(name));
-  let network: tfl.LayersModel;
-  try {
-    network = await pending!;
-  } catch (e) {
-    const variables = tf.engine().registeredVariables;
-    for (const name of created) variables[name]?.dispose();
-    throw new Error(`${fn}: tfjs-layers could not build the network: ${(e as Error).message}`);
-  }
+  const network = await deserializeNetwork(plan.topology, fn, 'the network');
   try {
     const specs = new Map(manifest.specs.map((s) => [s.name, s]));
     for (const layer of network.layers) {

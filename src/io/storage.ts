@@ -66,6 +66,23 @@ export function schemeOf(url: string): string | undefined {
   return match === null ? undefined : `${match[1]!.toLowerCase()}://`;
 }
 
+/**
+ * The artifacts of an `indexeddb://` or `localstorage://` URL, through tfjs-core's load handler,
+ * with errors in `fn`'s name (no handler outside a browser, or the store could not be read).
+ * @internal
+ */
+export async function loadBrowserArtifacts(source: string, scheme: string, fn: string): Promise<unknown> {
+  const handlers = tf.io.getLoadHandlers(source);
+  if (handlers.length !== 1 || handlers[0]?.load === undefined) {
+    throw new Error(`${fn}: no tfjs-core handler loads ${JSON.stringify(source)} here (${scheme} needs a browser)`);
+  }
+  try {
+    return await handlers[0].load();
+  } catch (e) {
+    throw new Error(`${fn}: could not read ${JSON.stringify(source)}: ${(e as Error).message}`);
+  }
+}
+
 /** True for a tfjs IOHandler with the given method. @internal */
 export function isIOHandler(value: unknown, method: 'save' | 'load'): value is tf.io.IOHandler {
   return typeof value === 'object' && value !== null && typeof (value as Record<string, unknown>)[method] === 'function';
@@ -145,17 +162,7 @@ export async function readSource(source: LoadSource, fn: string, maxBytes: numbe
       );
     }
     if (scheme === 'indexeddb://' || scheme === 'localstorage://') {
-      const handlers = tf.io.getLoadHandlers(source);
-      if (handlers.length !== 1 || handlers[0]?.load === undefined) {
-        throw new Error(`${fn}: no tfjs-core handler loads ${JSON.stringify(source)} here (${scheme} needs a browser)`);
-      }
-      let artifacts: unknown;
-      try {
-        artifacts = await handlers[0].load();
-      } catch (e) {
-        throw new Error(`${fn}: could not read ${JSON.stringify(source)}: ${(e as Error).message}`);
-      }
-      return readArtifacts(artifacts, fn, maxBytes, JSON.stringify(source));
+      return readArtifacts(await loadBrowserArtifacts(source, scheme, fn), fn, maxBytes, JSON.stringify(source));
     }
     if (scheme !== undefined) {
       fail(fn, 'source', `a directory path, 'indexeddb://name', 'localstorage://name', artifacts or an IOHandler (scheme ${scheme} is not supported)`, source);
