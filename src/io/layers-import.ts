@@ -5,7 +5,7 @@ import { bad, cleanJson, isObject, parseJsonText } from './json.js';
 import { type CheckedLayersModel, checkLayersFormat, checkLayersModel, checkLayersModelJson } from './layers-check.js';
 import { type LayersManifest, parseLayersManifest, readLayersValues } from './layers-manifest.js';
 import { MODEL_FILE_LIMITS } from './limits.js';
-import { MODEL_JSON, isIOHandler, loadBrowserArtifacts, loadNodeFs, schemeOf, toArrayBuffer } from './storage.js';
+import { MODEL_JSON, isIOHandler, loadBrowserArtifacts, loadHandlerArtifacts, loadNodeFs, schemeOf, toArrayBuffer } from './storage.js';
 import { checkByteLength } from './weights.js';
 import { deserializeNetwork } from './deserialize.js';
 
@@ -155,13 +155,7 @@ async function readLayersSource(source: LayersSource, fn: string, maxBytes: numb
     return { checked, data };
   }
   if (isIOHandler(source, 'load')) {
-    let artifacts: unknown;
-    try {
-      artifacts = await source.load!();
-    } catch (e) {
-      throw new Error(`${fn}: the IOHandler's load() failed: ${(e as Error).message}`);
-    }
-    return readArtifacts(artifacts, fn, maxBytes, "the IOHandler's artifacts");
+    return readArtifacts(await loadHandlerArtifacts(source, fn), fn, maxBytes, "the IOHandler's artifacts");
   }
   throw new TypeError(`${fn}: argument 'source' must be a directory path, an indexeddb:// URL, { modelJson, weights } or a tfjs IOHandler with load(), got ${describe(source)}`);
 }

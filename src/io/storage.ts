@@ -66,6 +66,15 @@ export function schemeOf(url: string): string | undefined {
   return match === null ? undefined : `${match[1]!.toLowerCase()}://`;
 }
 
+/** The artifacts an IOHandler's `load()` gives, with its failure in `fn`'s name. @internal */
+export async function loadHandlerArtifacts(handler: tf.io.IOHandler, fn: string): Promise<unknown> {
+  try {
+    return await handler.load!();
+  } catch (e) {
+    throw new Error(`${fn}: the IOHandler's load() failed: ${(e as Error).message}`);
+  }
+}
+
 /**
  * The artifacts of an `indexeddb://` or `localstorage://` URL, through tfjs-core's load handler,
  * with errors in `fn`'s name (no handler outside a browser, or the store could not be read).
@@ -177,13 +186,7 @@ export async function readSource(source: LoadSource, fn: string, maxBytes: numbe
     return { document, specs, data };
   }
   if (isIOHandler(source, 'load')) {
-    let artifacts: unknown;
-    try {
-      artifacts = await source.load!();
-    } catch (e) {
-      throw new Error(`${fn}: the IOHandler's load() failed: ${(e as Error).message}`);
-    }
-    return readArtifacts(artifacts, fn, maxBytes, "the IOHandler's artifacts");
+    return readArtifacts(await loadHandlerArtifacts(source, fn), fn, maxBytes, "the IOHandler's artifacts");
   }
   return fail(fn, 'source', 'a directory path, an indexeddb:// URL, { modelJson, weights } or a tfjs IOHandler with load()', source);
 }
