@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect } from 'vitest';
-import type { SavedArtifacts } from '../../src/io/index.js';
+import { loadModel, type SavedArtifacts } from '../../src/io/index.js';
 
 /** `n × d` values in (0, 1), the same on every run. */
 export function data(n: number, d: number, seed = 1): tf.Tensor2D {
@@ -60,4 +60,33 @@ export async function expectRejectsClean(f: () => Promise<unknown>, pattern: Reg
   const before = tf.memory().numTensors;
   await expect(f()).rejects.toThrow(pattern);
   expect(tf.memory().numTensors).toBe(before);
+}
+
+/** The first weights manifest group's entries of an edited model.json. */
+export function manifest(j: EditableJson): EditableJson[] {
+  return j.weightsManifest[0].weights;
+}
+
+/** Expects loadModel to reject `artifacts` with `pattern`, leaving no tensor and no byte behind. */
+export async function rejects(artifacts: SavedArtifacts, pattern: RegExp): Promise<void> {
+  const bytes = tf.memory().numBytes;
+  await expectRejectsClean(() => loadModel(artifacts), pattern);
+  expect(tf.memory().numBytes).toBe(bytes);
+}
+
+/**
+ * One fuzz case: `loadModel(artifacts)` either loads (the model is disposed; returns true) or
+ * rejects with an error in loadModel's name (returns false); either way no tensor is left behind.
+ */
+export async function loadsOrRefusesClean(artifacts: SavedArtifacts): Promise<boolean> {
+  const before = tf.memory().numTensors;
+  let loaded = false;
+  try {
+    (await loadModel(artifacts)).dispose();
+    loaded = true;
+  } catch (e) {
+    expect((e as Error).message).toMatch(/^loadModel: /);
+  }
+  expect(tf.memory().numTensors).toBe(before);
+  return loaded;
 }

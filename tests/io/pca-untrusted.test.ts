@@ -6,18 +6,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadModel, saveModel, type SavedArtifacts } from '../../src/io/index.js';
 import { KernelPCA, PCA } from '../../src/pca/index.js';
-import { type EditableJson, editJson, expectRejectsClean } from './helpers.js';
+import { type EditableJson, editJson, manifest, rejects } from './helpers.js';
 
-function manifest(j: EditableJson): EditableJson[] {
-  return j.weightsManifest[0].weights;
-}
-
-/** Expects loadModel to reject `artifacts` with `pattern`, leaving no tensor and no byte behind. */
-async function rejects(artifacts: SavedArtifacts, pattern: RegExp): Promise<void> {
-  const bytes = tf.memory().numBytes;
-  await expectRejectsClean(() => loadModel(artifacts), pattern);
-  expect(tf.memory().numBytes).toBe(bytes);
-}
 
 /**
  * Sets, `trials` times, one leaf of the document or one float64 of the weights (every third

@@ -8,7 +8,7 @@ import { MODEL_FILE_LIMITS, loadModel, loadTrainingState, saveModel, type SavedA
 import { denoisingAutoencoder, denseVae } from '../../src/models/index.js';
 import { maskingNoise } from '../../src/noise/index.js';
 import { PCA } from '../../src/pca/index.js';
-import { type EditableJson, editJson, editText, expectRejectsClean, tempDir } from './helpers.js';
+import { type EditableJson, editJson, editText, expectRejectsClean, manifest, rejects, tempDir } from './helpers.js';
 
 let ae: SavedArtifacts;
 let vae: SavedArtifacts;
@@ -31,16 +31,6 @@ function firstDense(j: EditableJson, network: 'encoder' | 'decoder' = 'encoder')
   return layersOf(j, network).find((l) => l.class_name === 'Dense')!;
 }
 
-function manifest(j: EditableJson): EditableJson[] {
-  return j.weightsManifest[0].weights;
-}
-
-/** Expects loadModel to reject `artifacts` with `pattern`, leaving no tensor and no byte behind. */
-async function rejects(artifacts: SavedArtifacts, pattern: RegExp): Promise<void> {
-  const bytes = tf.memory().numBytes;
-  await expectRejectsClean(() => loadModel(artifacts), pattern);
-  expect(tf.memory().numBytes).toBe(bytes);
-}
 
 describe('loadModel with malformed JSON and wrong formats', () => {
   it('rejects text that is not JSON', async () => {
