@@ -1,5 +1,7 @@
 export { FusedDenseStep, isFusableStack } from './dense-step.js';
 export { FlatAdam } from './flat-adam.js';
+export { FusedGaussianStep, isFusableGaussian } from './gaussian-step.js';
+export type { GaussianStackSpec, GaussianStepInput } from './gaussian-step.js';
 export type { DenseLayerSpec, DenseStackSpec } from './dense-step.js';
 export type { AdamStepScalars, AdamStepState } from './flat-state.js';
 export { setFastWebGpuKernels, fastWebGpuKernelsEnabled } from './settings.js';
