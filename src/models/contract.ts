@@ -141,7 +141,16 @@ export interface DensePlannable {
  * - `loss = rec + β·klScale·penalty`, `rec` the batch mean of the NLL summed over the features
  *   (the likelihood of `elbo`), `penalty` the batch-mean KL from `N(0, I)`, or with free bits λ
  *   `Σ_j max(λ, KL_j)`, then with a capacity C `|penalty − C|`.
+ *
+ * Shapes: the encoder's input `[n, d + labels]`, its heads `[n, k]`, the decoder's input
+ * `[n, k + labels]` and output `[n, d]`.
  * @category Models
+ * @example
+ * ```ts
+ * const plan = denseVae({ inputDim: 784, hidden: [512], latentDim: 20, seed: 1 }).gaussianTrainingPlan();
+ * plan?.likelihood; //=> 'bernoulli-logits' (the decoder's sigmoid layer left out: its outputs are logits)
+ * plan?.logVarLimit; //=> 10
+ * ```
  */
 export interface GaussianTrainingPlan {
   readonly encoder: readonly DenseLayerPlan[];
@@ -176,6 +185,11 @@ export interface GaussianTrainingPlan {
  * (`VAE`s and `CVAE`s of dense networks do): null when the model, as configured, is not one
  * (another objective or prior, other layers; the trainer then uses `computeLoss`).
  * @category Models
+ * @example
+ * ```ts
+ * const model: GaussianPlannable = denseCvae({ inputDim: 784, numClasses: 10, hidden: [512], latentDim: 20, seed: 1 });
+ * model.gaussianTrainingPlan()?.labels; //=> 10
+ * ```
  */
 export interface GaussianPlannable {
   gaussianTrainingPlan(): GaussianTrainingPlan | null;
