@@ -152,11 +152,8 @@ describe('fused WebGPU training of dense VAEs and CVAEs', () => {
     plain.dispose();
   });
 
-  it('a VAE of 784-512-(20, 20)-512-784 at batch 128: at most 6 GPU dispatches per dense layer and one queue submit per step', async () => {
-    await useBackend('webgpu', NODE_WEBGPU);
-    const model = denseVae({ inputDim: 784, hidden: [512], latentDim: 20, seed: 1 });
-    const denseLayers = 5; // body, two heads, decoder hidden and output
-    const images = tf.randomUniform([128 * 4, 784], 0, 1, 'float32', 5);
+  /** GPU dispatches and queue submits of each step after the first (counted at the WebGPU API) while `model` trains an epoch of 4 batches. */
+  async function countPerStep(model: Model, rows: tf.Tensor2D, batchSize: number): Promise<{ dispatches: number; submits: number }[]> {
     const g = globalThis as unknown as Record<string, { prototype: unknown }>;
     const pass = g['GPUComputePassEncoder']!.prototype as { dispatchWorkgroups: (...a: number[]) => void };
     const queue = g['GPUQueue']!.prototype as { submit: (...a: unknown[]) => void };
@@ -173,22 +170,39 @@ describe('fused WebGPU training of dense VAEs and CVAEs', () => {
     };
     let history: TrainHistory;
     try {
-      history = await train(model, images, { epochs: 1, batchSize: 128, seed: 2, callbacks: { onBatchEnd: () => void atBatchEnd.push({ ...counts }) } });
+      history = await train(model, rows, { epochs: 1, batchSize, seed: 2, callbacks: { onBatchEnd: () => void atBatchEnd.push({ ...counts }) } });
     } finally {
       pass.dispatchWorkgroups = dispatch;
       queue.submit = submit;
     }
     expect(history.path).toBe('fused-webgpu');
     expect(atBatchEnd).toHaveLength(4);
-    for (let b = 1; b < atBatchEnd.length - 1; b++) {
-      const dispatches = atBatchEnd[b]!.dispatches - atBatchEnd[b - 1]!.dispatches;
-      const submits = atBatchEnd[b]!.submits - atBatchEnd[b - 1]!.submits;
-      expect(dispatches).toBeGreaterThan(0);
-      expect(dispatches).toBeLessThanOrEqual(6 * denseLayers);
-      expect(submits).toBeLessThanOrEqual(1);
+    // Batch b's end comes once step b + 1 is queued, so between two batch ends lies exactly one
+    // step (steps 2 and 3; the last batch ends after the epoch's last step).
+    return [1, 2].map((b) => ({
+      dispatches: atBatchEnd[b]!.dispatches - atBatchEnd[b - 1]!.dispatches,
+      submits: atBatchEnd[b]!.submits - atBatchEnd[b - 1]!.submits,
+    }));
+  }
+
+  it('W2 (784-512-(20, 20)-512-784, batch 128) and a deeper VAE: at most 6 GPU dispatches per dense layer and one queue submit per step', async () => {
+    await useBackend('webgpu', NODE_WEBGPU);
+    const cases = [
+      // body, two heads, decoder hidden and output: 5 dense layers
+      { model: denseVae({ inputDim: 784, hidden: [512], latentDim: 20, seed: 1 }), d: 784, batch: 128, layers: 5 },
+      // 3 body layers, two heads, 4 decoder layers
+      { model: denseVae({ inputDim: 40, hidden: [32, 24, 16], latentDim: 4, seed: 1 }), d: 40, batch: 32, layers: 9 },
+    ];
+    for (const { model, d, batch, layers } of cases) {
+      const rows = tf.randomUniform([batch * 4, d], 0, 1, 'float32', 5) as tf.Tensor2D;
+      for (const step of await countPerStep(model, rows, batch)) {
+        expect(step.dispatches).toBeGreaterThan(0);
+        expect(step.dispatches).toBeLessThanOrEqual(6 * layers);
+        expect(step.submits).toBeLessThanOrEqual(1);
+      }
+      rows.dispose();
+      model.dispose();
     }
-    tf.dispose(images);
-    model.dispose();
   });
 
   it('leaks no tensor and no pooled GPU memory across train, a thrown NaN, and dispose', async () => {
