@@ -19,7 +19,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { denseAutoencoder, denseVae, train, useBackend } from '../src/index.js';
 import type { BackendInfo, TrainHistory, UseBackendOptions } from '../src/index.js';
-import { productShader, webGpuBackend } from '../src/kernels/webgpu/index.js';
+import { PRODUCT_UNIFORMS, productShader, webGpuBackend } from '../src/kernels/webgpu/index.js';
 import { loadMnistSplit, MNIST_PIXELS } from './mnist-data.js';
 import { subset } from './lib/context.js';
 
@@ -95,8 +95,11 @@ async function gemmGflops(M: number, N: number, K: number): Promise<number> {
   const COPY_DST = 0x8;
   const acts = device.createBuffer({ size: (M * K + M * N) * 4, usage: STORAGE | COPY_DST });
   const weights = device.createBuffer({ size: (K * N + N) * 4, usage: STORAGE | COPY_DST });
-  const uniforms = device.createBuffer({ size: 48, usage: UNIFORM | COPY_DST });
-  device.queue.writeBuffer(uniforms, 0, Uint32Array.of(M, N, K, 0, K, 1, 0, N, 1, M * K, K * N, 0));
+  // The product's uniform block (PRODUCT_UNIFORMS fields: M, N, K, the operands' offsets and strides, onesRow, p, acc), padded to 16 bytes.
+  const fields = Uint32Array.of(M, N, K, 0, K, 1, 0, N, 1, M * K, K * N, 0, 0, 0);
+  if (fields.length !== PRODUCT_UNIFORMS) throw new Error('bench/webgpu-gpu: the product kernel changed its uniforms');
+  const uniforms = device.createBuffer({ size: Math.ceil((fields.length * 4) / 16) * 16, usage: UNIFORM | COPY_DST });
+  device.queue.writeBuffer(uniforms, 0, fields);
   const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code: productShader('forward', 'linear') }), entryPoint: 'main' } });
   const group = device.createBindGroup({
     layout: pipeline.getBindGroupLayout(0),
@@ -145,7 +148,7 @@ async function main(): Promise<void> {
     }
     const f = r.fused!;
     const cell = (v: { seconds: number; path: string }): string => `${v.seconds.toPrecision(3)} s (${v.path})`;
-    lines.push(`| ${workload} | ${cell(f)} | ${cell(r['per-op']!)} | ${cell(r.wasm!)} | ${(r['per-op']!.seconds / f.seconds).toFixed(1)}× | ${(r.wasm!.seconds / f.seconds).toFixed(1)}× |`);
+    lines.push(`| ${workload} | ${cell(f)} | ${cell(r['per-op']!)} | ${cell(r.wasm!)} | ${(r['per-op']!.seconds / f.seconds).toPrecision(2)}× | ${(r.wasm!.seconds / f.seconds).toPrecision(2)}× |`);
   }
   await useBackend('webgpu', WEBGPU);
   lines.push('');

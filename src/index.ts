@@ -110,6 +110,8 @@ export type {
   DenseLayerPlan,
   DensePlannable,
   DenseTrainingPlan,
+  GaussianPlannable,
+  GaussianTrainingPlan,
   AutoencoderOptions,
   AutoencoderConfig,
   AutoencoderOutput,

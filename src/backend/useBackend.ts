@@ -81,7 +81,7 @@ export interface UseBackendOptions {
    */
   readonly threads?: ThreadCount;
   /**
-   * webgpu only: train dense autoencoders (see the backends guide) through the package's fused
+   * webgpu only: train dense autoencoders and dense VAEs/CVAEs (see the backends guide) through the package's fused
    * WGSL kernels — a training step in a handful of GPU dispatches — instead of one tfjs kernel per
    * operation, and run the package's Adam as one dispatch over all weights for every other model.
    * Default `true`; `false` keeps tfjs' kernels, Adam included.

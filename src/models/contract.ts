@@ -127,3 +127,70 @@ export interface DenseTrainingPlan {
 export interface DensePlannable {
   denseTrainingPlan(): DenseTrainingPlan | null;
 }
+
+/**
+ * How a VAE or CVAE of dense networks describes its training step under the default objective
+ * (the negative ELBO with β, free bits and a KL capacity), so that the trainer can run it through
+ * the package's fused WebGPU kernels instead of `computeLoss`:
+ *
+ * - the encoder body `h = body(x)` (dense layers; may be empty), the heads `μ = h·W_μ + b_μ` and
+ *   `log σ² = L·tanh((h·W_v + b_v)/L)` (`logVarLimit` L; null: no clamp, `log σ² = h·W_v + b_v`);
+ * - `z = μ + exp(½ log σ²) ⊙ ε`, the decoder's input `[z, y]` (the last `labels` columns of the
+ *   encoder's input, the CVAE's one-hot labels; `labels` 0 for a VAE), and the decoder's layers
+ *   to its output (logits for `'bernoulli-logits'`, means for `'gaussian'`);
+ * - `loss = rec + β·klScale·penalty`, `rec` the batch mean of the NLL summed over the features
+ *   (the likelihood of `elbo`), `penalty` the batch-mean KL from `N(0, I)`, or with free bits λ
+ *   `Σ_j max(λ, KL_j)`, then with a capacity C `|penalty − C|`.
+ *
+ * Shapes: the encoder's input `[n, d + labels]`, its heads `[n, k]`, the decoder's input
+ * `[n, k + labels]` and output `[n, d]`.
+ * @category Models
+ * @example
+ * ```ts
+ * const plan = denseVae({ inputDim: 784, hidden: [512], latentDim: 20, seed: 1 }).gaussianTrainingPlan();
+ * plan?.likelihood; //=> 'bernoulli-logits' (the decoder's sigmoid layer left out: its outputs are logits)
+ * plan?.logVarLimit; //=> 10
+ * ```
+ */
+export interface GaussianTrainingPlan {
+  readonly encoder: readonly DenseLayerPlan[];
+  readonly mean: DenseLayerPlan;
+  readonly logVar: DenseLayerPlan;
+  /** The bound L of the log-variance head, or null for an unclamped head. */
+  readonly logVarLimit: number | null;
+  readonly decoder: readonly DenseLayerPlan[];
+  readonly likelihood: 'bernoulli-logits' | 'gaussian';
+  /** How many of the encoder input's last columns are joined to z as the decoder's input (the CVAE's classes; 0 for a VAE). */
+  readonly labels: number;
+  /** Free bits λ ≥ 0 per latent dimension (0: off). */
+  readonly freeBits: number;
+  /** The names of the loss's terms, as `computeLoss` gives them (`['reconstruction', 'kl']`). */
+  readonly termNames: readonly string[];
+  /**
+   * The encoder's input, the reconstruction target and the noise ε `[n, latentDim]` of a training
+   * batch, drawn as `computeLoss` draws them from `context.seed`, and the step's KL weight
+   * `β·klScale` and capacity (null: none). Called inside `tf.tidy`.
+   */
+  prepare(batch: Batch, context: LossContext): {
+    readonly input: tf.Tensor;
+    readonly target: tf.Tensor;
+    readonly noise: tf.Tensor;
+    readonly klWeight: number;
+    readonly capacity: number | null;
+  };
+}
+
+/**
+ * A {@link TrainableModel} that can describe its step as a {@link GaussianTrainingPlan}
+ * (`VAE`s and `CVAE`s of dense networks do): null when the model, as configured, is not one
+ * (another objective or prior, other layers; the trainer then uses `computeLoss`).
+ * @category Models
+ * @example
+ * ```ts
+ * const model: GaussianPlannable = denseCvae({ inputDim: 784, numClasses: 10, hidden: [512], latentDim: 20, seed: 1 });
+ * model.gaussianTrainingPlan()?.labels; //=> 10
+ * ```
+ */
+export interface GaussianPlannable {
+  gaussianTrainingPlan(): GaussianTrainingPlan | null;
+}

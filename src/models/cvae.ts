@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type DataInput, type OptionKeys, assertOptions, assertNumber } from '../core/index.js';
-import type { Batch, ImportanceSampledModel, LossContext, LossOutput, TrainableModel } from './contract.js';
+import type { Batch, GaussianPlannable, GaussianTrainingPlan, ImportanceSampledModel, LossContext, LossOutput, TrainableModel } from './contract.js';
 import { GaussianLatent } from './gaussian-latent.js';
 import { type VariationalObjective, objectiveBeta } from './objectives.js';
 import { type LatentPrior, refuseConditionalPrior } from './prior.js';
@@ -115,7 +115,7 @@ const CVAE_OPTIONS: OptionKeys<CvaeOptions> = {
  * const sevens = cvae.generate([7, 7, 7], { seed: 2 }); // [3, 784]
  * ```
  */
-export class CVAE implements TrainableModel, ImportanceSampledModel {
+export class CVAE implements TrainableModel, ImportanceSampledModel, GaussianPlannable {
   /** The model kind, for saving. */
   readonly kind = 'cvae' as const;
   readonly encoder: tfl.LayersModel;
@@ -303,6 +303,31 @@ export class CVAE implements TrainableModel, ImportanceSampledModel {
       const { x, mean, logVar, y } = this.#posteriorWithLabels(batch.x, batch.y, fn, training, 'batch.x', 'batch.y');
       return this.#core.loss(x, mean, logVar, (z) => this.#decoderInput(z, tileRows(y, z.shape[0]!)), context, fn);
     });
+  }
+
+  /**
+   * The model's training step as a {@link GaussianTrainingPlan} (the encoder reads `[x, onehot(y)]`,
+   * the decoder `[z, onehot(y)]`), which the trainer runs through the package's fused WebGPU
+   * kernels; null for networks with two inputs, other layers, or an objective other than 'elbo'.
+   * @example
+   * ```ts
+   * const cvae = denseCvae({ inputDim: 784, numClasses: 10, hidden: [512], latentDim: 20, seed: 1 });
+   * cvae.gaussianTrainingPlan()?.labels; //=> 10
+   * ```
+   */
+  gaussianTrainingPlan(): GaussianTrainingPlan | null {
+    const fn = 'CVAE.gaussianTrainingPlan';
+    if (this.isDisposed || this.#encoderPair || this.#decoderPair) return null;
+    return this.#core.trainingPlan(
+      this.encoder,
+      this.numClasses,
+      (batch) => {
+        const xt = inputTensor(batch.x, this.inputShape, fn, 'batch.x', 'the shape of the data x');
+        const y = oneHotLabels(batch.y, this.numClasses, xt.shape[0], fn, 'batch.y');
+        return { input: tf.concat([xt, y], 1), target: xt };
+      },
+      fn,
+    );
   }
 
   /**

@@ -8,9 +8,10 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { assertNumber, assertNumericTensor, formatShape } from '../core/index.js';
 import type { ElboLikelihood } from '../losses/index.js';
 import { importanceWeights } from '../losses/objectives.js';
-import type { LossContext, LossOutput } from './contract.js';
-import { run1, sigmoidLogitsModel } from './internal.js';
-import { type ResolvedObjective, objectiveLoss, priorWeights } from './objectives.js';
+import type { Batch, GaussianTrainingPlan, LossContext, LossOutput } from './contract.js';
+import { denseChain, gaussianHeads } from './dense-plan.js';
+import { run1, seedOrRandom, sigmoidLogitsModel } from './internal.js';
+import { type ResolvedObjective, drawSeed, objectiveLoss, priorWeights } from './objectives.js';
 import type { Likelihood } from './vae.js';
 
 /**
@@ -72,5 +73,49 @@ export class GaussianLatent {
     const prior = this.logPrior;
     const logW = importanceWeights(x, reconstruction, eps, mean, logVar, this.lossLikelihood);
     return prior === undefined ? logW : priorWeights(logW, z, (codes) => prior(codes, false));
+  }
+
+  /**
+   * The step as a {@link GaussianTrainingPlan}, or null where it is not one: an objective other
+   * than 'elbo', a prior other than `N(0, I)`, an encoder or decoder that is not dense, or Bernoulli
+   * probabilities from a decoder that does not end in a sigmoid `Activation` layer.
+   * @param encoder - the encoder (one input; its last `labels` columns are the labels).
+   * @param labels - how many columns of the encoder's input also go to the decoder (CVAE).
+   * @param inputs - the encoder's input and the clean target of a batch. Called inside `tf.tidy`.
+   */
+  trainingPlan(encoder: tfl.LayersModel, labels: number, inputs: (batch: Batch) => { input: tf.Tensor; target: tf.Tensor }, fn: string): GaussianTrainingPlan | null {
+    const objective = this.objective;
+    if (objective.kind !== 'elbo' || this.logPrior !== undefined) return null;
+    const heads = gaussianHeads(encoder);
+    const decoder = denseChain(this.decoder);
+    if (heads === null || decoder === null) return null;
+    const last = decoder[decoder.length - 1]!;
+    if (this.likelihood === 'bernoulli') {
+      if (this.logits === null || last.activation !== 'sigmoid') return null;
+      decoder[decoder.length - 1] = { ...last, activation: 'linear' };
+    }
+    const latentDim = heads.mean.kernel.shape[1]!;
+    const capacity = objective.capacity;
+    return {
+      encoder: heads.body,
+      mean: heads.mean,
+      logVar: heads.logVar,
+      logVarLimit: heads.limit,
+      decoder,
+      likelihood: this.likelihood === 'gaussian' ? 'gaussian' : 'bernoulli-logits',
+      labels,
+      freeBits: objective.freeBits,
+      termNames: ['reconstruction', 'kl'],
+      prepare: (batch: Batch, context: LossContext) => {
+        const { input, target } = inputs(batch);
+        const seed = seedOrRandom(context.seed, fn, 'context.seed');
+        const klScale = context.klScale ?? 1;
+        assertNumber(klScale, fn, 'context.klScale', { min: 0 });
+        // The ε objectiveLoss draws for the 'elbo' objective in training.
+        const noise = tf.randomNormal([input.shape[0]!, latentDim], 0, 1, 'float32', drawSeed(seed, 0));
+        const c = capacity === undefined ? null : capacity.max * Math.min(1, (context.epoch ?? capacity.epochs) / capacity.epochs);
+        return { input, target, noise, klWeight: objective.beta * klScale, capacity: c };
+      },
+    };
   }
 }

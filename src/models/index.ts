@@ -1,4 +1,4 @@
-export type { Batch, DenseLayerPlan, DensePlannable, DenseTrainingPlan, LossContext, LossOutput, TrainableModel, ImportanceSampledModel } from './contract.js';
+export type { Batch, DenseLayerPlan, DensePlannable, DenseTrainingPlan, GaussianPlannable, GaussianTrainingPlan, LossContext, LossOutput, TrainableModel, ImportanceSampledModel } from './contract.js';
 export type { VariationalObjective, ElboObjective, IwaeObjective, BetaTcObjective, MmdObjective } from './objectives.js';
 export type { LatentPrior, StandardPrior, VampPrior } from './prior.js';
 export { checkObjective, objectiveBeta } from './objectives.js';

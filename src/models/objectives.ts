@@ -251,8 +251,8 @@ function sampledKl(z: tf.Tensor, mean: tf.Tensor, logVar: tf.Tensor, logPrior: (
   return tf.mean(tf.sub(gaussianLogDensity(z, mean, logVar), logPrior(z))) as tf.Scalar;
 }
 
-/** The seed of the `s`-th draw of ε in one loss call (draw 0: the seed the trainer has always used). */
-function drawSeed(seed: number, s: number): number {
+/** The seed of the `s`-th draw of ε in one loss call (draw 0: the seed the trainer has always used). @internal */
+export function drawSeed(seed: number, s: number): number {
   return s === 0 ? deriveSeed(seed, SALT.epsilon) : deriveSeed(seed, SALT.epsilon, s);
 }
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type DataInput, type OptionKeys, assertOptions, assertNumber, assertNumericTensor, assertOneOf, assertSameShape, typeFail } from '../core/index.js';
-import type { Batch, ImportanceSampledModel, LossContext, LossOutput, TrainableModel } from './contract.js';
+import type { Batch, GaussianPlannable, GaussianTrainingPlan, ImportanceSampledModel, LossContext, LossOutput, TrainableModel } from './contract.js';
 import { GaussianLatent } from './gaussian-latent.js';
 import { type LatentPrior, PseudoInputs, checkPrior, checkPriorObjective, priorConfig } from './prior.js';
 import { type ResolvedObjective, type VariationalObjective, objectiveBeta, objectiveOption } from './objectives.js';
@@ -223,7 +223,7 @@ const VAE_OPTIONS: OptionKeys<VaeOptions> = { encoder: true, decoder: true, late
  * const digits = vae.sample(16, { seed: 3 }); // [16, 784] probabilities
  * ```
  */
-export class VAE implements TrainableModel, ImportanceSampledModel {
+export class VAE implements TrainableModel, ImportanceSampledModel, GaussianPlannable {
   /** The model kind, for saving. */
   readonly kind = 'vae' as const;
   readonly encoder: tfl.LayersModel;
@@ -377,6 +377,30 @@ export class VAE implements TrainableModel, ImportanceSampledModel {
       const [mean, logVar] = runAll(this.encoder, x, training) as [tf.Tensor, tf.Tensor];
       return this.#core.loss(x, mean, logVar, (z) => z, context, fn);
     });
+  }
+
+  /**
+   * The model's training step as a {@link GaussianTrainingPlan}, which the trainer runs through
+   * the package's fused WebGPU kernels (see the backends guide); null where the model is not a
+   * dense Gaussian encoder and dense decoder under the 'elbo' objective and the standard prior.
+   * @example
+   * ```ts
+   * const vae = denseVae({ inputDim: 784, hidden: [512], latentDim: 20, seed: 1 });
+   * vae.gaussianTrainingPlan()?.decoder.length; //=> 2
+   * ```
+   */
+  gaussianTrainingPlan(): GaussianTrainingPlan | null {
+    const fn = 'VAE.gaussianTrainingPlan';
+    if (this.isDisposed || this.#pseudo !== null) return null;
+    return this.#core.trainingPlan(
+      this.encoder,
+      0,
+      (batch) => {
+        const x = inputTensor(batch.x, this.inputShape, fn, 'batch.x', "the encoder's input shape");
+        return { input: x, target: x };
+      },
+      fn,
+    );
   }
 
   /**

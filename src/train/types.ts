@@ -196,7 +196,7 @@ export interface TrainHistory {
 
 /**
  * How {@link train} ran its steps:
- * - `'fused-webgpu'`: the package's fused WebGPU kernels (a dense model with the package's Adam
+ * - `'fused-webgpu'`: the package's fused WebGPU kernels (a dense autoencoder, VAE or CVAE with the package's Adam
  *   on the webgpu backend, see the backends guide);
  * - `'per-op'`: one tfjs kernel per operation, with the package's fused Adam where the backend has it.
  * @category Training

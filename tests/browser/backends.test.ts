@@ -86,8 +86,8 @@ describe("useBackend in Chromium (started with --enable-unsafe-webgpu, no GPU on
       for (const backend of ['wasm', 'webgpu'] as const) {
         const run = runs[backend]!;
         expect(run.backend).toBe(backend);
-        // The dense autoencoder trains through the package's fused WGSL kernels on WebGPU; the VAE is not fused yet.
-        expect(run.path).toBe(backend === 'webgpu' && kind === 'ae' ? 'fused-webgpu' : 'per-op');
+        // The dense autoencoder and the dense VAE train through the package's fused WGSL kernels on WebGPU.
+        expect(run.path).toBe(backend === 'webgpu' ? 'fused-webgpu' : 'per-op');
         // Same seed → the very same initial weights on every backend (drawn in JavaScript).
         expect(run.initialWeights).toEqual(cpu.initialWeights);
         // float32 kernels that sum in different orders: measured ≤ 1e-6 apart (Chromium 156,

@@ -1,7 +1,8 @@
 // The demo page (examples/browser/) driven like a user would: it says which backend it runs on,
 // trains an autoencoder on MNIST digits while staying responsive, draws digits and their
 // reconstructions (checked pixel by pixel in a screenshot, written to tests/browser/artifacts/),
-// saves the model to IndexedDB and loads it back, and fits PCA.
+// saves the model to IndexedDB and loads it back, and fits PCA; opened with ?backend=webgpu it
+// trains the autoencoder on WebGPU (SwiftShader here) through the package's fused kernels and says so.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -235,4 +236,38 @@ describe('the browser demo', () => {
     expect(await text('#errors')).toContain(`mean squared error ${mseBefore}`);
   }, 300_000);
 
+  it('opened with ?backend=webgpu, trains the autoencoder on WebGPU through the fused kernels, and says so', async () => {
+    // The VAE's fused path on SwiftShader is checked against cpu in backends.test.ts (the lab
+    // page); here the demo itself, kept short: each new pipeline compiles on the CPU.
+    const gpuPage = await session!.open('index.html?backend=webgpu');
+    try {
+      const say = async (selector: string): Promise<string> => (await gpuPage.locator(selector).textContent()) ?? '';
+      expect(await say('#backend-name')).toBe('webgpu');
+      expect(await gpuPage.evaluate(() => document.body.dataset['path'])).toBeUndefined();
+      // A tiny budget: SwiftShader runs the GPU's work on the CPU. One step of 100 digits, 784-16-4.
+      await gpuPage.fill('#samples', '100');
+      await gpuPage.fill('#epochs', '1');
+      await gpuPage.fill('#batch-size', '100');
+      await gpuPage.fill('#hidden', '16');
+      await gpuPage.fill('#latent', '4');
+      await gpuPage.selectOption('#model-kind', 'ae');
+      const run = Number((await gpuPage.evaluate(() => document.body.dataset['run'])) ?? '0') + 1;
+      await gpuPage.click('#train');
+      await gpuPage.waitForFunction((r) => Number(document.body.dataset['run']) === r && ['trained', 'stopped', 'error'].includes(document.body.dataset['state'] ?? ''), run, {
+        timeout: 0,
+        polling: 100,
+      });
+      expect(await waitForState(gpuPage, ['trained'], session!.log)).toBe('trained');
+      expect(await gpuPage.evaluate(() => document.body.dataset['path'])).toBe('fused-webgpu');
+      expect(await say('#training-path')).toMatch(/^steps: fused-webgpu, the package's own WGSL kernels/);
+      const progress = await say('#progress-text');
+      expect(progress).toMatch(/^1 epoch on webgpu in [\d.]+ s · final loss [\d.]+$/);
+      // The mean binary cross-entropy per pixel of one step from the initial weights: about ln 2.
+      const loss = Number(/final loss ([\d.]+)/.exec(progress)![1]);
+      expect(loss).toBeGreaterThan(0.5);
+      expect(loss).toBeLessThan(0.8);
+    } finally {
+      await gpuPage.close();
+    }
+  }, 180_000);
 });

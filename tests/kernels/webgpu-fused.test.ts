@@ -96,7 +96,7 @@ describe('fused WebGPU training of dense autoencoders', () => {
     model.dispose();
   });
 
-  it('VAE (not fused): tfjs kernels with the one-dispatch Adam give the cpu losses, in fewer dispatches than tfjs\' Adam', async () => {
+  it('IWAE VAE (not fused): tfjs kernels with the one-dispatch Adam give the cpu losses, in fewer dispatches than tfjs\' Adam', async () => {
     await useBackend('webgpu', NODE_WEBGPU);
     const g = globalThis as unknown as Record<string, { prototype: { dispatchWorkgroups: (...a: number[]) => void } }>;
     const pass = g['GPUComputePassEncoder']!.prototype;
@@ -112,7 +112,7 @@ describe('fused WebGPU training of dense autoencoders', () => {
     try {
       for (const fast of [true, false]) {
         await useBackend('webgpu', { ...NODE_WEBGPU, fastWebGpuKernels: fast });
-        const vae = denseVae({ inputDim: 20, hidden: [12], latentDim: 3, seed: 5 });
+        const vae = denseVae({ inputDim: 20, hidden: [12], latentDim: 3, seed: 5, objective: { kind: 'iwae', samples: 2 } });
         if (initial === undefined) initial = await Promise.all(vae.trainableVariables.map(async (v) => Array.from(await v.data())));
         else vae.trainableVariables.forEach((v, i) => v.assign(tf.tensor(initial![i]!, v.shape)));
         const start = dispatches;
@@ -126,7 +126,7 @@ describe('fused WebGPU training of dense autoencoders', () => {
     await useBackend('webgpu', NODE_WEBGPU);
     const cpu = await (async () => {
       await useBackend('cpu');
-      const vae = denseVae({ inputDim: 20, hidden: [12], latentDim: 3, seed: 5 });
+      const vae = denseVae({ inputDim: 20, hidden: [12], latentDim: 3, seed: 5, objective: { kind: 'iwae', samples: 2 } });
       vae.trainableVariables.forEach((v, i) => v.assign(tf.tensor(initial![i]!, v.shape)));
       const h = await train(vae, x, { ...options, epochs: 2 });
       vae.dispose();

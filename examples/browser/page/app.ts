@@ -4,13 +4,13 @@
 //
 // The page reports what it is doing on <body>: data-state (starting, ready, switching, training,
 // saving, loading, fitting, trained, stopped, error), data-run (training runs started), data-batches and data-epochs (of
-// the run), data-backend, data-io (saved, loaded) and data-pca (fitted), so that
+// the run), data-path (how the last run trained: history.path), data-backend, data-io (saved, loaded) and data-pca (fitted), so that
 // the end-to-end tests can wait for a state instead of for a time.
 import * as tf from '@tensorflow/tfjs-core';
 import { describeBackend, probeAdapter, startBackend, type AdapterProbe } from './backend.js';
 import { LossChart } from './chart.js';
 import { PIXELS, clearGrid, drawRow, gridSize, loadDigits, toUnit, type Digits, type GridLayout } from './digits.js';
-import { denseAutoencoder, denseVae, train, type BackendInfo, type BackendPreference } from './lib.js';
+import { denseAutoencoder, denseVae, train, type BackendInfo, type BackendPreference, type TrainingPath } from './lib.js';
 import { fitPca, loadFromIndexedDb, saveToIndexedDb, type DemoModel, type PcaFit } from './extras.js';
 
 /** Where the demo saves its model. */
@@ -21,6 +21,11 @@ const SEED = 2024;
 const SHOWN = 10;
 const LAYOUT: GridLayout = { columns: SHOWN, rows: 3, scale: 3, gap: 4 };
 const ROWS = { originals: 0, model: 1, pca: 2 } as const;
+/** What the page says of each way `train` can run the steps (`history.path`). */
+const PATHS: Readonly<Record<TrainingPath, string>> = {
+  'fused-webgpu': "steps: fused-webgpu, the package's own WGSL kernels (a few dispatches per layer, one Adam for all weights)",
+  'per-op': "steps: per-op, tfjs' kernels one operation at a time",
+};
 
 const $ = <T extends HTMLElement>(id: string): T => {
   const el = document.getElementById(id);
@@ -48,6 +53,7 @@ const ui = {
   stop: $<HTMLButtonElement>('stop'),
   progress: $<HTMLProgressElement>('progress'),
   progressText: $('progress-text'),
+  trainingPath: $('training-path'),
   digits: $<HTMLCanvasElement>('digits'),
   errors: $('errors'),
   save: $<HTMLButtonElement>('save'),
@@ -205,6 +211,8 @@ async function onTrain(event: Event): Promise<void> {
   body.dataset['run'] = String(Number(body.dataset['run'] ?? '0') + 1);
   body.dataset['batches'] = '0';
   body.dataset['epochs'] = '0';
+  body.dataset['path'] = '';
+  ui.trainingPath.textContent = '';
   setState('training');
   const { samples, epochs, batchSize, hidden, latent, learningRate } = options;
   model =
@@ -248,6 +256,8 @@ async function onTrain(event: Event): Promise<void> {
     ui.progressText.textContent = history.aborted
       ? `stopped after ${history.epochs.length} of ${epochs} epochs (${done} batches) in ${seconds.toFixed(1)} s`
       : `${epochs} epoch${epochs === 1 ? '' : 's'} on ${backend?.name ?? '?'} in ${seconds.toFixed(1)} s · final loss ${last?.loss.toFixed(4) ?? '?'}`;
+    body.dataset['path'] = history.path;
+    ui.trainingPath.textContent = PATHS[history.path];
     await drawModelRow();
     setState(history.aborted ? 'stopped' : 'trained');
   } catch (error) {

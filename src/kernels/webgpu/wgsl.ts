@@ -13,12 +13,20 @@ export const FUSED_ACTIVATIONS: readonly FusedActivation[] = ['linear', 'relu', 
 
 /** Side of the output tile one workgroup computes (each of its 16×16 threads computes 4×4 entries). @internal */
 export const TILE = 64;
+/**
+ * The forward product's epilogue: a {@link FusedActivation}, or `'clamp'`, the soft clamp
+ * `L·tanh(z/L)` of a VAE's log-variance head (L the uniform `p`). @internal
+ */
+export type EpilogueActivation = FusedActivation | 'clamp';
+
 /** Depth of the slices of the inner dimension staged in workgroup memory. */
 const DEPTH = 16;
 
 /** `act(z)` in WGSL, with the formulas tfjs uses (a stable tanh: `sign(z)·(1 − e^{−2|z|})/(1 + e^{−2|z|})`). */
-function activationExpression(activation: FusedActivation, z: string): string {
+function activationExpression(activation: EpilogueActivation, z: string): string {
   switch (activation) {
+    case 'clamp':
+      return `(u.p * tanhStable(${z} / u.p))`;
     case 'linear':
       return z;
     case 'relu':
@@ -37,7 +45,7 @@ function activationExpression(activation: FusedActivation, z: string): string {
  * needs only the stored activations: relu `[a > 0]`, sigmoid `a(1 − a)`, tanh `1 − a²`,
  * elu `a > 0 ? 1 : a + 1`.
  */
-function derivativeExpression(activation: FusedActivation, a: string): string {
+export function derivativeExpression(activation: FusedActivation, a: string): string {
   switch (activation) {
     case 'linear':
       return '1.0';
@@ -61,8 +69,10 @@ fn tanhStable(z: f32) -> f32 {
 /**
  * The three uses of the product in a dense layer's step:
  * - `forward`: `A_l = act(A_{l−1}·W + b)` (operands and output in the activations buffer, W and b in the weights);
- * - `backData`: `Δ_{l−1} = (Δ_l·Wᵀ + λ·sign(A_{l−1})) ⊙ act'(A_{l−1})` (operands and output in the
- *   deltas buffer; `λ`, the uniform `l1`, is the L1 sparsity weight over the batch size at the code, else 0);
+ * - `backData`: `Δ_{l−1} = (Δ_l·Wᵀ + acc·Δ_{l−1} + λ·sign(A_{l−1})) ⊙ act'(A_{l−1})` (operands and
+ *   output in the deltas buffer; `λ`, the uniform `p`, is the L1 sparsity weight over the batch
+ *   size at the code, else 0; `acc = 1` adds the product to what the output holds, for the two
+ *   heads of a VAE's encoder);
  * - `backWeights`: `[∂W; ∂b] = [A_{l−1}ᵀ; 1ᵀ]·Δ_l` into the gradients buffer (the bias row is a row of ones).
  * @internal
  */
@@ -108,7 +118,7 @@ function accumulate(): string {
 }
 
 /** Number of u32 fields of the product's uniform block (see {@link productShader}). @internal */
-export const PRODUCT_UNIFORMS = 13;
+export const PRODUCT_UNIFORMS = 14;
 
 /**
  * The tiled product `C[M×N] = A[M×K]·B[K×N]` with its epilogue. Operands are read through
@@ -120,11 +130,11 @@ export const PRODUCT_UNIFORMS = 13;
  * @param activation - forward: the layer's activation; backData: the activation of the layer below.
  * @internal
  */
-export function productShader(kind: ProductKind, activation: FusedActivation): string {
+export function productShader(kind: ProductKind, activation: EpilogueActivation): string {
   const n = PRODUCT_BINDINGS[kind];
   let epilogue: string;
   if (kind === 'forward') epilogue = `let z = value + ${n.e}[u.eOff + j];\n        ${n.c}[u.cOff + i * u.N + j] = ${activationExpression(activation, 'z')};`;
-  else if (kind === 'backData') epilogue = `let a = ${n.e}[u.eOff + i * u.N + j];\n        ${n.c}[u.cOff + i * u.N + j] = (value + u.l1 * sign(a)) * ${derivativeExpression(activation, 'a')};`;
+  else if (kind === 'backData') epilogue = `let a = ${n.e}[u.eOff + i * u.N + j];\n        let held = select(0.0, ${n.c}[u.cOff + i * u.N + j], u.acc != 0u);\n        ${n.c}[u.cOff + i * u.N + j] = (value + held + u.p * sign(a)) * ${derivativeExpression(activation as FusedActivation, 'a')};`;
   else epilogue = `${n.c}[u.cOff + i * u.N + j] = value;`;
   // Each thread writes its 4×4 entries through the epilogue (`value` is the entry's sum).
   const writes = UNROLL.flatMap((r) =>
@@ -140,7 +150,7 @@ export function productShader(kind: ProductKind, activation: FusedActivation): s
     ),
   ).join('\n  ');
   return `
-struct Uniforms { M: u32, N: u32, K: u32, aOff: u32, aRs: u32, aCs: u32, bOff: u32, bRs: u32, bCs: u32, cOff: u32, eOff: u32, onesRow: u32, l1: f32 }
+struct Uniforms { M: u32, N: u32, K: u32, aOff: u32, aRs: u32, aCs: u32, bOff: u32, bRs: u32, bCs: u32, cOff: u32, eOff: u32, onesRow: u32, p: f32, acc: u32 }
 @group(0) @binding(0) var<uniform> u: Uniforms;
 ${n.decl}
 var<workgroup> tileA: array<f32, ${DEPTH * TILE}>;
