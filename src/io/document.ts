@@ -169,7 +169,7 @@ export async function describeModel(model: SavableModel, options: SaveOptions, f
       weights.push({ name, shape: [...variable.shape], dtype: 'float32', values: (await variable.data()) as Float32Array });
     }
   }
-  if (model instanceof VAE && model.pseudoInputs !== null) {
+  if ((model instanceof VAE || model instanceof CVAE) && model.pseudoInputs !== null) {
     const variable = model.pseudoInputs;
     seen.set(variable.id, PSEUDO_INPUTS);
     trainableNames.push(PSEUDO_INPUTS);
@@ -237,7 +237,7 @@ const KIND_CONFIG_KEYS: Readonly<Record<ModelKind, readonly string[]>> = {
 /** Config fields a kind may omit (files written before they existed). */
 const OPTIONAL_CONFIG_KEYS: Readonly<Partial<Record<ModelKind, readonly string[]>>> = {
   vae: ['objective', 'prior'],
-  cvae: ['objective'],
+  cvae: ['objective', 'prior'],
 };
 
 /**
@@ -308,7 +308,7 @@ export function checkDocument(document: Json | undefined, specList: readonly Wei
   }
 
   if (kind === 'vqvae') checkCodebookSpecs(config, specs, accounted, trainableShapes, fn);
-  if (kind === 'vae') checkPriorSpecs(config, specs, accounted, trainableShapes, fn);
+  if (kind === 'vae' || kind === 'cvae') checkPriorSpecs(config, specs, accounted, trainableShapes, fn);
 
   let training: CheckedDocument['training'];
   const trainingValue = own(document, 'training');
@@ -505,8 +505,9 @@ export async function buildModel(doc: CheckedDocument, data: ArrayBuffer, fn: st
     } else {
       const common = { encoder, decoder, latentDim: own(c, 'latentDim') as number, likelihood: own(c, 'likelihood') as never, ...savedObjective(c, fn) };
       const prior = own(c, 'prior');
-      model = doc.kind === 'vae' ? new VAE({ ...common, ...(prior === undefined ? {} : { prior: (isObject(prior) && own(prior, 'kind') === 'vamp' ? { ...prior, seed: 0 } : prior) as never }) }) : new CVAE({ ...common, numClasses: own(c, 'numClasses') as number });
-      const pseudo = model instanceof VAE ? model.pseudoInputs : null;
+      const withPrior = { ...common, ...(prior === undefined ? {} : { prior: (isObject(prior) && own(prior, 'kind') === 'vamp' ? { ...prior, seed: 0 } : prior) as never }) };
+      model = doc.kind === 'vae' ? new VAE(withPrior) : new CVAE({ ...withPrior, numClasses: own(c, 'numClasses') as number });
+      const pseudo = model.pseudoInputs;
       if (pseudo !== null) {
         const spec = doc.specs.get(PSEUDO_INPUTS)!;
         tf.tidy(() => pseudo.assign(tf.tensor(readValues(data, spec), spec.shape, 'float32')));
