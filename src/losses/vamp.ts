@@ -65,9 +65,14 @@ export function vampLogPrior(options: VampLogPriorOptions): tf.Tensor1D {
   const { mean, logVar, labels } = checkComponents(opts, z, 'mean', 'logVar', fn);
   return tf.tidy(() => {
     if (labels === undefined) return mixtureLogDensity(z, mean, logVar);
-    const y = tf.cast(tf.oneHot(labels, mean.shape[0]!), 'float32') as tf.Tensor2D;
+    const y = oneHotOf(labels, mean.shape[0]!);
     return mixtureLogDensity(z, componentsOf(y, mean), componentsOf(y, logVar));
   });
+}
+
+/** float32 one-hot rows of checked labels (depth 1 too, which `tf.oneHot` refuses). Call inside `tf.tidy`. */
+function oneHotOf(labels: tf.Tensor1D, depth: number): tf.Tensor2D {
+  return depth === 1 ? tf.ones([labels.shape[0], 1]) : (tf.cast(tf.oneHot(labels, depth), 'float32') as tf.Tensor2D);
 }
 
 /**
@@ -191,7 +196,7 @@ export function vampKl(options: VampKlOptions): tf.Tensor1D {
   const prior = checkComponents(opts, z, 'priorMean', 'priorLogVar', fn);
   return tf.tidy(() => {
     const labels = prior.labels;
-    const y = labels === undefined ? undefined : (tf.cast(tf.oneHot(labels, prior.mean.shape[0]!), 'float32') as tf.Tensor2D);
+    const y = labels === undefined ? undefined : oneHotOf(labels, prior.mean.shape[0]!);
     const at = (t: tf.Tensor): tf.Tensor => (y === undefined ? t : componentsOf(y, t));
     const logP = mixtureLogDensity(z, at(prior.mean), at(prior.logVar));
     return tf.sub(gaussianLogDensity(z, mean, logVar), logP) as tf.Tensor1D;

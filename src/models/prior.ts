@@ -184,8 +184,9 @@ export class ConditionalPseudoInputs {
   logPrior(z: tf.Tensor, labels: tf.Tensor2D, training: boolean): tf.Tensor1D {
     const [c, k] = [this.numClasses, this.count];
     const u = tf.tile(this.variable, [c, ...this.variable.shape.slice(1).map(() => 1)]);
-    const classes = Int32Array.from({ length: c * k }, (_, i) => Math.floor(i / k));
-    const y = tf.cast(tf.oneHot(tf.tensor1d(classes, 'int32'), c), 'float32') as tf.Tensor2D;
+    const oneHot = new Float32Array(c * k * c);
+    for (let i = 0; i < c * k; i++) oneHot[i * c + Math.floor(i / k)] = 1;
+    const y = tf.tensor2d(oneHot, [c * k, c]);
     const { mean, logVar } = this.encode(u, y, training);
     const d = mean.shape[1]!;
     return mixtureLogDensity(z, componentsOf(labels, tf.reshape(mean, [c, k, d])), componentsOf(labels, tf.reshape(logVar, [c, k, d])));
