@@ -189,8 +189,9 @@ describe('the conditional VampPrior on the CVAE', () => {
     const pair = new CVAE({ encoder, decoder, numClasses: C, likelihood: 'gaussian', prior: vamp(2, 1) });
     expect(pair.pseudoInputs!.shape).toEqual([2, 6]);
     const xs = tf.randomUniform([3, 6], 0, 1, 'float32', 2);
-    expect(Number.isFinite(lossOf(pair, { x: xs, y: [0, 1, 2] }, { training: true, seed: 2 })['kl']!)).toBe(true);
-    xs.dispose();
+    const ys = tf.tensor1d([0, 1, 2], 'int32');
+    expect(Number.isFinite(lossOf(pair, { x: xs, y: ys }, { training: true, seed: 2 })['kl']!)).toBe(true);
+    tf.dispose([xs, ys]);
     pair.dispose();
   });
 
@@ -225,7 +226,9 @@ describe('saving a VampPrior CVAE', () => {
     const again = await loadModel(saved, { kind: 'cvae' });
     expect(again.prior).toEqual({ kind: 'vamp', pseudoInputs: 4 });
     await expectSameBits(again.pseudoInputs!.clone(), cvae.pseudoInputs!.clone());
-    expect(lossOf(again, { x, y }, { training: true, seed: 1 })).toEqual(lossOf(cvae, { x, y }, { training: true, seed: 1 }));
+    const yt = tf.tensor1d(y, 'int32');
+    expect(lossOf(again, { x, y: yt }, { training: true, seed: 1 })).toEqual(lossOf(cvae, { x, y: yt }, { training: true, seed: 1 }));
+    yt.dispose();
     await expectSameBits(cvae.generate([2, 1], { seed: 2 }), again.generate([2, 1], { seed: 2 }));
     again.dispose();
     cvae.dispose();
