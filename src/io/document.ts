@@ -411,6 +411,14 @@ async function buildNetwork(plan: NetworkPlan, which: NetworkName, doc: CheckedD
   }
 }
 
+/** The fields saveModel always writes for each objective kind (the optional ones apart). */
+const SAVED_OBJECTIVE_KEYS: Readonly<Record<string, readonly string[]>> = {
+  elbo: ['beta', 'freeBits'],
+  iwae: ['samples'],
+  'beta-tc': ['alpha', 'beta', 'gamma'],
+  mmd: ['lambda', 'kernel'],
+};
+
 /**
  * The objective of a saved VAE/CVAE: `config.objective`, checked, whose β must be `config.beta`;
  * files without one (written before objectives existed) hold a β-VAE of `config.beta`.
@@ -418,6 +426,16 @@ async function buildNetwork(plan: NetworkPlan, which: NetworkName, doc: CheckedD
 function savedObjective(c: JsonObject, fn: string): { beta: number } | { objective: VariationalObjective } {
   const objective = own(c, 'objective');
   if (objective === undefined) return { beta: own(c, 'beta') as number };
+  // saveModel writes the objective with its defaults filled in: a missing (or null) weight would
+  // load as the constructor's default, i.e. as another model.
+  const kind = isObject(objective) ? own(objective, 'kind') : undefined;
+  const recorded = typeof kind === 'string' && Object.hasOwn(SAVED_OBJECTIVE_KEYS, kind) ? SAVED_OBJECTIVE_KEYS[kind]! : [];
+  for (const key of recorded) {
+    const value = own(objective as JsonObject, key);
+    if (value === undefined || value === null) {
+      throw new Error(`${fn}: field 'modelTopology.config.objective.${key}' is ${value === null ? 'null' : 'missing'} (a saved '${String(kind)}' objective records ${recorded.join(', ')})`);
+    }
+  }
   let checked: ReturnType<typeof checkObjective>;
   try {
     checked = checkObjective(objective, fn, 'modelTopology.config.objective');
