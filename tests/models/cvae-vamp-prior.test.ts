@@ -195,6 +195,22 @@ describe('the conditional VampPrior on the CVAE', () => {
     pair.dispose();
   });
 
+  it('a one-class CVAE (one-hot of depth 1) trains and generates, with the standard prior and with the VampPrior', async () => {
+    const x = manifoldData(16, 4, 1);
+    const y = new Array<number>(16).fill(0);
+    for (const prior of [undefined, vamp(2)]) {
+      const cvae = denseCvae({ inputDim: 4, numClasses: 1, hidden: [4], latentDim: 2, seed: 1, ...(prior === undefined ? {} : { prior }) });
+      const history = await train(cvae, { x, y }, { epochs: 2, batchSize: 8, seed: 1 });
+      expect(history.epochs.every((e) => Number.isFinite(e.loss))).toBe(true);
+      const g = cvae.generate([0, 0], { seed: 1 });
+      expect(g.shape).toEqual([2, 4]);
+      g.dispose();
+      expect(() => cvae.generate([1])).toThrow(/CVAE\.generate: argument 'labels'.*\[0, 1\)/);
+      cvae.dispose();
+    }
+    x.dispose();
+  });
+
   it('the initial pseudo-inputs are a seeded U(0, 1) draw from the factory seed (the prior seed overrides it); dispose frees them', () => {
     const before = tf.memory().numTensors;
     const a = denseCvae({ inputDim: 4, numClasses: 2, hidden: [4], latentDim: 2, seed: 1, prior: vamp(3) });

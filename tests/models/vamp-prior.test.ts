@@ -3,6 +3,7 @@
 // (values from tests/fixtures/make-divergence-fixtures.py, case 'vampKl').
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { anomalyScores } from '../../src/anomaly/index.js';
 import { createRng, deriveSeed } from '../../src/core/index.js';
 import { exportLayersModel, loadModel, loadTrainingState, saveModel } from '../../src/io/index.js';
 import { vampKl, vampLogPrior } from '../../src/losses/index.js';
@@ -135,6 +136,17 @@ describe('the VampPrior on the VAE', () => {
     expect(got['loss']).toBeCloseTo(want, 4);
     vae.dispose();
     x.dispose();
+  });
+
+  it("anomalyScores refuses metric 'elbo' (its KL is against N(0, I)) for a VampPrior VAE, naming the alternatives", async () => {
+    const vae = denseVae({ inputDim: 4, hidden: [4], latentDim: 2, seed: 1, prior: vamp(2) });
+    const x = tf.ones([2, 4]);
+    const before = tf.memory().numTensors;
+    await expect(anomalyScores(vae, x, { metric: 'elbo' })).rejects.toThrow(/anomalyScores: metric 'elbo' .*VampPrior; score it with logLikelihood/);
+    expect(tf.memory().numTensors).toBe(before);
+    expect((await anomalyScores(vae, x, { metric: 'mse' })).length).toBe(2);
+    x.dispose();
+    vae.dispose();
   });
 
   it('exportLayersModel refuses a VampPrior VAE, fromLayersModels settings naming one', async () => {
