@@ -250,6 +250,9 @@ export async function anomalyScores(model: ScorableModel, x: DataInput, options?
   if (o.metric === 'elbo' && kind !== 'vae') {
     throw new Error(`${fn}: metric 'elbo' needs a VAE, got ${kind === 'pca' ? 'a PCA' : 'an autoencoder'} (use 'mse' or 'bce')`);
   }
+  if (o.metric === 'elbo' && (model as { prior?: { kind?: unknown } }).prior?.kind === 'vamp') {
+    throw new Error(`${fn}: metric 'elbo' scores with the KL against N(0, I), but the VAE has a VampPrior; score it with logLikelihood (its negation) or 'mse' / 'bce'`);
+  }
   if (o.metric === 'nll' && (kind !== 'pca' || typeof (model as ProjectionModel).scoreSamples !== 'function')) {
     throw new Error(`${fn}: metric 'nll' needs a model with a scoreSamples method (a fitted PCA), got ${kind === 'pca' ? 'a PCA-like model without one' : kind === 'vae' ? 'a VAE' : 'an autoencoder'}`);
   }

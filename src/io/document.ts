@@ -16,7 +16,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { describe, formatShape } from '../core/index.js';
-import { Autoencoder, CVAE, VAE, VQVAE, type LossFunction, type VariationalObjective, checkObjective, objectiveBeta } from '../models/index.js';
+import { Autoencoder, CVAE, VAE, VQVAE, type LossFunction } from '../models/index.js';
 import { type Corruptor, corruptorFromConfig } from '../noise/index.js';
 import { KernelPCA, PCA, type PCAJSON } from '../pca/index.js';
 import { type Json, type JsonObject, bad, cleanJson, integer, isObject, objectAt, onlyKeys, own } from './json.js';
@@ -27,6 +27,7 @@ import type { ModelKind, SavableModel, SaveOptions } from './types.js';
 import { type WeightSpec, type WeightValues, readValues } from './weights.js';
 import { CODEBOOK, checkCodebookSpecs } from './codebook.js';
 import { PSEUDO_INPUTS, checkPriorSpecs } from './prior.js';
+import { savedObjective } from './objective.js';
 import { buildKernelPca, checkKernelPcaSpecs, describeKernelPca } from './kernel-pca.js';
 import { deserializeNetwork } from './deserialize.js';
 
@@ -169,7 +170,7 @@ export async function describeModel(model: SavableModel, options: SaveOptions, f
       weights.push({ name, shape: [...variable.shape], dtype: 'float32', values: (await variable.data()) as Float32Array });
     }
   }
-  if (model instanceof VAE && model.pseudoInputs !== null) {
+  if ((model instanceof VAE || model instanceof CVAE) && model.pseudoInputs !== null) {
     const variable = model.pseudoInputs;
     seen.set(variable.id, PSEUDO_INPUTS);
     trainableNames.push(PSEUDO_INPUTS);
@@ -237,7 +238,7 @@ const KIND_CONFIG_KEYS: Readonly<Record<ModelKind, readonly string[]>> = {
 /** Config fields a kind may omit (files written before they existed). */
 const OPTIONAL_CONFIG_KEYS: Readonly<Partial<Record<ModelKind, readonly string[]>>> = {
   vae: ['objective', 'prior'],
-  cvae: ['objective'],
+  cvae: ['objective', 'prior'],
 };
 
 /**
@@ -308,7 +309,7 @@ export function checkDocument(document: Json | undefined, specList: readonly Wei
   }
 
   if (kind === 'vqvae') checkCodebookSpecs(config, specs, accounted, trainableShapes, fn);
-  if (kind === 'vae') checkPriorSpecs(config, specs, accounted, trainableShapes, fn);
+  if (kind === 'vae' || kind === 'cvae') checkPriorSpecs(config, specs, accounted, trainableShapes, fn);
 
   let training: CheckedDocument['training'];
   const trainingValue = own(document, 'training');
@@ -411,24 +412,6 @@ async function buildNetwork(plan: NetworkPlan, which: NetworkName, doc: CheckedD
   }
 }
 
-/**
- * The objective of a saved VAE/CVAE: `config.objective`, checked, whose β must be `config.beta`;
- * files without one (written before objectives existed) hold a β-VAE of `config.beta`.
- */
-function savedObjective(c: JsonObject, fn: string): { beta: number } | { objective: VariationalObjective } {
-  const objective = own(c, 'objective');
-  if (objective === undefined) return { beta: own(c, 'beta') as number };
-  let checked: ReturnType<typeof checkObjective>;
-  try {
-    checked = checkObjective(objective, fn, 'modelTopology.config.objective');
-  } catch (e) {
-    throw new Error(`${fn}: field 'modelTopology.config.objective' is invalid: ${(e as Error).message.replace(`${fn}: `, '')}`);
-  }
-  const beta = objectiveBeta(checked);
-  if (own(c, 'beta') !== beta) bad(fn, 'modelTopology.config.beta', `${beta} (the β of 'modelTopology.config.objective')`, own(c, 'beta'));
-  return { objective: checked };
-}
-
 function sameShape(a: Json | undefined, b: readonly (number | null)[]): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -505,8 +488,9 @@ export async function buildModel(doc: CheckedDocument, data: ArrayBuffer, fn: st
     } else {
       const common = { encoder, decoder, latentDim: own(c, 'latentDim') as number, likelihood: own(c, 'likelihood') as never, ...savedObjective(c, fn) };
       const prior = own(c, 'prior');
-      model = doc.kind === 'vae' ? new VAE({ ...common, ...(prior === undefined ? {} : { prior: (isObject(prior) && own(prior, 'kind') === 'vamp' ? { ...prior, seed: 0 } : prior) as never }) }) : new CVAE({ ...common, numClasses: own(c, 'numClasses') as number });
-      const pseudo = model instanceof VAE ? model.pseudoInputs : null;
+      const withPrior = { ...common, ...(prior === undefined ? {} : { prior: (isObject(prior) && own(prior, 'kind') === 'vamp' ? { ...prior, seed: 0 } : prior) as never }) };
+      model = doc.kind === 'vae' ? new VAE(withPrior) : new CVAE({ ...withPrior, numClasses: own(c, 'numClasses') as number });
+      const pseudo = model.pseudoInputs;
       if (pseudo !== null) {
         const spec = doc.specs.get(PSEUDO_INPUTS)!;
         tf.tidy(() => pseudo.assign(tf.tensor(readValues(data, spec), spec.shape, 'float32')));

@@ -170,7 +170,7 @@ export async function exportLayersModel(model: Autoencoder | VAE | CVAE, destina
   if (which !== 'encoder' && which !== 'decoder') throw new Error(`${fn}: argument 'options.network' must be 'encoder' or 'decoder', got ${describe(which)}`);
   checkDestination(destination, fn);
   if (model.isDisposed) throw new Error(`${fn}: argument 'model' was disposed`);
-  if (model instanceof VAE && model.prior.kind === 'vamp') {
+  if ((model instanceof VAE || model instanceof CVAE) && model.prior.kind === 'vamp') {
     throw new Error(`${fn}: argument 'model' has a VampPrior, whose pseudo-inputs a Layers file cannot hold; save it with saveModel`);
   }
 

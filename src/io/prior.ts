@@ -1,5 +1,5 @@
 /**
- * The prior part of a saved VAE: the VampPrior's pseudo-inputs `prior/pseudoInputs`
+ * The prior part of a saved VAE or CVAE: the (conditional) VampPrior's pseudo-inputs `prior/pseudoInputs`
  * `[K, ...inputShape]`, which its configuration implies, checked against the weights manifest
  * before anything is built (as ./codebook.ts does for a VQ-VAE's codebook).
  * @internal
@@ -8,11 +8,11 @@ import { formatShape } from '../core/index.js';
 import { type JsonObject, bad, integer, isObject, onlyKeys, own } from './json.js';
 import type { WeightSpec } from './weights.js';
 
-/** The name of the VampPrior's pseudo-inputs among a saved VAE's weights. @internal */
+/** The name of the VampPrior's pseudo-inputs among a saved VAE's or CVAE's weights. @internal */
 export const PSEUDO_INPUTS = 'prior/pseudoInputs';
 
 /**
- * Checks a VAE document's optional `prior` field — absent or `{ kind: 'standard' }`, or
+ * Checks a VAE or CVAE document's optional `prior` field — absent or `{ kind: 'standard' }`, or
  * `{ kind: 'vamp', pseudoInputs: K }` with the float32 weight `prior/pseudoInputs`
  * `[K, ...inputShape]` (trainable, after the networks' weights) in the manifest.
  * @internal

@@ -1,4 +1,4 @@
-import { type LatentPrior, checkPrior, checkPriorObjective, refuseConditionalPrior, seededPrior } from './prior.js';
+import { type LatentPrior, checkPrior, checkPriorObjective, seededPrior } from './prior.js';
 import { type OptionKeys, assertNumber, assertOptions } from '../core/index.js';
 import { checkActivation, checkInit, checkPositiveInt } from '../nn/common.js';
 import { gaussianEncoder } from '../nn/gaussian.js';
@@ -35,12 +35,11 @@ export interface ConvCvaeOptions extends ConvVaeOptions {
 const CONV_VAE_OPTIONS: OptionKeys<ConvVaeOptions> = /* @__PURE__ */ Object.assign({ inputShape: true, filters: true, kernelSize: true, strides: true } as const, VAE_FACTORY_KEYS);
 
 /** Checks the options in the factory's name and gives the network build options. */
-function checkConvVae(options: ConvVaeOptions, fn: string, conditional: boolean): ConvBuildOptions & { latentDim: number; likelihood: Likelihood } {
+function checkConvVae(options: ConvVaeOptions, fn: string): ConvBuildOptions & { latentDim: number; likelihood: Likelihood } {
   const conv = checkConvOptions(options, fn);
   const latentDim = checkPositiveInt(options.latentDim, fn, 'latentDim');
   const { likelihood, objective } = checkVaeOptions(options.likelihood ?? 'bernoulli', options.beta, options.objective, fn);
-  if (conditional) refuseConditionalPrior(options.prior, fn);
-  else checkPriorObjective(checkPrior(options.prior, fn), objective, fn);
+  checkPriorObjective(checkPrior(options.prior, fn), objective, fn);
   const activation = checkActivation(options.activation ?? 'relu', fn, 'activation');
   if (options.logVarLimit !== undefined) assertNumber(options.logVarLimit, fn, 'logVarLimit', { min: 0, minExclusive: true });
   const { seed, init } = checkInit(options, fn);
@@ -52,7 +51,7 @@ function checkConvVae(options: ConvVaeOptions, fn: string, conditional: boolean)
  * `latentDim + numClasses` values) and the model.
  */
 function buildConvVae<M>(options: ConvVaeOptions, fn: string, numClasses: number | undefined, model: (e: ReturnType<typeof gaussianEncoder>, d: ReturnType<typeof gaussianEncoder>) => M): M {
-  const o = checkConvVae(options, fn, numClasses !== undefined);
+  const o = checkConvVae(options, fn);
   const seeds = networkSeeds(o.seed);
   const extra = numClasses ?? 0;
   return buildOwned(
@@ -112,5 +111,7 @@ export function convCvae(options: ConvCvaeOptions): CVAE {
   assertOptions<ConvCvaeOptions>(options, { ...CONV_VAE_OPTIONS, numClasses: true }, fn);
   const numClasses = options.numClasses;
   assertNumber(numClasses, fn, 'numClasses', { integer: true, min: 1 });
-  return buildConvVae(options, fn, numClasses, (encoder, decoder) => new CVAE({ encoder, decoder, numClasses, ...definedOnly(options, ['likelihood', 'beta', 'objective']) }));
+  return buildConvVae(options, fn, numClasses, (encoder, decoder) =>
+    new CVAE({ encoder, decoder, numClasses, ...definedOnly({ ...options, prior: seededPrior(options.prior, options.seed) as LatentPrior | undefined }, ['likelihood', 'beta', 'objective', 'prior']) }),
+  );
 }

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type DataInput, type OptionKeys, assertOptions, assertNumber } from '../core/index.js';
+import { type DataInput, assertOptions, assertNumber } from '../core/index.js';
 import type { Batch, GaussianPlannable, GaussianTrainingPlan, ImportanceSampledModel, LossContext, LossOutput, TrainableModel } from './contract.js';
 import { GaussianLatent } from './gaussian-latent.js';
 import { type VariationalObjective, objectiveBeta } from './objectives.js';
-import { type LatentPrior, refuseConditionalPrior } from './prior.js';
+import { type LatentPrior, ConditionalPseudoInputs, checkPrior, checkPriorObjective, priorConfig } from './prior.js';
+import { type CvaeConfig, type CvaeOptions, CVAE_OPTIONS, tileRows } from './cvae-options.js';
 import {
   type FeatureShape,
   type LabelInput,
@@ -35,68 +36,7 @@ import {
 } from './vae.js';
 import { type FromLayersModelsOptions, networksOf, readFromLayers, rebuild } from './from-layers.js';
 
-/** `y` `[n, K]` repeated to `rows` rows (a multiple of n: one copy per draw of z). Call inside `tf.tidy`. */
-function tileRows(y: tf.Tensor2D, rows: number): tf.Tensor2D {
-  const n = y.shape[0];
-  return rows === n ? y : tf.tile(y, [rows / n, 1]);
-}
-
-/**
- * Options of the {@link CVAE} constructor.
- *
- * The label enters the networks as a one-hot `[n, numClasses]` vector `y`, in one of two ways,
- * chosen by each network's number of inputs:
- * - one input: `y` is joined to the last axis — the encoder reads `[x, y]` `[n, d + numClasses]`
- *   (so `x` must be 2-D `[n, d]`), the decoder reads `[z, y]` `[n, latentDim + numClasses]`;
- * - two inputs: the network gets `[x, y]` (encoder) or `[z, y]` (decoder) as two tensors, the
- *   second `[n, numClasses]` (for images: merge `y` inside the network as you like).
- * @category Models
- */
-export interface CvaeOptions {
-  /** A `tf.LayersModel` giving `[mean, logVar]` `[n, latentDim]` from `x` and `y` (see above). */
-  readonly encoder: tfl.LayersModel;
-  /** A `tf.LayersModel` giving `[n, ...features]` from `z` and `y` (see above). */
-  readonly decoder: tfl.LayersModel;
-  /** Number of classes `K` (labels are integers in `[0, K)`). */
-  readonly numClasses: number;
-  /** Width of the latent space; checked against the encoder when given. */
-  readonly latentDim?: number;
-  /** The decoder likelihood. Default `'bernoulli'`. */
-  readonly likelihood?: Likelihood;
-  /** Weight β of the KL term: shorthand for `objective: { kind: 'elbo', beta }`. Default 1. */
-  readonly beta?: number;
-  /** The training objective, see {@link VariationalObjective}. Default `{ kind: 'elbo', beta: 1 }`. */
-  readonly objective?: VariationalObjective;
-  /** Only `{ kind: 'standard' }` (the default, `N(0, I)`): the VampPrior is refused here. */
-  readonly prior?: LatentPrior;
-}
-
-/**
- * The JSON-able description of a {@link CVAE}.
- * @category Models
- */
-export interface CvaeConfig {
-  readonly kind: 'cvae';
-  readonly inputShape: FeatureShape;
-  readonly latentDim: number;
-  readonly numClasses: number;
-  readonly likelihood: Likelihood;
-  /** The β of the objective's KL term (1 for 'iwae', 'beta-tc' and 'mmd'). */
-  readonly beta: number;
-  /** The objective with its defaults filled in. */
-  readonly objective: VariationalObjective;
-}
-
-const CVAE_OPTIONS: OptionKeys<CvaeOptions> = {
-  encoder: true,
-  decoder: true,
-  numClasses: true,
-  latentDim: true,
-  likelihood: true,
-  beta: true,
-  objective: true,
-  prior: true,
-};
+export type { CvaeConfig, CvaeOptions } from './cvae-options.js';
 
 /**
  * A conditional variational autoencoder: a {@link VAE} whose encoder `q(z|x, y)` and decoder
@@ -104,6 +44,9 @@ const CVAE_OPTIONS: OptionKeys<CvaeOptions> = {
  * (`E_q[−log p(x|z,y)] + β·klScale·KL(q(z|x,y) ‖ N(0, I))` or another {@link VariationalObjective};
  * one seeded sample in training, `context.samples` draws or `z = μ` with `context.atMean` in
  * evaluation); the batch must carry labels `y`. {@link CVAE.generate} draws new data of chosen classes.
+ * With `prior: { kind: 'vamp', pseudoInputs: K }` the prior is the conditional VampPrior
+ * `p(z | y) = (1/K) Σ_k q(z | u_k, y)` and the KL term the sampled `log q(z|x,y) − log p(z|y)`
+ * (see {@link VampPrior}).
  *
  * The model owns its encoder and decoder: {@link CVAE.dispose} disposes them.
  *
@@ -129,7 +72,10 @@ export class CVAE implements TrainableModel, ImportanceSampledModel, GaussianPla
   readonly beta: number;
   /** The training objective, defaults filled in. */
   readonly objective: VariationalObjective;
+  /** The prior `p(z | y)` (without the initial draw's seed): standard or the conditional VampPrior. */
+  readonly prior: LatentPrior;
   readonly #core: GaussianLatent;
+  readonly #pseudo: ConditionalPseudoInputs | null;
   readonly #encoderPair: boolean;
   readonly #decoderPair: boolean;
   readonly #networks: OwnedNetworks;
@@ -168,7 +114,8 @@ export class CVAE implements TrainableModel, ImportanceSampledModel, GaussianPla
     }
     expectShape(dec.outputs[0]!, inputShape, fn, "the decoder's output", 'the shape of the data x');
     const { likelihood, objective } = checkVaeOptions(options.likelihood ?? 'bernoulli', options.beta, options.objective, fn);
-    refuseConditionalPrior(options.prior, fn);
+    const prior = checkPrior(options.prior, fn);
+    checkPriorObjective(prior, objective, fn);
 
     this.encoder = enc.model;
     this.decoder = dec.model;
@@ -182,11 +129,23 @@ export class CVAE implements TrainableModel, ImportanceSampledModel, GaussianPla
     this.#encoderPair = enc.inputs.length === 2;
     this.#decoderPair = dec.inputs.length === 2;
     this.#core = new GaussianLatent(dec.model, likelihood, objective);
+    this.prior = priorConfig(prior);
+    this.#pseudo = prior.kind === 'vamp' ? new ConditionalPseudoInputs(prior.pseudoInputs, inputShape, prior.seed, K, (x, y, training) => this.#encode(x, y, training)) : null;
   }
 
-  /** The encoder's and decoder's trainable variables (each once). */
+  /** The encoder's and decoder's trainable variables (each once), then the VampPrior's pseudo-inputs. */
   get trainableVariables(): readonly tf.Variable[] {
-    return this.#networks.variables('CVAE.trainableVariables');
+    const variables = this.#networks.variables('CVAE.trainableVariables');
+    return this.#pseudo === null ? variables : [...variables, this.#pseudo.variable];
+  }
+
+  /**
+   * The conditional VampPrior's pseudo-inputs, a trainable variable `[K, ...inputShape]` (x-shaped:
+   * each is encoded with the query label), owned by the model; null with the standard prior.
+   */
+  get pseudoInputs(): tf.Variable | null {
+    this.#networks.assertAlive('CVAE.pseudoInputs');
+    return this.#pseudo === null ? null : this.#pseudo.variable;
   }
 
   /**
@@ -258,7 +217,9 @@ export class CVAE implements TrainableModel, ImportanceSampledModel, GaussianPla
   }
 
   /**
-   * Draws one new sample per label: `z ~ N(0, I)` (from `seed`), returns `decoder(z, y)`.
+   * Draws one new sample per label: `z ~ p(z | y)` (from `seed`), returns `decoder(z, y)`. The
+   * standard prior draws `z ~ N(0, I)`; the VampPrior picks a pseudo-input `u_k` uniformly per
+   * sample and draws `z ~ q(z | u_k, y)`.
    * @param labels - the classes to draw, e.g. `[7, 7, 3]`.
    * @returns `[labels.length, ...inputShape]`, owned by the caller.
    */
@@ -268,7 +229,8 @@ export class CVAE implements TrainableModel, ImportanceSampledModel, GaussianPla
     const seed = optionSeed(options, fn);
     return tf.tidy(() => {
       const y = oneHotLabels(labels, this.numClasses, undefined, fn, 'labels');
-      const z = tf.randomNormal([y.shape[0], this.latentDim], 0, 1, 'float32', seed);
+      const pseudo = this.#pseudo;
+      const z = pseudo === null ? tf.randomNormal([y.shape[0], this.latentDim], 0, 1, 'float32', seed) : pseudo.sample(y, this.latentDim, seed);
       return run1(this.decoder, this.#decoderInput(z, y), false);
     });
   }
@@ -301,14 +263,15 @@ export class CVAE implements TrainableModel, ImportanceSampledModel, GaussianPla
     return tidyRecord(() => {
       const training = context.training;
       const { x, mean, logVar, y } = this.#posteriorWithLabels(batch.x, batch.y, fn, training, 'batch.x', 'batch.y');
-      return this.#core.loss(x, mean, logVar, (z) => this.#decoderInput(z, tileRows(y, z.shape[0]!)), context, fn);
+      return this.#core.loss(x, mean, logVar, (z) => this.#decoderInput(z, tileRows(y, z.shape[0]!)), context, fn, this.#batchPrior(y));
     });
   }
 
   /**
    * The model's training step as a {@link GaussianTrainingPlan} (the encoder reads `[x, onehot(y)]`,
    * the decoder `[z, onehot(y)]`), which the trainer runs through the package's fused WebGPU
-   * kernels; null for networks with two inputs, other layers, or an objective other than 'elbo'.
+   * kernels; null for networks with two inputs, other layers, the VampPrior, or an objective other
+   * than 'elbo'.
    * @example
    * ```ts
    * const cvae = denseCvae({ inputDim: 784, numClasses: 10, hidden: [512], latentDim: 20, seed: 1 });
@@ -317,7 +280,8 @@ export class CVAE implements TrainableModel, ImportanceSampledModel, GaussianPla
    */
   gaussianTrainingPlan(): GaussianTrainingPlan | null {
     const fn = 'CVAE.gaussianTrainingPlan';
-    if (this.isDisposed || this.#encoderPair || this.#decoderPair) return null;
+    // The conditional VampPrior's KL is not part of the fused step's ELBO.
+    if (this.isDisposed || this.#encoderPair || this.#decoderPair || this.#pseudo !== null) return null;
     return this.#core.trainingPlan(
       this.encoder,
       this.numClasses,
@@ -344,7 +308,7 @@ export class CVAE implements TrainableModel, ImportanceSampledModel, GaussianPla
     checkLossArguments(batch, { training: false }, fn, '{ x, y }');
     return tf.tidy(() => {
       const { x, mean, logVar, y } = this.#posteriorWithLabels(batch.x, batch.y, fn, false, 'batch.x', 'batch.y');
-      return this.#core.logImportanceWeights(x, mean, logVar, (z) => this.#decoderInput(z, tileRows(y, z.shape[0]!)), noise, fn);
+      return this.#core.logImportanceWeights(x, mean, logVar, (z) => this.#decoderInput(z, tileRows(y, z.shape[0]!)), noise, fn, this.#batchPrior(y));
     });
   }
 
@@ -369,7 +333,10 @@ export class CVAE implements TrainableModel, ImportanceSampledModel, GaussianPla
     const fn = 'CVAE.fromLayersModels';
     const { config } = readFromLayers(options, 'cvae', fn);
     // The objective carries β (giving both is refused).
-    const { numClasses, latentDim, likelihood, objective, beta } = config as unknown as CvaeConfig;
+    const { numClasses, latentDim, likelihood, objective, beta, prior } = config as unknown as CvaeConfig;
+    if (prior !== undefined && prior.kind !== 'standard') {
+      throw new Error(`${fn}: the settings name a VampPrior, whose pseudo-inputs a Layers file does not hold; save such a model with saveModel`);
+    }
     return rebuild(() => new CVAE({ ...networksOf(options), numClasses, latentDim, likelihood, ...(objective === undefined ? { beta } : { objective }) }), config, [], fn);
   }
 
@@ -383,17 +350,31 @@ export class CVAE implements TrainableModel, ImportanceSampledModel, GaussianPla
       likelihood: this.likelihood,
       beta: this.beta,
       objective: structuredClone(this.objective),
+      ...(this.prior.kind === 'standard' ? {} : { prior: structuredClone(this.prior) }),
     };
   }
 
-  /** Disposes the encoder's and decoder's weights. Idempotent. */
+  /** Disposes the encoder's and decoder's weights (and the pseudo-inputs). Idempotent. */
   dispose(): void {
+    if (!this.#networks.disposed) this.#pseudo?.dispose();
     this.#networks.dispose();
   }
 
   /** True once {@link CVAE.dispose} was called. */
   get isDisposed(): boolean {
     return this.#networks.disposed;
+  }
+
+  /** The batch's `log p(z | y)` under the VampPrior (rows of z: sample `r mod n`); undefined for `N(0, I)`. */
+  #batchPrior(y: tf.Tensor2D): ((z: tf.Tensor, training: boolean) => tf.Tensor) | undefined {
+    const pseudo = this.#pseudo;
+    if (pseudo === null) return undefined;
+    return (z, training) => pseudo.logPrior(z, tileRows(y, z.shape[0]!), training);
+  }
+
+  #encode(x: tf.Tensor, y: tf.Tensor2D, training: boolean): { mean: tf.Tensor2D; logVar: tf.Tensor2D } {
+    const [mean, logVar] = runAll(this.encoder, this.#encoderPair ? [x, y] : tf.concat([x, y], 1), training) as [tf.Tensor2D, tf.Tensor2D];
+    return { mean, logVar };
   }
 
   #decoderInput(z: tf.Tensor, y: tf.Tensor): tf.Tensor | tf.Tensor[] {
@@ -415,8 +396,6 @@ export class CVAE implements TrainableModel, ImportanceSampledModel, GaussianPla
   ): { x: tf.Tensor; mean: tf.Tensor2D; logVar: tf.Tensor2D; y: tf.Tensor2D } {
     const xt = inputTensor(x, this.inputShape, fn, xArg, 'the shape of the data x');
     const y = oneHotLabels(labels, this.numClasses, xt.shape[0], fn, yArg);
-    const input = this.#encoderPair ? [xt, y] : tf.concat([xt, y], 1);
-    const [mean, logVar] = runAll(this.encoder, input, training) as [tf.Tensor2D, tf.Tensor2D];
-    return { x: xt, mean, logVar, y };
+    return { x: xt, ...this.#encode(xt, y, training), y };
   }
 }

@@ -7,7 +7,7 @@ import type { Corruptor } from '../noise/index.js';
 import { Autoencoder, type ReconstructionLoss, type Sparsity, checkCorruptor, checkLoss, checkSparsity } from './autoencoder.js';
 import { CVAE } from './cvae.js';
 import type { VariationalObjective } from './objectives.js';
-import { type LatentPrior, checkPrior, checkPriorObjective, refuseConditionalPrior, seededPrior } from './prior.js';
+import { type LatentPrior, checkPrior, checkPriorObjective, seededPrior } from './prior.js';
 import { type Likelihood, VAE, checkVaeOptions } from './vae.js';
 
 /**
@@ -80,10 +80,9 @@ function checkAutoencoderOptions(options: DenseAutoencoderOptions, fn: string): 
 }
 
 /** Checks the options of the VAE factories that the networks and the model constructor read. */
-function checkVaeFactoryOptions(options: DenseVaeOptions, fn: string, conditional = false): void {
+function checkVaeFactoryOptions(options: DenseVaeOptions, fn: string): void {
   const { objective } = checkVaeOptions(options.likelihood ?? 'bernoulli', options.beta, options.objective, fn);
-  if (conditional) refuseConditionalPrior(options.prior, fn);
-  else checkPriorObjective(checkPrior(options.prior, fn), objective, fn);
+  checkPriorObjective(checkPrior(options.prior, fn), objective, fn);
   if (options.logVarLimit !== undefined) assertNumber(options.logVarLimit, fn, 'logVarLimit', { min: 0, minExclusive: true });
 }
 
@@ -243,8 +242,9 @@ export interface VaeFactoryOptions {
   /** The training objective, see {@link VariationalObjective}. Default `{ kind: 'elbo', beta: 1 }`. */
   readonly objective?: VariationalObjective;
   /**
-   * The prior, see {@link LatentPrior}: `{ kind: 'vamp', pseudoInputs }` on the VAE factories only
-   * (the initial pseudo-inputs drawn from `seed` when the prior has no seed). Default `{ kind: 'standard' }`.
+   * The prior, see {@link LatentPrior}: `{ kind: 'vamp', pseudoInputs }` is the VampPrior on the VAE
+   * factories and the conditional VampPrior `p(z | y)` on the CVAE ones (the initial pseudo-inputs
+   * drawn from `seed` when the prior has no seed). Default `{ kind: 'standard' }`.
    */
   readonly prior?: LatentPrior;
   /** Activation of the hidden layers (of the convolutions in {@link convVae}). Default `'relu'`. */
@@ -349,6 +349,8 @@ export function denseCvae(options: DenseCvaeOptions): CVAE {
   checkOptions(options, { ...DENSE_VAE_OPTIONS, numClasses: true } satisfies OptionKeys<DenseCvaeOptions>, fn);
   const { numClasses } = options;
   assertNumber(numClasses, fn, 'numClasses', { integer: true, min: 1 });
-  checkVaeFactoryOptions(options, fn, true);
-  return buildVae(options, numClasses, (encoder, decoder) => new CVAE({ encoder, decoder, numClasses, ...definedOnly(options, ['likelihood', 'beta', 'objective']) }));
+  checkVaeFactoryOptions(options, fn);
+  return buildVae(options, numClasses, (encoder, decoder) =>
+    new CVAE({ encoder, decoder, numClasses, ...definedOnly({ ...options, prior: seededPrior(options.prior, options.seed) as LatentPrior | undefined }, ['likelihood', 'beta', 'objective', 'prior']) }),
+  );
 }

@@ -81,7 +81,7 @@ const SETTINGS_KEYS: OptionKeys<LayersSettings> = { format: true, version: true,
 export const CONFIG_KEYS = {
   autoencoder: { kind: true, inputShape: true, codeShape: true, loss: true, sparsity: true, corruptor: true } satisfies OptionKeys<AutoencoderConfig>,
   vae: { kind: true, inputShape: true, latentDim: true, likelihood: true, beta: true, objective: true, prior: true } satisfies OptionKeys<VaeConfig>,
-  cvae: { kind: true, inputShape: true, latentDim: true, numClasses: true, likelihood: true, beta: true, objective: true } satisfies OptionKeys<CvaeConfig>,
+  cvae: { kind: true, inputShape: true, latentDim: true, numClasses: true, likelihood: true, beta: true, objective: true, prior: true } satisfies OptionKeys<CvaeConfig>,
 } as const;
 
 type Kind = keyof typeof CONFIG_KEYS;

@@ -38,7 +38,9 @@ export class GaussianLatent {
 
   /**
    * `{ loss, terms: { reconstruction, kl } }` from the posterior, the decoder inputs built from z
-   * (`[m, latentDim]`, m a multiple of the batch), and the clean target. Call inside `tf.tidy`.
+   * (`[m, latentDim]`, m a multiple of the batch), and the clean target. `batchPrior`, when given,
+   * is this batch's `log p(z)` (the CVAE's conditional VampPrior, which depends on the labels) in
+   * place of the constructor's. Call inside `tf.tidy`.
    */
   loss(
     x: tf.Tensor,
@@ -47,19 +49,28 @@ export class GaussianLatent {
     decoderInputs: (z: tf.Tensor) => tf.Tensor | tf.Tensor[],
     context: LossContext,
     fn: string,
+    batchPrior?: (z: tf.Tensor, training: boolean) => tf.Tensor,
   ): LossOutput {
     const training = context.training === true;
     const klScale = context.klScale ?? 1;
     assertNumber(klScale, fn, 'context.klScale', { min: 0 });
     const network = this.logits ?? this.decoder;
     const decode = (z: tf.Tensor): tf.Tensor => run1(network, decoderInputs(z), training);
-    const prior = this.logPrior;
+    const prior = batchPrior ?? this.logPrior;
     const logPrior = prior === undefined ? {} : { logPrior: (z: tf.Tensor) => prior(z, training) };
     return objectiveLoss(this.objective, { x, mean, logVar, decode, likelihood: this.lossLikelihood, ...logPrior }, context, fn);
   }
 
-  /** `[k, n]` log importance weights for the noise `[k, n, latentDim]`. Call inside `tf.tidy`. */
-  logImportanceWeights(x: tf.Tensor, mean: tf.Tensor, logVar: tf.Tensor, decoderInputs: (z: tf.Tensor) => tf.Tensor | tf.Tensor[], noise: unknown, fn: string): tf.Tensor2D {
+  /** `[k, n]` log importance weights for the noise `[k, n, latentDim]` (`batchPrior` as in `loss`). Call inside `tf.tidy`. */
+  logImportanceWeights(
+    x: tf.Tensor,
+    mean: tf.Tensor,
+    logVar: tf.Tensor,
+    decoderInputs: (z: tf.Tensor) => tf.Tensor | tf.Tensor[],
+    noise: unknown,
+    fn: string,
+    batchPrior?: (z: tf.Tensor, training: boolean) => tf.Tensor,
+  ): tf.Tensor2D {
     assertNumericTensor(noise, fn, 'noise');
     const [n, d] = mean.shape as [number, number];
     if (noise.rank !== 3 || noise.shape[1] !== n || noise.shape[2] !== d || noise.shape[0] === 0) {
@@ -70,7 +81,7 @@ export class GaussianLatent {
     const z = tf.reshape(tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps)), [k * n, d]);
     const decoded = run1(this.logits ?? this.decoder, decoderInputs(z), false);
     const reconstruction = tf.reshape(decoded, [k, ...x.shape]);
-    const prior = this.logPrior;
+    const prior = batchPrior ?? this.logPrior;
     const logW = importanceWeights(x, reconstruction, eps, mean, logVar, this.lossLikelihood);
     return prior === undefined ? logW : priorWeights(logW, z, (codes) => prior(codes, false));
   }

@@ -180,7 +180,7 @@ export function oneHotLabels(
     }
     if (count === 0) fail(fn, arg, 'at least one label', labels);
     const indices = (labels.dtype === 'int32' ? labels : tf.cast(labels, 'int32')) as tf.Tensor1D;
-    const oneHot = tf.cast(tf.oneHot(indices, numClasses), 'float32') as tf.Tensor2D;
+    const oneHot = oneHotOf(indices, numClasses);
     if (readBack) {
       checkLabelValues(labels.dataSync(), numClasses, fn, arg);
       return oneHot;
@@ -198,7 +198,12 @@ export function oneHotLabels(
   }
   if (values.length === 0) fail(fn, arg, 'at least one label', labels);
   checkLabelValues(values, numClasses, fn, arg);
-  return tf.cast(tf.oneHot(tf.tensor1d(Array.from(values as ArrayLike<number>), 'int32'), numClasses), 'float32') as tf.Tensor2D;
+  return oneHotOf(tf.tensor1d(Array.from(values as ArrayLike<number>), 'int32'), numClasses);
+}
+
+/** float32 one-hot rows; one class gives a column of ones (`tf.oneHot` refuses depth 1). */
+function oneHotOf(indices: tf.Tensor1D, numClasses: number): tf.Tensor2D {
+  return numClasses === 1 ? tf.ones([indices.shape[0], 1]) : (tf.cast(tf.oneHot(indices, numClasses), 'float32') as tf.Tensor2D);
 }
 
 /** The most values one tensor may hold: the length limit of the typed arrays behind it. @internal */

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { assertNumber, deriveSeed, fail, rejectUnknownKeys, typeFail } from '../core/index.js';
-import { vampLogPrior } from '../losses/vamp.js';
+import { componentsOf, mixtureLogDensity, vampLogPrior } from '../losses/vamp.js';
 import type { FeatureShape } from './internal.js';
 import type { ResolvedObjective } from './objectives.js';
 
@@ -27,11 +27,21 @@ export interface StandardPrior {
  *
  * `p(z) = (1/K) Σ_k q(z | u_k)`.
  *
+ * On a {@link CVAE} it is the conditional VampPrior `p(z | y) = (1/K) Σ_k q(z | u_k, y)`: the same
+ * K pseudo-inputs (shared by the classes) encoded together with the query label `y`. This is the
+ * VampPrior's own argument carried over to the conditional ELBO: the prior that maximises
+ * `E_x[ELBO(x | y)]` for a class is the class's aggregate posterior `E_{x ~ p(x|y)} q(z | x, y)`
+ * (Tomczak & Welling 2018, eq. 5–7; Hoffman & Johnson 2016), and the K pseudo-inputs stand in
+ * for the data of that class. Shared rather than class-specific pseudo-inputs keep the parameter
+ * count at `K·d` (not `C·K·d`) and the saved weight the VAE's. Cost: each training step encodes
+ * all `C·K` (class, pseudo-input) pairs, i.e. `C·K` extra encoder rows beside the batch.
+ *
  * The pseudo-inputs are a trainable variable `[K, ...inputShape]`, trained with the networks,
  * initialised from a seeded uniform draw `u ~ U(0, 1)` (`seed`; a factory's `seed` gives
  * `deriveSeed(seed, 3)` when this one is absent, else a fresh draw). The KL term of the ELBO has
  * no closed form: it is the one-sample estimate `log q(z|x) − log p(z)` at the sampled `z` (see
- * {@link vampKl}). `sample(n)` picks a pseudo-input uniformly and draws `z ~ q(z | u_k)`.
+ * {@link vampKl}). `sample(n)` picks a pseudo-input uniformly and draws `z ~ q(z | u_k)` (the
+ * CVAE's `generate(labels)` / `sample(n)`: `z ~ q(z | u_k, y)`).
  * Works with the objectives `'elbo'` (without free bits) and `'iwae'`; `saveModel` keeps the
  * pseudo-inputs (as the weight `prior/pseudoInputs`).
  * @category Models
@@ -146,12 +156,56 @@ export function priorConfig(prior: LatentPrior): LatentPrior {
   return prior.kind === 'vamp' ? { kind: 'vamp', pseudoInputs: prior.pseudoInputs } : { kind: 'standard' };
 }
 
+/** What the conditional VampPrior needs of a CVAE: the posterior of inputs and one-hot labels. @internal */
+export type ConditionalEncodeFn = (x: tf.Tensor, y: tf.Tensor2D, training: boolean) => { mean: tf.Tensor; logVar: tf.Tensor };
+
 /**
- * The `prior` option of the conditional models: only `{ kind: 'standard' }`. A VampPrior there
- * would need the pseudo-inputs' labels too (a class-conditional mixture), which is not built. @internal
+ * The conditional VampPrior's state (see {@link VampPrior}): K pseudo-inputs shared by the
+ * classes, `p(z | y) = (1/K) Σ_k q(z | u_k, y)`. @internal
  */
-export function refuseConditionalPrior(value: unknown, fn: string): void {
-  if (checkPrior(value, fn).kind === 'vamp') {
-    throw new Error(`${fn}: argument 'prior' must be { kind: 'standard' } (or absent) for a conditional model, got { kind: 'vamp' }: the VampPrior is built for the VAE only`);
+export class ConditionalPseudoInputs {
+  readonly variable: tf.Variable;
+
+  constructor(
+    readonly count: number,
+    inputShape: FeatureShape,
+    seed: number | undefined,
+    readonly numClasses: number,
+    readonly encode: ConditionalEncodeFn,
+  ) {
+    const shape = [count, ...(inputShape as number[])];
+    this.variable = tf.tidy(() => tf.variable(tf.randomUniform(shape, 0, 1, 'float32', seed), true));
+  }
+
+  /**
+   * `log p(zᵢ | yᵢ)`, `[m]`, for `z` `[m, D]` and one-hot `labels` `[m, C]`: the encoder at every
+   * (class, pseudo-input) pair, row `c·K + k` = `(u_k, c)`, then each row's class. Call inside `tf.tidy`.
+   */
+  logPrior(z: tf.Tensor, labels: tf.Tensor2D, training: boolean): tf.Tensor1D {
+    const [c, k] = [this.numClasses, this.count];
+    const u = tf.tile(this.variable, [c, ...this.variable.shape.slice(1).map(() => 1)]);
+    const oneHot = new Float32Array(c * k * c);
+    for (let i = 0; i < c * k; i++) oneHot[i * c + Math.floor(i / k)] = 1;
+    const y = tf.tensor2d(oneHot, [c * k, c]);
+    const { mean, logVar } = this.encode(u, y, training);
+    const d = mean.shape[1]!;
+    return mixtureLogDensity(z, componentsOf(labels, tf.reshape(mean, [c, k, d])), componentsOf(labels, tf.reshape(logVar, [c, k, d])));
+  }
+
+  /**
+   * One seeded draw per row of the one-hot labels `y` `[n, C]`: `k ~ U{0..K−1}`,
+   * `z = μ(u_k, y) + σ(u_k, y) ⊙ ε`. Call inside `tf.tidy`.
+   */
+  sample(y: tf.Tensor2D, latentDim: number, seed: number): tf.Tensor2D {
+    const n = y.shape[0];
+    const u = tf.randomUniform([n], 0, 1, 'float32', deriveSeed(seed, 1));
+    const k = tf.cast(tf.minimum(tf.floor(tf.mul(u, this.count)), this.count - 1), 'int32');
+    const { mean, logVar } = this.encode(tf.gather(this.variable, k), y, false);
+    const eps = tf.randomNormal([n, latentDim], 0, 1, 'float32', deriveSeed(seed, 2));
+    return tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps)) as tf.Tensor2D;
+  }
+
+  dispose(): void {
+    this.variable.dispose();
   }
 }

@@ -5,10 +5,11 @@ import { rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MODEL_FILE_LIMITS, loadModel, loadTrainingState, saveModel, type SavedArtifacts } from '../../src/io/index.js';
-import { denoisingAutoencoder, denseVae } from '../../src/models/index.js';
+import { createRng } from '../../src/core/index.js';
+import { denoisingAutoencoder, denseCvae, denseVae } from '../../src/models/index.js';
 import { maskingNoise } from '../../src/noise/index.js';
 import { PCA } from '../../src/pca/index.js';
-import { type EditableJson, editJson, editText, expectRejectsClean, manifest, rejects, tempDir } from './helpers.js';
+import { type EditableJson, editJson, editText, expectRejectsClean, loadsOrRefusesClean, manifest, rejects, tempDir } from './helpers.js';
 
 let ae: SavedArtifacts;
 let vae: SavedArtifacts;
@@ -210,6 +211,84 @@ describe('loadModel failures after the checks leave nothing behind', () => {
     await rejects(editJson(pca, (j) => void (j.modelTopology.config.options.solver = 'magic')), /loadModel: the PCA in the file is invalid: PCA\.fromJSON: field 'options\.solver'/);
     const zeros = { modelJson: pca.modelJson, weights: new ArrayBuffer((pca.weights as ArrayBuffer).byteLength) };
     await rejects(zeros, /the PCA in the file is invalid: PCA\.fromJSON: field 'state\.components' row 0 must have unit length/);
+  });
+});
+
+describe("loadModel with bad 'beta-tc' and 'mmd' objectives in VAE and CVAE files", () => {
+  const objectives = {
+    'beta-tc': { kind: 'beta-tc', alpha: 0.5, beta: 4, gamma: 2 },
+    mmd: { kind: 'mmd', lambda: 10, kernel: 'imq', bandwidth: 0.8 },
+  } as const;
+  const files: Record<string, SavedArtifacts> = {};
+  beforeAll(async () => {
+    for (const [name, objective] of Object.entries(objectives)) {
+      const v = denseVae({ inputDim: 6, hidden: [5], latentDim: 2, seed: 2, objective });
+      files[`vae ${name}`] = await saveModel(v, { type: 'memory' });
+      v.dispose();
+      const c = denseCvae({ inputDim: 6, numClasses: 3, hidden: [5], latentDim: 2, seed: 2, objective });
+      files[`cvae ${name}`] = await saveModel(c, { type: 'memory' });
+      c.dispose();
+    }
+  });
+  const objectiveOf = (j: EditableJson): EditableJson => j.modelTopology.config.objective;
+  const invalid = /loadModel: field 'modelTopology\.config\.objective' is invalid: argument 'modelTopology\.config\.objective\./;
+
+  it.each(['vae', 'cvae'])('a %s file: bad values, wrong types and missing fields are refused naming the field', async (kind) => {
+    const tc = files[`${kind} beta-tc`]!;
+    const mm = files[`${kind} mmd`]!;
+    (await loadModel(tc)).dispose();
+    (await loadModel(mm)).dispose();
+    for (const key of ['alpha', 'beta', 'gamma']) {
+      await rejects(editJson(tc, (j) => void (objectiveOf(j)[key] = -1)), new RegExp(`${invalid.source}${key}' must be a finite number >= 0, got the number -1`));
+      await rejects(editJson(tc, (j) => void (objectiveOf(j)[key] = '6')), new RegExp(`${invalid.source}${key}' must be a finite number`));
+      await rejects(editJson(tc, (j) => void (objectiveOf(j)[key] = null)), new RegExp(`loadModel: field 'modelTopology\\.config\\.objective\\.${key}' is null \\(a saved 'beta-tc' objective records alpha, beta, gamma\\)`));
+      await rejects(editJson(tc, (j) => void delete objectiveOf(j)[key]), new RegExp(`loadModel: field 'modelTopology\\.config\\.objective\\.${key}' is missing \\(a saved 'beta-tc' objective records alpha, beta, gamma\\)`));
+    }
+    await rejects(editJson(tc, (j) => void (objectiveOf(j).lambda = 1)), /loadModel: field 'modelTopology\.config\.objective' is invalid: unknown option 'lambda' in 'modelTopology\.config\.objective'/);
+    await rejects(editJson(mm, (j) => void (objectiveOf(j).lambda = -2)), new RegExp(`${invalid.source}lambda' must be a finite number >= 0, got the number -2`));
+    await rejects(editJson(mm, (j) => void (objectiveOf(j).lambda = [10])), new RegExp(`${invalid.source}lambda' must be a finite number`));
+    await rejects(editJson(mm, (j) => void (objectiveOf(j).kernel = 'laplace')), new RegExp(`${invalid.source}kernel' must be one of 'rbf', 'imq'`));
+    await rejects(editJson(mm, (j) => void (objectiveOf(j).kernel = 1)), new RegExp(`${invalid.source}kernel' must be one of`));
+    await rejects(editJson(mm, (j) => void (objectiveOf(j).bandwidth = 0)), new RegExp(`${invalid.source}bandwidth' must be a finite number > 0, got the number 0`));
+    await rejects(editJson(mm, (j) => void (objectiveOf(j).bandwidth = 'wide')), new RegExp(`${invalid.source}bandwidth' must be a finite number`));
+    await rejects(editJson(mm, (j) => void (objectiveOf(j).alpha = 1)), /loadModel: field 'modelTopology\.config\.objective' is invalid: unknown option 'alpha'/);
+    for (const key of ['lambda', 'kernel']) {
+      await rejects(editJson(mm, (j) => void delete objectiveOf(j)[key]), new RegExp(`loadModel: field 'modelTopology\\.config\\.objective\\.${key}' is missing \\(a saved 'mmd' objective records lambda, kernel\\)`));
+      await rejects(editJson(mm, (j) => void (objectiveOf(j)[key] = null)), new RegExp(`loadModel: field 'modelTopology\\.config\\.objective\\.${key}' is null`));
+    }
+    await rejects(editJson(mm, (j) => void (objectiveOf(j).bandwidth = null)), new RegExp(`${invalid.source}bandwidth' must be a finite number`));
+    // The bandwidth is optional (absent: the default √d): a file without one loads, with the default.
+    const noBandwidth = await loadModel(editJson(mm, (j) => void delete objectiveOf(j).bandwidth), { kind: kind as 'vae' });
+    expect(noBandwidth.objective).toEqual({ kind: 'mmd', lambda: 10, kernel: 'imq' });
+    noBandwidth.dispose();
+    // The β of the config must stay the objective's (1 for both kinds).
+    await rejects(editJson(tc, (j) => void (j.modelTopology.config.beta = 4)), /loadModel: field 'modelTopology\.config\.beta' must be 1 \(the β of 'modelTopology\.config\.objective'\), got the number 4/);
+    await rejects(editJson(mm, (j) => void (j.modelTopology.config.objective = 'mmd')), /loadModel: field 'modelTopology\.config\.objective' is invalid: argument 'modelTopology\.config\.objective' must be/);
+  });
+
+  it('a seeded fuzz of the objective fields of VAE and CVAE files: a load or a clean loadModel error, never a leak', async () => {
+    const rng = createRng(2121);
+    const pool: unknown[] = [null, 0, -1, 1e-12, 0.5, 6, 1e300, NaN, Infinity, '', 'rbf', 'imq', 'laplace', 'beta-tc', 'mmd', 'elbo', [], [1], {}, { kind: 'mmd' }, true];
+    const keys = ['kind', 'alpha', 'beta', 'gamma', 'lambda', 'kernel', 'bandwidth', 'samples', 'extra'];
+    const names = Object.keys(files);
+    let loaded = 0;
+    let refused = 0;
+    for (let i = 0; i < 120; i++) {
+      const file = files[names[Math.floor(rng() * names.length)]!]!;
+      const edited = editJson(file, (j) => {
+        const r = rng();
+        const value = pool[Math.floor(rng() * pool.length)];
+        const key = keys[Math.floor(rng() * keys.length)]!;
+        if (r < 0.15) j.modelTopology.config.objective = value;
+        else if (r < 0.35) delete objectiveOf(j)[key];
+        else if (r < 0.45) j.modelTopology.config.beta = value;
+        else objectiveOf(j)[key] = value;
+      });
+      if (await loadsOrRefusesClean(edited)) loaded++;
+      else refused++;
+    }
+    expect(refused).toBeGreaterThan(60);
+    expect(loaded + refused).toBe(120);
   });
 });
 

@@ -1,4 +1,4 @@
-// mmd, tcDecomposition, the 'beta-tc' and 'mmd' VAE objectives (betaTcLoss, mmdLoss) and the vector quantiser against PyTorch (values and gradients), shared by the
+// mmd, tcDecomposition, the 'beta-tc' and 'mmd' VAE objectives (betaTcLoss, mmdLoss), the VampPrior (also the CVAE's conditional one) and the vector quantiser against PyTorch (values and gradients), shared by the
 // test files that run it on each backend.
 // Ref: every expected value and gradient comes from PyTorch (float64, from the same float32 inputs;
 // the mmd and tcDecomposition gradients are autograd's, checked there against finite differences),
@@ -49,17 +49,23 @@ function vqTerms(z: tf.Tensor2D, codebook: tf.Tensor2D): Record<string, tf.Tenso
   return { codebook: tf.mean(tf.square(tf.sub(stopGradient(z), q))), commitment: tf.mean(tf.square(tf.sub(z, stopGradient(q)))) };
 }
 
+/** The labels of a conditional VampPrior case (the CVAE's prior), as the int32 tensor the functions take. */
+function labelsOf(c: Case): { labels?: tf.Tensor1D } {
+  const labels = c.options['labels'] as number[] | undefined;
+  return labels === undefined ? {} : { labels: tf.tensor1d(labels, 'int32') };
+}
+
 function call(c: Case, t: Record<string, tf.Tensor>): tf.Tensor | Record<string, tf.Tensor> {
   if (c.fn === 'mmd') return mmd(t['x']!, t['y']!, c.options as MmdOptions);
   if (c.fn === 'vq') return vqTerms(t['z'] as tf.Tensor2D, t['codebook'] as tf.Tensor2D);
-  if (c.fn === 'vampLogPrior') return vampLogPrior({ z: t['z']!, mean: t['mean']!, logVar: t['logVar']! });
+  if (c.fn === 'vampLogPrior') return tf.tidy(() => vampLogPrior({ z: t['z']!, mean: t['mean']!, logVar: t['logVar']!, ...labelsOf(c) }));
   if (c.fn === 'vampElboLoss') {
     const o = c.options as { likelihood: ElboLikelihood; beta: number; capacity?: number };
     const kl = tf.mean(vampKl({ z: t['z']!, mean: t['mean']!, logVar: t['logVar']!, priorMean: t['priorMean']!, priorLogVar: t['priorLogVar']! })) as tf.Scalar;
     const { loss, terms } = vampElboLoss(t['x']!, t['reconstruction']!, kl, o.likelihood, o.beta, o.capacity);
     return { loss, ...terms };
   }
-  if (c.fn === 'vampKl') return vampKl({ z: t['z']!, mean: t['mean']!, logVar: t['logVar']!, priorMean: t['priorMean']!, priorLogVar: t['priorLogVar']! });
+  if (c.fn === 'vampKl') return tf.tidy(() => vampKl({ z: t['z']!, mean: t['mean']!, logVar: t['logVar']!, priorMean: t['priorMean']!, priorLogVar: t['priorLogVar']!, ...labelsOf(c) }));
   if (c.fn === 'betaTcLoss') {
     const o = c.options as { likelihood: ElboLikelihood; datasetSize: number; alpha: number; beta: number; gamma: number; klScale: number };
     const { loss, terms } = betaTcLoss(t['x']!, t['reconstruction']!, t['z']!, t['mean']!, t['logVar']!, o.likelihood, o.datasetSize, o, o.klScale);
@@ -104,7 +110,7 @@ describe(`mmd, tcDecomposition, the beta-tc and mmd objectives and the vector qu
 
   it('covers both kernels, explicit and default bandwidths, every reduction and the quantiser', () => {
     const names = cases.map((c) => c.name).join('\n');
-    for (const fragment of ['mmd, rbf', 'mmd, imq', 'bandwidth default', 'bandwidth 0.7', 'reduction mean', 'reduction sum', 'reduction none', 'vector quantiser', 'betaTcLoss, gaussian', 'betaTcLoss, bernoulli-logits', 'mmdLoss, gaussian, rbf', 'mmdLoss, bernoulli-logits, imq', 'vampLogPrior', 'vampKl', 'vampElboLoss, gaussian', 'vampElboLoss, bernoulli-logits']) {
+    for (const fragment of ['mmd, rbf', 'mmd, imq', 'bandwidth default', 'bandwidth 0.7', 'reduction mean', 'reduction sum', 'reduction none', 'vector quantiser', 'betaTcLoss, gaussian', 'betaTcLoss, bernoulli-logits', 'mmdLoss, gaussian, rbf', 'mmdLoss, bernoulli-logits, imq', 'vampLogPrior', 'vampKl', 'vampLogPrior, conditional', 'vampKl, conditional', 'vampElboLoss, gaussian', 'vampElboLoss, bernoulli-logits']) {
       expect(names).toContain(fragment);
     }
   });

@@ -5,24 +5,7 @@ import { loadModel, saveModel } from '../../src/io/index.js';
 import { mse } from '../../src/losses/index.js';
 import { CVAE, VAE, convCvae, convVae, convVqVae } from '../../src/models/index.js';
 import { train } from '../../src/train/index.js';
-
-/**
- * Toy 8×8 images: one bar, horizontal (class 0) or vertical (class 1), at one of 8 positions;
- * pixel values 0.05 / 0.95. Returns the images `[n, 8, 8, 1]` and the classes.
- */
-function bars(n: number, seed: number): { x: tf.Tensor4D; y: tf.Tensor1D } {
-  let s = seed;
-  const rand = (): number => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  const data = new Float32Array(n * 64).fill(0.05);
-  const classes = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const vertical = rand() < 0.5 ? 1 : 0;
-    const at = Math.floor(rand() * 8);
-    classes[i] = vertical;
-    for (let k = 0; k < 8; k++) data[i * 64 + (vertical ? k * 8 + at : at * 8 + k)] = 0.95;
-  }
-  return { x: tf.tensor4d(data, [n, 8, 8, 1]), y: tf.tensor1d(classes, 'int32') };
-}
+import { bars } from './helpers.js';
 
 /** The MSE of predicting the mean image. */
 function meanImageMse(x: tf.Tensor): number {

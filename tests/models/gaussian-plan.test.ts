@@ -88,5 +88,8 @@ describe('gaussianTrainingPlan', () => {
     const vamp = denseVae({ inputDim: 10, hidden: [4], latentDim: 2, prior: { kind: 'vamp', pseudoInputs: 3 }, seed: 1 });
     expect(vamp.gaussianTrainingPlan()).toBeNull();
     vamp.dispose();
+    const conditional = denseCvae({ inputDim: 10, numClasses: 3, hidden: [4], latentDim: 2, prior: { kind: 'vamp', pseudoInputs: 3 }, seed: 1 });
+    expect(conditional.gaussianTrainingPlan()).toBeNull();
+    conditional.dispose();
   });
 });

@@ -64,3 +64,21 @@ export function manifoldData(n: number, d: number, seed: number): tf.Tensor2D {
 export function meanPredictorMse(x: tf.Tensor2D): number {
   return tf.tidy(() => tf.mean(tf.moments(x, 0).variance).dataSync()[0]!);
 }
+
+/**
+ * Toy 8×8 images: one bar, horizontal (class 0) or vertical (class 1), at one of 8 positions;
+ * pixel values 0.05 / 0.95. Returns the images `[n, 8, 8, 1]` and the classes.
+ */
+export function bars(n: number, seed: number): { x: tf.Tensor4D; y: tf.Tensor1D } {
+  let s = seed;
+  const rand = (): number => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const data = new Float32Array(n * 64).fill(0.05);
+  const classes = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const vertical = rand() < 0.5 ? 1 : 0;
+    const at = Math.floor(rand() * 8);
+    classes[i] = vertical;
+    for (let k = 0; k < 8; k++) data[i * 64 + (vertical ? k * 8 + at : at * 8 + k)] = 0.95;
+  }
+  return { x: tf.tensor4d(data, [n, 8, 8, 1]), y: tf.tensor1d(classes, 'int32') };
+}

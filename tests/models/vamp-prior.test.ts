@@ -3,11 +3,12 @@
 // (values from tests/fixtures/make-divergence-fixtures.py, case 'vampKl').
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { anomalyScores } from '../../src/anomaly/index.js';
 import { createRng, deriveSeed } from '../../src/core/index.js';
 import { exportLayersModel, loadModel, loadTrainingState, saveModel } from '../../src/io/index.js';
 import { vampKl, vampLogPrior } from '../../src/losses/index.js';
 import { gaussianLogDensity } from '../../src/losses/vamp.js';
-import { CVAE, type Batch, type LossContext, VAE, convVae, denseCvae, denseVae } from '../../src/models/index.js';
+import { type Batch, type LossContext, VAE, convVae, denseVae } from '../../src/models/index.js';
 import { SALT } from '../../src/models/internal.js';
 import { adam, evaluate, logLikelihood, train } from '../../src/train/index.js';
 import { editJson, expectRejectsClean, expectSameBits, loadsOrRefusesClean } from '../io/helpers.js';
@@ -135,6 +136,17 @@ describe('the VampPrior on the VAE', () => {
     expect(got['loss']).toBeCloseTo(want, 4);
     vae.dispose();
     x.dispose();
+  });
+
+  it("anomalyScores refuses metric 'elbo' (its KL is against N(0, I)) for a VampPrior VAE, naming the alternatives", async () => {
+    const vae = denseVae({ inputDim: 4, hidden: [4], latentDim: 2, seed: 1, prior: vamp(2) });
+    const x = tf.ones([2, 4]);
+    const before = tf.memory().numTensors;
+    await expect(anomalyScores(vae, x, { metric: 'elbo' })).rejects.toThrow(/anomalyScores: metric 'elbo' .*VampPrior; score it with logLikelihood/);
+    expect(tf.memory().numTensors).toBe(before);
+    expect((await anomalyScores(vae, x, { metric: 'mse' })).length).toBe(2);
+    x.dispose();
+    vae.dispose();
   });
 
   it('exportLayersModel refuses a VampPrior VAE, fromLayersModels settings naming one', async () => {
@@ -278,11 +290,7 @@ describe('bad prior options', () => {
     expect(() => denseVae({ ...base, prior: vamp(2), objective: { kind: 'beta-tc' } })).toThrow(/denseVae: argument 'prior' is \{ kind: 'vamp' \}, which works with the objectives/);
     expect(() => denseVae({ ...base, prior: vamp(2), objective: { kind: 'elbo', freeBits: 0.5 } })).toThrow(/with free bits/);
     expect(() => convVae({ inputShape: [8, 8, 1], filters: [4], latentDim: 2, prior: vamp(2), objective: { kind: 'mmd', lambda: 1, kernel: 'rbf' } })).toThrow(/convVae: argument 'prior'/);
-    // The CVAE refuses it clearly (a class-conditional mixture is not built).
-    expect(() => denseCvae({ ...base, numClasses: 2, prior: vamp(2) })).toThrow(/denseCvae: argument 'prior' must be \{ kind: 'standard' \}.*VAE only/);
+    // (The CVAE's conditional VampPrior: tests/models/cvae-vamp-prior.test.ts.)
     expect(tf.memory().numTensors).toBe(before);
-    const cvae = denseCvae({ ...base, numClasses: 2, prior: { kind: 'standard' } });
-    expect(() => new CVAE({ encoder: cvae.encoder, decoder: cvae.decoder, numClasses: 2, prior: vamp(2) })).toThrow(/CVAE: argument 'prior' must be \{ kind: 'standard' \}/);
-    cvae.dispose();
   });
 });
