@@ -1,7 +1,8 @@
 import { AnomalyDetector } from '../anomaly/detector.js';
 import { describe, rejectUnknownKeys } from '../core/index.js';
 import { detectorBlock, readDetectorBlock } from './detector.js';
-import { checkDocument, describeModel } from './document.js';
+import { checkDocument } from './document.js';
+import { describeModel } from './document-write.js';
 import { type JsonObject, cleanJson, own } from './json.js';
 import { MODEL_FILE_LIMITS } from './limits.js';
 import { destinationWriter, modelJsonText } from './storage.js';
