@@ -312,10 +312,11 @@ export function rangeFinderOnGram(
     return ws.read(py);
   };
   const qRows = gaussianMatrix(l, m, rng);
-  // Y = Ω S, then q times Q = orth(Y), Y = Q S: Q spans S^(q+1) Ω.
+  // Y = Ω S, then q times Q = orth(Y), Y = Q S: Q spans S^(q+1) Ω. Between products one
+  // Cholesky QR step keeps the basis well conditioned; the last Q is orthonormal to rounding.
   for (let it = 0; it <= q; it++) {
     qRows.set(times());
-    orthonormalizeRows(qRows, l, m, rng);
+    orthonormalizeRows(qRows, l, m, rng, it === q ? 2 : 1);
   }
   // B = Q S Qᵀ (l × l).
   const w = times();

@@ -83,7 +83,8 @@ const KERNEL_SPEEDUP = { wasm: 3, js: 3 } as const;
  *
  * Sparse columns (many exact zeros, as in images or counts) are not sent through the dense
  * kernel: for such a column i, `(XcᵀXc)ᵢⱼ = Σ_{r: xᵣᵢ≠0} xᵣᵢ·xcᵣⱼ − μᵢ·Σᵣ xcᵣⱼ` (exact algebra,
- * no cancellation), which costs `nnzᵢ·m` multiply-adds instead of `n·m`. A column goes this way
+ * no cancellation), which costs at most `nnzᵢ·m` multiply-adds instead of `n·m` (an entry between
+ * two sparse columns is summed once, from the side of the denser one). A column goes this way
  * when that is cheaper, judged from its non-zero count and the kernel's speed (`sparse = false`
  * sends every column through the kernel). The sparse part is always computed in float64.
  * @internal
@@ -129,7 +130,7 @@ export function centeredGram(
       for (let b = 0; b < md; b++) gram[pa * m + densePos[b]!] = dd[a * md + b]!;
     }
   }
-  if (sparsePos.length > 0) sparseRows(x, n, d, mean, features, sparsePos, gram);
+  if (sparsePos.length > 0) sparseRows(x, n, d, mean, features, sparsePos, densePos, gram);
   return { gram, m, byFeatures: true, features };
 }
 
@@ -174,63 +175,52 @@ function zeroTail(h: Float64Array | Float32Array, p: Panel, len: number, rows: n
 
 /**
  * Rows (and, by symmetry, columns) of the Gram matrix for the sparse features at positions
- * `sparsePos` of `features`, written into `gram` (`m × m`, m = features.length): for each sample,
- * every sparse feature that is non-zero there adds `value · (centred sample)` to its row (an axpy
- * in the WebAssembly kernel where available).
+ * `sparsePos` of `features`, written into `gram` (`m × m`, m = features.length); `densePos` are
+ * the other positions. Each centred sample is copied into a compact vector (the dense features,
+ * then the sparse ones in the reverse of `sparsePos`'s order, densest first), and every sparse
+ * feature that is non-zero there adds `value · (centred sample)` to its row, but only over the
+ * dense features and the sparse ones up to itself: each entry between two sparse features is
+ * accumulated once, by the later one, and the densest sparse columns get the shortest rows (an
+ * axpy in the WebAssembly kernel where available).
  */
 function sparseRows(
-  x: Float64Array, n: number, d: number, mean: Float64Array, features: Int32Array, sparsePos: readonly number[], gram: Float64Array,
+  x: Float64Array, n: number, d: number, mean: Float64Array, features: Int32Array,
+  sparsePos: readonly number[], densePos: readonly number[], gram: Float64Array,
 ): void {
   const m = features.length;
   const s = sparsePos.length;
-  // Rows span all d features (constant ones centre to exactly 0): the centred sample is then a
-  // plain contiguous copy; the kept columns are picked out at the end.
-  const ws = Workspace.create([[s, d], [1, d]]);
-  const pr = ws.panel(0), px = ws.panel(1);
+  const nd = densePos.length;
+  // Compact order: position t of the vector holds feature features[order[t]].
+  const order = Int32Array.from([...densePos, ...sparsePos.slice().reverse()]);
+  const len = nd + s;
+  const ws = Workspace.create([[s, len], [1, len], [1, len]]);
+  const pr = ws.panel(0), px = ws.panel(1), pz = ws.panel(2);
   const h = ws.heap;
-  const len = px.stride; // even; the padding entry stays 0
-  const colSumAll = new Float64Array(d);
-  const sparseCols = Int32Array.from(sparsePos, (p) => features[p]!);
+  const cols = Int32Array.from(order, (p) => features[p]!);
+  const mu = Float64Array.from(cols, (j) => mean[j]!);
   const xo = px.off;
+  // Row a (sparse feature cols[nd + a]) sums over compact positions < nd + a + 1, rounded up
+  // to even (the kernel's width; the extra entry is never read).
+  const width = Int32Array.from({ length: s }, (_, a) => (nd + a + 2) & ~1);
   for (let r = 0; r < n; r++) {
     const o = r * d;
-    for (let j = 0; j < d; j++) {
-      const c = x[o + j]! - mean[j]!;
-      h[xo + j] = c;
-      colSumAll[j] = colSumAll[j]! + c;
-    }
+    for (let t = 0; t < len; t++) h[xo + t] = x[o + cols[t]!]! - mu[t]!;
+    ws.axpy(pz.off, xo, px.stride, 1); // Σ_r of the centred values (≈ 0, kept exact)
     for (let a = 0; a < s; a++) {
-      const v = x[o + sparseCols[a]!]!;
-      if (v !== 0) ws.axpy(pr.off + a * pr.stride, xo, len, v);
+      const v = x[o + cols[nd + a]!]!;
+      if (v !== 0) ws.axpy(pr.off + a * pr.stride, xo, width[a]!, v);
     }
   }
-  const full = ws.read(pr);
-  const rows = new Float64Array(s * m);
-  const colSum = new Float64Array(m);
-  for (let t = 0; t < m; t++) colSum[t] = colSumAll[features[t]!]!;
-  for (let a = 0; a < s; a++) for (let t = 0; t < m; t++) rows[a * m + t] = full[a * d + features[t]!]!;
-  const sparseIndex = new Int32Array(m).fill(-1);
-  sparsePos.forEach((p, a) => {
-    sparseIndex[p] = a;
-  });
+  // (XcᵀXc)ᵢⱼ = Σ_{r: xᵣᵢ≠0} xᵣᵢ·xcᵣⱼ − μᵢ·Σᵣ xcᵣⱼ for the sparse feature i.
   for (let a = 0; a < s; a++) {
-    const p = sparsePos[a]!;
-    const muA = mean[sparseCols[a]!]!;
-    const ra = a * m;
-    for (let t = 0; t < m; t++) {
-      const v = rows[ra + t]! - muA * colSum[t]!;
-      const b = sparseIndex[t]!;
-      if (b >= 0 && t !== p) {
-        // Both features sparse: each row gives this entry; average the two (symmetric result).
-        if (t < p) continue;
-        const other = rows[b * m + p]! - mean[features[t]!]! * colSum[p]!;
-        const avg = (v + other) / 2;
-        gram[p * m + t] = avg;
-        gram[t * m + p] = avg;
-      } else {
-        gram[p * m + t] = v;
-        gram[t * m + p] = v;
-      }
+    const p = order[nd + a]!;
+    const muA = mu[nd + a]!;
+    const ra = pr.off + a * pr.stride;
+    for (let t = 0; t <= nd + a; t++) {
+      const v = h[ra + t]! - muA * h[pz.off + t]!;
+      const q = order[t]!;
+      gram[p * m + q] = v;
+      gram[q * m + p] = v;
     }
   }
 }
