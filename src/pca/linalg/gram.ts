@@ -1,4 +1,4 @@
-import { kernelKind, mirrorUpper, Workspace, type Panel } from './workspace.js';
+import { kernelKind, mirrorUpper, poolThreads, Workspace, type Panel } from './workspace.js';
 
 /** Samples (or features) copied into the workspace per pass of the Gram product. */
 const CHUNK = 2048;
@@ -121,26 +121,58 @@ export function centeredGram(
   for (let p = 0; p < m; p++) if (isSparse[p] === 0) densePos.push(p);
 
   const gram = new Float64Array(m * m);
+  // The sparse rows fill other entries of `gram` than the dense product: with the worker pool's
+  // threads, the calling thread computes them while the workers run the product.
+  const sparseWork = sparsePos.length > 0 ? () => sparseRows(x, n, d, mean, features, sparsePos, densePos, gram) : undefined;
   if (densePos.length > 0) {
     const denseCols = Int32Array.from(densePos, (p) => features[p]!);
-    const dd = featureGram(x, n, d, mean, denseCols, precision);
+    const dd = featureGram(x, n, d, mean, denseCols, precision, sparseWork);
     const md = denseCols.length;
     for (let a = 0; a < md; a++) {
       const pa = densePos[a]!;
       for (let b = 0; b < md; b++) gram[pa * m + densePos[b]!] = dd[a * md + b]!;
     }
+  } else {
+    sparseWork?.();
   }
-  if (sparsePos.length > 0) sparseRows(x, n, d, mean, features, sparsePos, densePos, gram);
   return { gram, m, byFeatures: true, features };
 }
 
-/** `XcᵀXc` over the columns `cols` by the product kernel (full symmetric `c × c` result). */
-function featureGram(x: Float64Array, n: number, d: number, mean: Float64Array, cols: Int32Array, precision: GramPrecision): Float64Array {
+/**
+ * `XcᵀXc` over the columns `cols` by the product kernel (full symmetric `c × c` result), running
+ * `alongside` on the calling thread during the (first) product. With the worker pool's threads,
+ * all samples are copied at once and multiplied in one product, split over the threads; else
+ * chunk by chunk. Chunks are a multiple of the kernel's inner blocks, so both ways add the same
+ * blocks in the same order: the same bits.
+ */
+function featureGram(
+  x: Float64Array, n: number, d: number, mean: Float64Array, cols: Int32Array, precision: GramPrecision, alongside?: () => void,
+): Float64Array {
   const m = cols.length;
   const f32 = precision === 'f32';
-  const chunk = Math.min(CHUNK, n + 3);
-  const ws = Workspace.create([f32 ? [m, chunk, 'f32'] : [m, chunk], [m, m]]);
+  const chunked = Math.min(CHUNK, n + 3);
+  const sizes = (c: number) => [f32 ? ([m, c, 'f32'] as const) : ([m, c] as const), [m, m] as const];
+  let chunk = poolThreads() > 1 ? n : chunked;
+  let ws = Workspace.create(sizes(chunk), true);
+  if (ws.threads === 1 && chunk !== chunked) {
+    ws.release(); // the pool's memory could not hold all samples: chunks on one thread
+    chunk = chunked;
+    ws = Workspace.create(sizes(chunk));
+  }
+  try {
+    return featureGramOn(ws, x, n, d, mean, cols, chunk, alongside);
+  } finally {
+    ws.release();
+  }
+}
+
+function featureGramOn(
+  ws: Workspace, x: Float64Array, n: number, d: number, mean: Float64Array, cols: Int32Array, chunk: number, alongside?: () => void,
+): Float64Array {
+  const m = cols.length;
   const pm = ws.panel(0), pc = ws.panel(1);
+  const f32 = pm.f32;
+  let first = alongside;
   const h = f32 ? ws.heap32 : ws.heap;
   const stride = pm.stride;
   const mu = Float64Array.from(cols, (j) => mean[j]!);
@@ -158,8 +190,9 @@ function featureGram(x: Float64Array, n: number, d: number, mean: Float64Array, 
       }
     }
     zeroTail(h, pm, len, m);
-    if (f32) ws.nt32(pm, pm, pc, len, true);
-    else ws.nt(pm, pm, pc, len, true);
+    if (f32) ws.nt32(pm, pm, pc, len, true, first);
+    else ws.nt(pm, pm, pc, len, true, 0, 0, first);
+    first = undefined;
   }
   const gram = ws.read(pc);
   mirrorUpper(gram, m);
@@ -230,8 +263,18 @@ function sampleGram(x: Float64Array, n: number, d: number, mean: Float64Array, c
   const total = cols.length;
   const f32 = precision === 'f32';
   const chunk = Math.max(4, Math.min(CHUNK, total + 3));
-  const ws = Workspace.create([f32 ? [n, chunk, 'f32'] : [n, chunk], [n, n]]);
+  const ws = Workspace.create([f32 ? [n, chunk, 'f32'] : [n, chunk], [n, n]], true);
+  try {
+    return sampleGramOn(ws, x, n, d, mean, cols, chunk);
+  } finally {
+    ws.release();
+  }
+}
+
+function sampleGramOn(ws: Workspace, x: Float64Array, n: number, d: number, mean: Float64Array, cols: Int32Array, chunk: number): CenteredGram {
+  const total = cols.length;
   const pm = ws.panel(0), pc = ws.panel(1);
+  const f32 = pm.f32;
   const h = f32 ? ws.heap32 : ws.heap;
   const stride = pm.stride;
   for (let t0 = 0; t0 < total; t0 += chunk) {
