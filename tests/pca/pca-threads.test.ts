@@ -33,7 +33,7 @@ function data(n: number, d: number, seed: number): Float64Array {
 
 /** Every float64 of a fit, as bits (so that −0 and NaN count). */
 function bits(m: PCA): BigInt64Array[] {
-  const parts = [m.components, m.explainedVariance, m.singularValues, m.mean, Float64Array.of(m.noiseVariance)];
+  const parts = [m.components.data, m.explainedVariance, m.singularValues, m.mean, Float64Array.of(m.noiseVariance)];
   return parts.map((p) => new BigInt64Array(Float64Array.from(p).buffer));
 }
 
@@ -49,7 +49,9 @@ function fitAll(): Map<string, BigInt64Array[]> {
   for (const c of CASES) {
     const x = data(c.n, c.d, 3);
     const m = new PCA({ nComponents: c.k, solver: c.solver, seed: 7 }).fit({ data: x, shape: [c.n, c.d] });
-    out.set(c.name, bits(m));
+    const b = bits(m);
+    expect(b[0]!.length).toBe(c.k * c.d);
+    out.set(c.name, b);
   }
   // The direct strategy of the randomized solver (passes over the data), forced.
   const x = data(1500, 240, 4);
