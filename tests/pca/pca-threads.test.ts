@@ -40,6 +40,7 @@ function bits(m: PCA): BigInt64Array[] {
 const CASES = [
   { name: 'tall, full', n: 1500, d: 240, solver: 'full' as const, k: 40 },
   { name: 'tall, randomized (Gram strategy)', n: 1500, d: 240, solver: 'randomized' as const, k: 40 },
+  { name: 'tall, incremental', n: 1500, d: 240, solver: 'incremental' as const, k: 40 },
   { name: 'wide, full', n: 150, d: 900, solver: 'full' as const, k: 20 },
   { name: 'wide, randomized', n: 150, d: 900, solver: 'randomized' as const, k: 20 },
 ];
