@@ -17,11 +17,15 @@ export interface ColumnStats {
   readonly finite: boolean;
 }
 
-/** One pass over `X` for {@link ColumnStats} (which also tells whether `X` is finite). @internal */
+/**
+ * One pass over `X` for {@link ColumnStats} (which also tells whether `X` is finite). A column is
+ * constant when it is all zeros, never when it mixes zeros and non-zeros, and otherwise (no zero
+ * at all) when no row differs from the first: that check, after the pass, stops at the first row
+ * that differs, which for a varying column comes almost at once.
+ * @internal
+ */
 export function columnStats(x: Float64Array, n: number, d: number): ColumnStats {
   const sum = new Float64Array(d);
-  const first = x.subarray(0, d);
-  const differs = new Uint8Array(d);
   const nonZeros = new Int32Array(d);
   for (let r = 0; r < n; r++) {
     const o = r * d;
@@ -29,7 +33,6 @@ export function columnStats(x: Float64Array, n: number, d: number): ColumnStats 
       const v = x[o + j]!;
       sum[j] = sum[j]! + v;
       if (v !== 0) nonZeros[j] = nonZeros[j]! + 1;
-      if (v !== first[j]) differs[j] = 1;
     }
   }
   const mean = new Float64Array(d);
@@ -37,9 +40,17 @@ export function columnStats(x: Float64Array, n: number, d: number): ColumnStats 
   let finite = true;
   for (let j = 0; j < d; j++) {
     if (!Number.isFinite(sum[j]!)) finite = false;
-    if (differs[j] === 0) {
+    const nz = nonZeros[j]!;
+    let same = nz === 0;
+    if (nz === n) {
+      const first = x[j]!;
+      let r = 1;
+      while (r < n && x[r * d + j] === first) r++;
+      same = r === n && first === first; // NaN differs from itself
+    }
+    if (same) {
       constant[j] = 1;
-      mean[j] = first[j]!;
+      mean[j] = x[j]!;
     } else {
       mean[j] = sum[j]! / n;
     }
@@ -235,13 +246,25 @@ function sparseRows(
   // Row a (sparse feature cols[nd + a]) sums over compact positions < nd + a + 1, rounded up
   // to even (the kernel's width; the extra entry is never read).
   const width = Int32Array.from({ length: s }, (_, a) => (nd + a + 2) & ~1);
+  const hit = new Int32Array(s);
+  const hitValue = new Float64Array(s);
   for (let r = 0; r < n; r++) {
     const o = r * d;
-    for (let t = 0; t < len; t++) h[xo + t] = x[o + cols[t]!]! - mu[t]!;
-    ws.axpy(pz.off, xo, px.stride, 1); // Σ_r of the centred values (≈ 0, kept exact)
+    for (let t = 0; t < nd; t++) h[xo + t] = x[o + cols[t]!]! - mu[t]!;
+    // The sparse features: copied, and their non-zeros noted on the way.
+    let hits = 0;
     for (let a = 0; a < s; a++) {
       const v = x[o + cols[nd + a]!]!;
-      if (v !== 0) ws.axpy(pr.off + a * pr.stride, xo, width[a]!, v);
+      h[xo + nd + a] = v - mu[nd + a]!;
+      if (v !== 0) {
+        hit[hits] = a;
+        hitValue[hits++] = v;
+      }
+    }
+    ws.axpy(pz.off, xo, px.stride, 1); // Σ_r of the centred values (≈ 0, kept exact)
+    for (let i = 0; i < hits; i++) {
+      const a = hit[i]!;
+      ws.axpy(pr.off + a * pr.stride, xo, width[a]!, hitValue[i]!);
     }
   }
   // (XcᵀXc)ᵢⱼ = Σ_{r: xᵣᵢ≠0} xᵣᵢ·xcᵣⱼ − μᵢ·Σᵣ xcᵣⱼ for the sparse feature i.
