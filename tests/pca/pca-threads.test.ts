@@ -7,13 +7,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/index.js';
 import { disposeBackend, useBackend } from '../../src/index.js';
-import { currentPool, PARALLEL_MIN_MACS } from '../../src/backend/threads.js';
+import { currentPool } from '../../src/backend/threads.js';
 import { PCA } from '../../src/pca/index.js';
 import { columnStats } from '../../src/pca/linalg/gram.js';
-import { poolThreads, Workspace } from '../../src/pca/linalg/workspace.js';
+import { PARALLEL_MIN_MACS_PCA, poolThreads, setParallelMinForTesting, Workspace } from '../../src/pca/linalg/workspace.js';
 import { fitRandomized } from '../../src/pca/solvers.js';
 
 afterAll(async () => {
+  setParallelMinForTesting(null);
   await disposeBackend();
   await tf.setBackend('cpu');
 });
@@ -63,10 +64,10 @@ function fitAll(): Map<string, BigInt64Array[]> {
 
 describe('PCA on the wasm threads', () => {
   it('gives the same bits for 1, 2 and 3 threads, with the products actually split', async () => {
-    // The products of these cases are above the threshold at which they leave the calling thread.
-    expect(240 * 240 * 1500 * 0.5).toBeGreaterThan(PARALLEL_MIN_MACS);
-    expect(52 * 240 * 240).toBeGreaterThan(PARALLEL_MIN_MACS);
-    expect(150 * 150 * 900 * 0.5).toBeGreaterThan(PARALLEL_MIN_MACS);
+    // The Gram matrix of the tall case is above the threshold; the other products (range finder,
+    // wide cases, passes over the data) leave the calling thread once the threshold is 0.
+    expect(240 * 240 * 1500 * 0.5).toBeGreaterThan(PARALLEL_MIN_MACS_PCA);
+    setParallelMinForTesting(0);
     await useBackend('wasm', { threads: 1 });
     expect(poolThreads()).toBe(1);
     const one = fitAll();
@@ -80,12 +81,16 @@ describe('PCA on the wasm threads', () => {
       expect(Workspace.create([[4, 4]], true).threads).toBe(1);
       ws.release();
       expect(poolThreads()).toBe(threads);
-      const many = fitAll();
-      for (const [name, want] of one) {
-        const got = many.get(name)!;
-        got.forEach((g, i) => expect(Array.from(g), `${name}, ${threads} threads, part ${i}`).toEqual(Array.from(want[i]!)));
+      for (const min of [0, null]) {
+        setParallelMinForTesting(min);
+        const many = fitAll();
+        for (const [name, want] of one) {
+          const got = many.get(name)!;
+          got.forEach((g, i) => expect(Array.from(g), `${name}, ${threads} threads, threshold ${min}, part ${i}`).toEqual(Array.from(want[i]!)));
+        }
       }
     }
+    setParallelMinForTesting(null);
     await disposeBackend();
   });
 

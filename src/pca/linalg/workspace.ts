@@ -1,4 +1,4 @@
-import { currentPool, PARALLEL_MIN_MACS } from '../../backend/threads.js';
+import { currentPool } from '../../backend/threads.js';
 import { J_BLOCK, K_BLOCK, K_BLOCK_32, ntBlock, ntBlockCount, ntModule, ntProductJs, type NtCall, type WasmKernels } from '../../kernels/wasm/f64.js';
 import type { WorkerPool } from '../../kernels/wasm/pool.js';
 
@@ -28,6 +28,25 @@ const ceil2 = (v: number): number => (v + 1) & ~1;
 export type KernelKind = 'wasm' | 'js';
 
 let forcedKernel: KernelKind | null = null;
+
+/**
+ * PCA's products with fewer multiply-adds than this stay on the calling thread, even in a
+ * workspace of the pool's memory (2²⁵, a few milliseconds of work; the backend's threshold for
+ * tfjs products is 2²⁰). Each product split over the pool wakes the workers and waits for the
+ * last of them; when other processes compete for the cores, a descheduled worker makes that wait
+ * long (measured on a 2-vCPU AMD EPYC at load 6, 8,000 digits, k = 50, medians of 7: the
+ * randomized fit took 232 ms with 2²⁰ here, which splits the range finder's 60 × 667 × 667
+ * products too, 222 ms with 2²⁵, 225 ms on one thread; the full fit 356, 298 and 287 ms). The
+ * Gram matrix and the passes over the data stay far above it. The same bits either way.
+ * @internal
+ */
+export const PARALLEL_MIN_MACS_PCA = 33554432; // 2²⁵ (a literal: bundlers keep module-scope arithmetic)
+let parallelMinForTesting: number | null = null;
+
+/** Overrides {@link PARALLEL_MIN_MACS_PCA} (`null`: back to it); for tests that split small products. @internal */
+export function setParallelMinForTesting(macs: number | null): void {
+  parallelMinForTesting = macs;
+}
 /** Whether a workspace holds the worker pool's shared region (one at a time; see Workspace.create). */
 let sharedHeld = false;
 
@@ -225,7 +244,7 @@ export class Workspace {
   private run(call: NtCall, alongside?: () => void): void {
     const kernel = this.kernel!;
     const macs = call.r1 * call.r2 * call.len * (call.upper ? 0.5 : 1);
-    if (this.pool !== null && macs >= PARALLEL_MIN_MACS) {
+    if (this.pool !== null && macs >= (parallelMinForTesting ?? PARALLEL_MIN_MACS_PCA)) {
       this.pool.nt64(call, 'PCA', alongside);
       return;
     }
