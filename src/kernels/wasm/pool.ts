@@ -15,7 +15,8 @@
  * @internal
  */
 import { ARGS, CONTROL_BYTES, DONE, MAX_WORKERS, OP, OP_ADAM, OP_CRASH, OP_EXIT, OP_GEMM, OP_NT64, QUEUE, RESULT, SEQ, SLOT_INTS, STATUS } from './protocol.js';
-import { ntBlock, ntBlockCount, ntModuleBytes, type NtCall, type WasmKernels as F64Kernels } from './f64.js';
+import { ntBlock, ntBlockCount, type NtCall } from './blocks.js';
+import { ntModuleBytes, type WasmKernels as F64Kernels } from './f64.js';
 import { adamModuleBytes } from './adam.js';
 import type { AdamSimd } from './adam.js';
 import type { WorkerInit } from './protocol.js';

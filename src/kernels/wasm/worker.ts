@@ -8,7 +8,8 @@
  */
 import { ARGS, DONE, OP, OP_ADAM, OP_CRASH, OP_EXIT, OP_GEMM, OP_NT64, QUEUE, READY, RESULT, SEQ, SLOT_INTS, STATUS } from './protocol.js';
 import type { WorkerInit } from './protocol.js';
-import { ntBlock, ntBlockCount, type NtCall, type WasmKernels } from './f64.js';
+import { ntBlock, ntBlockCount, type NtCall } from './blocks.js';
+import type { WasmKernels } from './f64.js';
 
 type Gemm = (...args: number[]) => void;
 

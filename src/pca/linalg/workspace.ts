@@ -1,5 +1,6 @@
 import { currentPool } from '../../backend/threads.js';
-import { J_BLOCK, K_BLOCK, K_BLOCK_32, ntBlock, ntBlockCount, ntModule, ntProductJs, type NtCall, type WasmKernels } from '../../kernels/wasm/f64.js';
+import { J_BLOCK, K_BLOCK, K_BLOCK_32, ntBlock, ntBlockCount, type NtCall } from '../../kernels/wasm/blocks.js';
+import { ntModule, ntProductJs, type WasmKernels } from '../../kernels/wasm/f64.js';
 import type { WorkerPool } from '../../kernels/wasm/pool.js';
 
 /**
