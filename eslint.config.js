@@ -24,7 +24,7 @@ const floors = {
   backend: ['core', 'kernels'],
   losses: ['core'],
   noise: ['core'],
-  pca: ['core'],
+  pca: ['core', 'kernels', 'backend'],
   density: ['core'],
   preprocessing: ['core'],
   nn: ['core'],

@@ -5,13 +5,15 @@
  * Also times the one large product (the 784 × 784 covariance) four ways, to show why PCA uses its
  * own float64 WebAssembly kernel rather than the tfjs backends.
  *
- *   npx tsx bench/pca.ts [--reps=3] [--dense] [--skip-ml-pca] [--ml-pca-rows=2000] [--skip-backends] [--json=bench/out/pca.json]
+ *   npx tsx bench/pca.ts [--reps=3] [--threads=auto] [--dense] [--skip-ml-pca] [--ml-pca-rows=2000] [--skip-backends] [--json=bench/out/pca.json]
  *
  * ml-pca takes about a minute per method on the whole split: `--ml-pca-rows=N` runs it (and,
  * for its ratio, our full solver again) on the first N rows of every digit instead; the table says
  * which. Timings are wall-clock medians over `--reps` rounds, each round fitting ours and then
  * scikit-learn (2 BLAS threads, then 1), so that both meet the same machine load; ml-pca and the
- * product comparison run once.
+ * product comparison run once. Ours runs on `--threads` (default `'auto'`: every core) through the
+ * wasm backend's worker pool (`useBackend('wasm', { threads })`), and on one thread, each against
+ * scikit-learn on as many BLAS threads.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -22,6 +24,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { PCA as MlPCA } from 'ml-pca';
 import { createRng } from '../src/core/index.js';
 import { PCA } from '../src/pca/index.js';
+import { disposeBackend, useBackend, type ThreadCount } from '../src/backend/index.js';
 import { centeredGram, columnStats } from '../src/pca/linalg/gram.js';
 import { setKernelForTesting } from '../src/pca/linalg/workspace.js';
 import { loadMnistSplit, MNIST_PIXELS } from './mnist-data.js';
@@ -42,6 +45,8 @@ const mlPcaRows = args.has('ml-pca-rows') ? Number(args.get('ml-pca-rows')) : nu
 const skipBackends = args.has('skip-backends');
 const jsonPath = args.get('json') ?? (args.has('dense') ? 'bench/out/pca-dense.json' : 'bench/out/pca.json');
 const K = 50;
+const threadsArg = args.get('threads') ?? 'auto';
+const threadsWanted: ThreadCount = threadsArg === 'auto' ? 'auto' : Number(threadsArg);
 
 // Before scikit-learn runs: the BLAS it uses, with OPENBLAS_CORETYPE set where OpenBLAS would fall back.
 const blas = honestBlas(cpus().length);
@@ -129,8 +134,12 @@ console.log(`CPU: ${cpuModel()} (${cpus().length} logical cores), Node ${process
 // Rounds alternate ours and scikit-learn, so that both see the same machine load; each time is
 // the median over the rounds. The first fit warms up the JIT and compiles the kernels.
 new PCA({ nComponents: K, solver: 'full' }).fit(input);
+const threadsInfo = await useBackend('wasm', { threads: threadsWanted });
+const oursThreads = threadsInfo.threads ?? 1;
+console.log(`ours: ${oursThreads} thread(s) (the wasm backend's worker pool${threadsInfo.threadsNote ? `; ${threadsInfo.threadsNote}` : ''}), and 1 thread`);
 const SOLVERS = ['full', 'randomized', 'incremental'] as const;
 const oursTimes: Record<string, number[]> = { full: [], randomized: [], incremental: [] };
+const ours1Times: Record<string, number[]> = { full: [], randomized: [], incremental: [] };
 const oursModels: Record<string, PCA> = {};
 const skTimes: Record<string, number[]> = { full: [], randomized: [], incremental: [] };
 const sk1Times: Record<string, number[]> = { full: [], randomized: [], incremental: [] };
@@ -141,6 +150,13 @@ for (let round = 0; round < reps; round++) {
     const r = time(() => new PCA({ nComponents: K, solver, seed: 0 }).fit(input));
     oursTimes[solver]!.push(r.seconds);
     oursModels[solver] = r.value;
+  }
+  if (oursThreads > 1) {
+    await useBackend('wasm', { threads: 1 });
+    for (const solver of SOLVERS) ours1Times[solver]!.push(time(() => new PCA({ nComponents: K, solver, seed: 0 }).fit(input)).seconds);
+    await useBackend('wasm', { threads: oursThreads });
+  } else {
+    for (const solver of SOLVERS) ours1Times[solver]!.push(oursTimes[solver]!.at(-1)!);
   }
   if (skAvailable) {
     const two = runSklearn(x64, n, d, null);
@@ -155,7 +171,7 @@ for (let round = 0; round < reps; round++) {
       }
     }
   }
-  console.log(`round ${round + 1}/${reps}: ours ${SOLVERS.map((s) => oursTimes[s]!.at(-1)!.toFixed(3)).join(' / ')} s` +
+  console.log(`round ${round + 1}/${reps}: ours ${SOLVERS.map((s) => oursTimes[s]!.at(-1)!.toFixed(3)).join(' / ')} s (${oursThreads} threads), ${SOLVERS.map((s) => ours1Times[s]!.at(-1)!.toFixed(3)).join(' / ')} s (1 thread)` +
     (skAvailable ? `; scikit-learn ${SOLVERS.map((s) => skTimes[s]!.at(-1)!.toFixed(3)).join(' / ')} s (2 threads), ${SOLVERS.map((s) => sk1Times[s]!.at(-1)!.toFixed(3)).join(' / ')} s (1 thread)` : ''));
 }
 const ours: Record<string, { seconds: number; all: number[]; model: PCA }> = {};
@@ -220,7 +236,8 @@ const products: Record<string, number> = {};
 
 // The comparison table.
 const rowsOut: { label: string; seconds: number; note?: string }[] = [];
-for (const s of SOLVERS) rowsOut.push({ label: `ours ${s}`, seconds: ours[s]!.seconds });
+for (const s of SOLVERS) rowsOut.push({ label: `ours ${s}`, seconds: ours[s]!.seconds, note: `${oursThreads} thread(s)` });
+for (const s of SOLVERS) rowsOut.push({ label: `ours ${s}, 1 thread`, seconds: median(ours1Times[s]!) });
 if (sk !== null) {
   for (const s of SOLVERS) rowsOut.push({ label: `scikit-learn ${s}`, seconds: skMedian(s) });
   for (const s of SOLVERS) rowsOut.push({ label: `scikit-learn ${s}, 1 BLAS thread`, seconds: sk1Median(s) });
@@ -233,7 +250,7 @@ for (const r of rowsOut) console.log(`  ${r.label.padEnd(40)} ${r.seconds.toFixe
 const ratios: Record<string, number> = {};
 if (sk !== null) {
   for (const s of SOLVERS) ratios[`ours ${s} / scikit-learn ${s}`] = ours[s]!.seconds / skMedian(s);
-  for (const s of SOLVERS) ratios[`ours ${s} / scikit-learn ${s} (1 BLAS thread)`] = ours[s]!.seconds / sk1Median(s);
+  for (const s of SOLVERS) ratios[`ours ${s} / scikit-learn ${s} (1 thread each)`] = median(ours1Times[s]!) / sk1Median(s);
 }
 for (const [m, s] of Object.entries(ml)) {
   ratios[`ml-pca ${m} / ours full${mlRows === n ? '' : ` (both on ${mlRows} rows)`}`] = s / oursOnMlRows;
@@ -269,7 +286,9 @@ writeFileSync(
       blas: blasLine(blas),
       data: { n, d, k: K, dense },
       reps,
+      oursThreads,
       ours: Object.fromEntries(Object.entries(ours).map(([s, r]) => [s, r.all])),
+      ours1thread: ours1Times,
       oursFullJsKernel: oursJs.seconds,
       sklearn2threads: sk === null ? null : skTimes,
       sklearn1thread: sk === null ? null : sk1Times,
@@ -283,3 +302,4 @@ writeFileSync(
   ),
 );
 console.log(`\nwrote ${jsonPath}`);
+await disposeBackend();

@@ -14,7 +14,9 @@ import { median } from '../lib/stats.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 interface PcaJson {
+  oursThreads?: number;
   ours: Record<string, number[]>;
+  ours1thread?: Record<string, number[]>;
   sklearn: { version: string } | null;
   sklearn2threads: Record<string, number[]> | null;
   sklearn1thread: Record<string, number[]> | null;
@@ -44,7 +46,13 @@ export function runW3(ctx: BenchContext): WorkloadReport {
     }
     const out = JSON.parse(readFileSync(json, 'utf8')) as PcaJson;
     const rows: ImplResult[] = [];
-    for (const [solver, times] of Object.entries(out.ours)) rows.push({ impl: `package ${solver}`, values: { 'fit s': median(times) } });
+    const threads = out.oursThreads ?? 1;
+    for (const [solver, times] of Object.entries(out.ours)) {
+      rows.push({ impl: `package ${solver}`, values: { 'fit s': median(times) }, note: `${threads} thread${threads === 1 ? '' : 's'}` });
+    }
+    if (threads > 1) {
+      for (const [solver, times] of Object.entries(out.ours1thread ?? {})) rows.push({ impl: `package ${solver}, 1 thread`, values: { 'fit s': median(times) } });
+    }
     for (const [solver, times] of Object.entries(out.sklearn2threads ?? {})) {
       rows.push({ impl: `scikit-learn ${solver}`, values: { 'fit s': median(times) } });
     }

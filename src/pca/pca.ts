@@ -30,7 +30,9 @@ export type { PCAInput, PCAMatrix, PCAOptions, PCAOutput, PCAScores, PCASolver }
  * host: the eigensolver needs float64, and the large products run in a small WebAssembly SIMD
  * kernel of this package (plain JavaScript where WebAssembly SIMD is missing) — on the CPU that
  * is 20–30 times faster than a tfjs `matMul` on the cpu or wasm backend, so fitting never uses
- * the tfjs backend. Projecting a tensor runs on the active backend. Every method answers in the
+ * the tfjs backend. Once `useBackend('wasm', { threads })` has started the wasm backend's worker
+ * pool, those products are shared out over its threads (the same bits for any thread count).
+ * Projecting a tensor runs on the active backend. Every method answers in the
  * kind of its input (see {@link PCAOutput}); tensors it returns belong to the caller. The model
  * itself holds no tensors: fitted attributes are plain host arrays (copies — changing them does
  * not change the model) and there is nothing to dispose.

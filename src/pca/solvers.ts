@@ -301,8 +301,19 @@ export function rangeFinderOnGram(
   s: Float64Array, m: number, k: number, l: number, q: number, rng: () => number, precision: GramPrecision,
 ): { values: Float64Array; vectors: Float64Array } {
   const f32 = precision === 'f32';
-  const ws = Workspace.create(f32 ? [[m, m, 'f32'], [l, m, 'f32'], [l, m]] : [[m, m], [l, m], [l, m]]);
+  const ws = Workspace.create(f32 ? [[m, m, 'f32'], [l, m, 'f32'], [l, m]] : [[m, m], [l, m], [l, m]], true);
+  try {
+    return rangeFinderOn(ws, s, m, k, l, q, rng);
+  } finally {
+    ws.release();
+  }
+}
+
+function rangeFinderOn(
+  ws: Workspace, s: Float64Array, m: number, k: number, l: number, q: number, rng: () => number,
+): { values: Float64Array; vectors: Float64Array } {
   const ps = ws.panel(0), pq = ws.panel(1), py = ws.panel(2);
+  const f32 = ps.f32;
   ws.write(ps, s);
   const times = (): Float64Array => {
     ws.write(pq, qRows);
@@ -312,10 +323,11 @@ export function rangeFinderOnGram(
     return ws.read(py);
   };
   const qRows = gaussianMatrix(l, m, rng);
-  // Y = Ω S, then q times Q = orth(Y), Y = Q S: Q spans S^(q+1) Ω.
+  // Y = Ω S, then q times Q = orth(Y), Y = Q S: Q spans S^(q+1) Ω. Between products one
+  // Cholesky QR step keeps the basis well conditioned; the last Q is orthonormal to rounding.
   for (let it = 0; it <= q; it++) {
     qRows.set(times());
-    orthonormalizeRows(qRows, l, m, rng);
+    orthonormalizeRows(qRows, l, m, rng, it === q ? 2 : 1);
   }
   // B = Q S Qᵀ (l × l).
   const w = times();
@@ -403,7 +415,17 @@ function randomizedDirect(
 ): { s2: Float64Array; components: Float64Array } {
   // Panels: Xc (n × d), Xcᵀ (d × n), sketch in sample space (l × n), sketch in feature space (l × d),
   // and the two products.
-  const ws = Workspace.create([[n, d], [d, n], [l, n], [l, d], [l, n], [l, d]]);
+  const ws = Workspace.create([[n, d], [d, n], [l, n], [l, d], [l, n], [l, d]], true);
+  try {
+    return randomizedDirectOn(ws, x, n, d, mean, k, l, q, rng);
+  } finally {
+    ws.release();
+  }
+}
+
+function randomizedDirectOn(
+  ws: Workspace, x: Float64Array, n: number, d: number, mean: Float64Array, k: number, l: number, q: number, rng: () => number,
+): { s2: Float64Array; components: Float64Array } {
   const px = ws.panel(0), pxt = ws.panel(1), pqn = ws.panel(2), pqd = ws.panel(3), pyn = ws.panel(4), pyd = ws.panel(5);
   const h = ws.heap;
   for (let r = 0; r < n; r++) {

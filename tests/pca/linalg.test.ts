@@ -6,7 +6,7 @@ import { createRng } from '../../src/core/index.js';
 import { qlImplicit, symmetricEigen } from '../../src/pca/linalg/eigen.js';
 import { centeredGram, columnStats } from '../../src/pca/linalg/gram.js';
 import { gaussianMatrix, orthonormalizeRows } from '../../src/pca/linalg/orth.js';
-import { ntModule } from '../../src/pca/linalg/wasm.js';
+import { ntModule } from '../../src/kernels/wasm/f64.js';
 import { productNT, setKernelForTesting, Workspace } from '../../src/pca/linalg/workspace.js';
 import { fitRandomized } from '../../src/pca/solvers.js';
 import { orthonormalityError } from './helpers.js';

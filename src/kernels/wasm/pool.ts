@@ -14,7 +14,9 @@
  * operation throw; one that stops answering makes the current one throw after a deadline.
  * @internal
  */
-import { ARGS, CONTROL_BYTES, DONE, MAX_WORKERS, OP, OP_ADAM, OP_CRASH, OP_EXIT, OP_GEMM, RESULT, SEQ, SLOT_INTS, STATUS } from './protocol.js';
+import { ARGS, CONTROL_BYTES, DONE, MAX_WORKERS, OP, OP_ADAM, OP_CRASH, OP_EXIT, OP_GEMM, OP_NT64, QUEUE, RESULT, SEQ, SLOT_INTS, STATUS } from './protocol.js';
+import { ntBlock, ntBlockCount, type NtCall } from './blocks.js';
+import { ntModuleBytes, type WasmKernels as F64Kernels } from './f64.js';
 import { adamModuleBytes } from './adam.js';
 import type { AdamSimd } from './adam.js';
 import type { WorkerInit } from './protocol.js';
@@ -100,6 +102,9 @@ export class WorkerPool {
   readonly #block: boolean;
   #broken: string | null = null;
   #disposed = false;
+  /** The float64 kernels for a shared memory (f64.ts), and their instance on the calling thread. */
+  #f64: WebAssembly.Module | null = null;
+  #f64Own: F64Kernels | null = null;
 
   private constructor(memory: WebAssembly.Memory, workers: PoolWorker[]) {
     this.#memory = memory;
@@ -120,15 +125,17 @@ export class WorkerPool {
     if (!WebAssembly.validate(bytes)) throw new Error('this runtime cannot compile the shared-memory kernels (WebAssembly SIMD or threads missing)');
     const module = new WebAssembly.Module(bytes);
     const adam = new WebAssembly.Module(adamModuleBytes(true));
+    const f64 = new WebAssembly.Module(ntModuleBytes(true));
     const started: PoolWorker[] = [];
     // The pool holds the list the workers join as they start, so that an early exit is recorded.
     const pool = new WorkerPool(memory, started);
+    pool.#f64 = f64;
     const onExit = (slot: number) => (reason: string): void => {
       if (!pool.#disposed) pool.#broken ??= `worker ${slot + 1} of ${workers} ${reason}`;
     };
     try {
       for (let slot = 0; slot < workers; slot++) {
-        started.push(await spawn({ autoencodersPool: 1, memory, gemm: module, adam, slot }, onExit(slot)));
+        started.push(await spawn({ autoencodersPool: 1, memory, gemm: module, adam, f64, slot }, onExit(slot)));
       }
     } catch (error) {
       await Promise.all(started.map((w) => w.terminate()));
@@ -307,5 +314,45 @@ export class WorkerPool {
       outputs.forEach((ptr, i) => heap.set(view.subarray((r.at + 4 * (4 + i) * r.len) / 4, (r.at + 4 * (4 + i) * r.len) / 4 + r.len), ptr / 4 + r.a));
     });
     return sum + mine;
+  }
+
+  /**
+   * A region of at least `bytes` bytes of the shared memory, from byte `base`, and the float64
+   * kernels (kernels/wasm/f64.ts) bound to that memory on the calling thread, for products the
+   * caller splits with {@link WorkerPool.nt64}; null when the memory cannot grow that far. The
+   * region is the same scratch that {@link WorkerPool.gemm} and {@link WorkerPool.adam} copy
+   * their shares into: it is the caller's until its next call of either (or of this).
+   */
+  f64Heap(bytes: number): { memory: WebAssembly.Memory; base: number; kernels: F64Kernels } | null {
+    if (this.broken !== null || this.#f64 === null || !this.#reserve(CONTROL_BYTES + bytes)) return null;
+    this.#f64Own ??= new WebAssembly.Instance(this.#f64, { env: { memory: this.#memory } }).exports as unknown as F64Kernels;
+    return { memory: this.#memory, base: CONTROL_BYTES, kernels: this.#f64Own };
+  }
+
+  /**
+   * The float64 (or float32-lane) product `c` on the shared memory (pointers into the region of
+   * {@link WorkerPool.f64Heap}), its blocks of columns taken one at a time from a shared counter
+   * by every worker and by the calling thread, which first runs `alongside` (work of its own
+   * that does not touch the product's memory). A block is computed by one thread with the
+   * same operations whichever thread takes it (f64.ts `ntBlock`): the same bits for any thread
+   * count and any timing.
+   * @throws Error naming `caller` when the pool is broken or a worker fails.
+   */
+  nt64(c: NtCall, caller: string, alongside?: () => void): void {
+    this.#check(caller);
+    const own = this.#f64Own;
+    if (own === null) throw new Error(`${caller}: WorkerPool.nt64 needs the region of f64Heap`);
+    const queue = new Int32Array(this.#memory.buffer, 0, QUEUE + 1);
+    Atomics.store(queue, QUEUE, 0);
+    const args = [c.pa, c.lda, c.pb, c.ldb, c.pc, c.ldc, c.r1, c.r2, c.len, c.upper ? 1 : 0, c.f32 ? 1 : 0];
+    const sequences = this.#workers.map((_, w) => this.#post(w, OP_NT64, args));
+    try {
+      alongside?.();
+      const kernel = c.f32 ? own.nt32 : own.nt;
+      const blocks = ntBlockCount(c);
+      for (let b = Atomics.add(queue, QUEUE, 1); b < blocks; b = Atomics.add(queue, QUEUE, 1)) ntBlock(kernel, c, b);
+    } finally {
+      sequences.forEach((seq, w) => this.#await(w, seq, caller));
+    }
   }
 }

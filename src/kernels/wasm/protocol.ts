@@ -36,6 +36,14 @@ export const OP_ADAM = 4;
 export const RESULT = 20;
 /** Makes the worker end itself as if it had crashed (tests of the failure path). */
 export const OP_CRASH = 3;
+/**
+ * Operation: blocks of a float64 product (kernels/wasm/f64.ts `ntBlock`), taken one at a time
+ * from the shared counter at int32 {@link QUEUE} until none is left; the eleven fields of its
+ * `NtCall` as int32 arguments (`upper`, `f32` as 0/1).
+ */
+export const OP_NT64 = 5;
+/** int32 index (in the control block, after every slot) of the block counter of {@link OP_NT64}. */
+export const QUEUE = 8192;
 
 /** What a worker gets when it starts. */
 export interface WorkerInit {
@@ -46,6 +54,8 @@ export interface WorkerInit {
   readonly gemm: WebAssembly.Module;
   /** The Adam module compiled for a shared memory (see kernels/wasm/adam.ts). */
   readonly adam: WebAssembly.Module;
+  /** The float64 kernels compiled for a shared memory (see kernels/wasm/f64.ts), for {@link OP_NT64}. */
+  readonly f64?: WebAssembly.Module;
   /** The worker's slot in the control block. */
   readonly slot: number;
 }

@@ -6,8 +6,10 @@
  * (a main thread), it does nothing.
  * @internal
  */
-import { ARGS, DONE, OP, OP_ADAM, OP_CRASH, OP_EXIT, OP_GEMM, READY, RESULT, SEQ, SLOT_INTS, STATUS } from './protocol.js';
+import { ARGS, DONE, OP, OP_ADAM, OP_CRASH, OP_EXIT, OP_GEMM, OP_NT64, QUEUE, READY, RESULT, SEQ, SLOT_INTS, STATUS } from './protocol.js';
 import type { WorkerInit } from './protocol.js';
+import { ntBlock, ntBlockCount, type NtCall } from './blocks.js';
+import type { WasmKernels } from './f64.js';
 
 type Gemm = (...args: number[]) => void;
 
@@ -15,8 +17,10 @@ type Gemm = (...args: number[]) => void;
 function serve(init: WorkerInit, ready: () => void): void {
   const gemm = (new WebAssembly.Instance(init.gemm, { env: { memory: init.memory } }).exports as { gemm: Gemm }).gemm;
   const adam = (new WebAssembly.Instance(init.adam, { env: { memory: init.memory } }).exports as { adam: (...args: number[]) => number }).adam;
+  const f64 = init.f64 === undefined ? null : (new WebAssembly.Instance(init.f64, { env: { memory: init.memory } }).exports as unknown as WasmKernels);
   // The control block lies in the first page, which growing the memory never moves.
   const ctl = new Int32Array(init.memory.buffer, 0, (init.slot + 1) * SLOT_INTS);
+  const queue = new Int32Array(init.memory.buffer, 0, QUEUE + 1);
   const floats = new Float32Array(ctl.buffer, 0, ctl.length);
   const doubles = new Float64Array(ctl.buffer, 0, ctl.length / 2);
   const base = init.slot * SLOT_INTS;
@@ -39,6 +43,12 @@ function serve(init: WorkerInit, ready: () => void): void {
         const a = ctl.subarray(base + ARGS, base + ARGS + 8);
         const f = floats.subarray(base + ARGS + 8, base + ARGS + 16);
         doubles[(base + RESULT) / 2] = adam(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, f[0]!, f[1]!, f[2]!, f[3]!, f[4]!, f[5]!, f[6]!, f[7]!);
+      } else if (op === OP_NT64 && f64 !== null) {
+        const a = ctl.subarray(base + ARGS, base + ARGS + 11);
+        const call: NtCall = { pa: a[0]!, lda: a[1]!, pb: a[2]!, ldb: a[3]!, pc: a[4]!, ldc: a[5]!, r1: a[6]!, r2: a[7]!, len: a[8]!, upper: a[9] === 1, f32: a[10] === 1 };
+        const kernel = call.f32 ? f64.nt32 : f64.nt;
+        const blocks = ntBlockCount(call);
+        for (let b = Atomics.add(queue, QUEUE, 1); b < blocks; b = Atomics.add(queue, QUEUE, 1)) ntBlock(kernel, call, b);
       } else status = 1;
     } catch {
       status = 1;

@@ -1,4 +1,4 @@
-import { kernelKind, mirrorUpper, Workspace, type Panel } from './workspace.js';
+import { kernelKind, mirrorUpper, poolThreads, Workspace, type Panel } from './workspace.js';
 
 /** Samples (or features) copied into the workspace per pass of the Gram product. */
 const CHUNK = 2048;
@@ -17,11 +17,15 @@ export interface ColumnStats {
   readonly finite: boolean;
 }
 
-/** One pass over `X` for {@link ColumnStats} (which also tells whether `X` is finite). @internal */
+/**
+ * One pass over `X` for {@link ColumnStats} (which also tells whether `X` is finite). A column is
+ * constant when it is all zeros, never when it mixes zeros and non-zeros, and otherwise (no zero
+ * at all) when no row differs from the first: that check, after the pass, stops at the first row
+ * that differs, which for a varying column comes almost at once.
+ * @internal
+ */
 export function columnStats(x: Float64Array, n: number, d: number): ColumnStats {
   const sum = new Float64Array(d);
-  const first = x.subarray(0, d);
-  const differs = new Uint8Array(d);
   const nonZeros = new Int32Array(d);
   for (let r = 0; r < n; r++) {
     const o = r * d;
@@ -29,7 +33,6 @@ export function columnStats(x: Float64Array, n: number, d: number): ColumnStats 
       const v = x[o + j]!;
       sum[j] = sum[j]! + v;
       if (v !== 0) nonZeros[j] = nonZeros[j]! + 1;
-      if (v !== first[j]) differs[j] = 1;
     }
   }
   const mean = new Float64Array(d);
@@ -37,9 +40,17 @@ export function columnStats(x: Float64Array, n: number, d: number): ColumnStats 
   let finite = true;
   for (let j = 0; j < d; j++) {
     if (!Number.isFinite(sum[j]!)) finite = false;
-    if (differs[j] === 0) {
+    const nz = nonZeros[j]!;
+    let same = nz === 0;
+    if (nz === n) {
+      const first = x[j]!;
+      let r = 1;
+      while (r < n && x[r * d + j] === first) r++;
+      same = r === n && first === first; // NaN differs from itself
+    }
+    if (same) {
       constant[j] = 1;
-      mean[j] = first[j]!;
+      mean[j] = x[j]!;
     } else {
       mean[j] = sum[j]! / n;
     }
@@ -83,7 +94,8 @@ const KERNEL_SPEEDUP = { wasm: 3, js: 3 } as const;
  *
  * Sparse columns (many exact zeros, as in images or counts) are not sent through the dense
  * kernel: for such a column i, `(XcᵀXc)ᵢⱼ = Σ_{r: xᵣᵢ≠0} xᵣᵢ·xcᵣⱼ − μᵢ·Σᵣ xcᵣⱼ` (exact algebra,
- * no cancellation), which costs `nnzᵢ·m` multiply-adds instead of `n·m`. A column goes this way
+ * no cancellation), which costs at most `nnzᵢ·m` multiply-adds instead of `n·m` (an entry between
+ * two sparse columns is summed once, from the side of the denser one). A column goes this way
  * when that is cheaper, judged from its non-zero count and the kernel's speed (`sparse = false`
  * sends every column through the kernel). The sparse part is always computed in float64.
  * @internal
@@ -120,26 +132,58 @@ export function centeredGram(
   for (let p = 0; p < m; p++) if (isSparse[p] === 0) densePos.push(p);
 
   const gram = new Float64Array(m * m);
+  // The sparse rows fill other entries of `gram` than the dense product: with the worker pool's
+  // threads, the calling thread computes them while the workers run the product.
+  const sparseWork = sparsePos.length > 0 ? () => sparseRows(x, n, d, mean, features, sparsePos, densePos, gram) : undefined;
   if (densePos.length > 0) {
     const denseCols = Int32Array.from(densePos, (p) => features[p]!);
-    const dd = featureGram(x, n, d, mean, denseCols, precision);
+    const dd = featureGram(x, n, d, mean, denseCols, precision, sparseWork);
     const md = denseCols.length;
     for (let a = 0; a < md; a++) {
       const pa = densePos[a]!;
       for (let b = 0; b < md; b++) gram[pa * m + densePos[b]!] = dd[a * md + b]!;
     }
+  } else {
+    sparseWork?.();
   }
-  if (sparsePos.length > 0) sparseRows(x, n, d, mean, features, sparsePos, gram);
   return { gram, m, byFeatures: true, features };
 }
 
-/** `XcᵀXc` over the columns `cols` by the product kernel (full symmetric `c × c` result). */
-function featureGram(x: Float64Array, n: number, d: number, mean: Float64Array, cols: Int32Array, precision: GramPrecision): Float64Array {
+/**
+ * `XcᵀXc` over the columns `cols` by the product kernel (full symmetric `c × c` result), running
+ * `alongside` on the calling thread during the (first) product. With the worker pool's threads,
+ * all samples are copied at once and multiplied in one product, split over the threads; else
+ * chunk by chunk. Chunks are a multiple of the kernel's inner blocks, so both ways add the same
+ * blocks in the same order: the same bits.
+ */
+function featureGram(
+  x: Float64Array, n: number, d: number, mean: Float64Array, cols: Int32Array, precision: GramPrecision, alongside?: () => void,
+): Float64Array {
   const m = cols.length;
   const f32 = precision === 'f32';
-  const chunk = Math.min(CHUNK, n + 3);
-  const ws = Workspace.create([f32 ? [m, chunk, 'f32'] : [m, chunk], [m, m]]);
+  const chunked = Math.min(CHUNK, n + 3);
+  const sizes = (c: number) => [f32 ? ([m, c, 'f32'] as const) : ([m, c] as const), [m, m] as const];
+  let chunk = poolThreads() > 1 ? n : chunked;
+  let ws = Workspace.create(sizes(chunk), true);
+  if (ws.threads === 1 && chunk !== chunked) {
+    ws.release(); // the pool's memory could not hold all samples: chunks on one thread
+    chunk = chunked;
+    ws = Workspace.create(sizes(chunk));
+  }
+  try {
+    return featureGramOn(ws, x, n, d, mean, cols, chunk, alongside);
+  } finally {
+    ws.release();
+  }
+}
+
+function featureGramOn(
+  ws: Workspace, x: Float64Array, n: number, d: number, mean: Float64Array, cols: Int32Array, chunk: number, alongside?: () => void,
+): Float64Array {
+  const m = cols.length;
   const pm = ws.panel(0), pc = ws.panel(1);
+  const f32 = pm.f32;
+  let first = alongside;
   const h = f32 ? ws.heap32 : ws.heap;
   const stride = pm.stride;
   const mu = Float64Array.from(cols, (j) => mean[j]!);
@@ -157,8 +201,9 @@ function featureGram(x: Float64Array, n: number, d: number, mean: Float64Array, 
       }
     }
     zeroTail(h, pm, len, m);
-    if (f32) ws.nt32(pm, pm, pc, len, true);
-    else ws.nt(pm, pm, pc, len, true);
+    if (f32) ws.nt32(pm, pm, pc, len, true, first);
+    else ws.nt(pm, pm, pc, len, true, 0, 0, first);
+    first = undefined;
   }
   const gram = ws.read(pc);
   mirrorUpper(gram, m);
@@ -174,63 +219,64 @@ function zeroTail(h: Float64Array | Float32Array, p: Panel, len: number, rows: n
 
 /**
  * Rows (and, by symmetry, columns) of the Gram matrix for the sparse features at positions
- * `sparsePos` of `features`, written into `gram` (`m × m`, m = features.length): for each sample,
- * every sparse feature that is non-zero there adds `value · (centred sample)` to its row (an axpy
- * in the WebAssembly kernel where available).
+ * `sparsePos` of `features`, written into `gram` (`m × m`, m = features.length); `densePos` are
+ * the other positions. Each centred sample is copied into a compact vector (the dense features,
+ * then the sparse ones in the reverse of `sparsePos`'s order, densest first), and every sparse
+ * feature that is non-zero there adds `value · (centred sample)` to its row, but only over the
+ * dense features and the sparse ones up to itself: each entry between two sparse features is
+ * accumulated once, by the later one, and the densest sparse columns get the shortest rows (an
+ * axpy in the WebAssembly kernel where available).
  */
 function sparseRows(
-  x: Float64Array, n: number, d: number, mean: Float64Array, features: Int32Array, sparsePos: readonly number[], gram: Float64Array,
+  x: Float64Array, n: number, d: number, mean: Float64Array, features: Int32Array,
+  sparsePos: readonly number[], densePos: readonly number[], gram: Float64Array,
 ): void {
   const m = features.length;
   const s = sparsePos.length;
-  // Rows span all d features (constant ones centre to exactly 0): the centred sample is then a
-  // plain contiguous copy; the kept columns are picked out at the end.
-  const ws = Workspace.create([[s, d], [1, d]]);
-  const pr = ws.panel(0), px = ws.panel(1);
+  const nd = densePos.length;
+  // Compact order: position t of the vector holds feature features[order[t]].
+  const order = Int32Array.from([...densePos, ...sparsePos.slice().reverse()]);
+  const len = nd + s;
+  const ws = Workspace.create([[s, len], [1, len], [1, len]]);
+  const pr = ws.panel(0), px = ws.panel(1), pz = ws.panel(2);
   const h = ws.heap;
-  const len = px.stride; // even; the padding entry stays 0
-  const colSumAll = new Float64Array(d);
-  const sparseCols = Int32Array.from(sparsePos, (p) => features[p]!);
+  const cols = Int32Array.from(order, (p) => features[p]!);
+  const mu = Float64Array.from(cols, (j) => mean[j]!);
   const xo = px.off;
+  // Row a (sparse feature cols[nd + a]) sums over compact positions < nd + a + 1, rounded up
+  // to even (the kernel's width; the extra entry is never read).
+  const width = Int32Array.from({ length: s }, (_, a) => (nd + a + 2) & ~1);
+  const hit = new Int32Array(s);
+  const hitValue = new Float64Array(s);
   for (let r = 0; r < n; r++) {
     const o = r * d;
-    for (let j = 0; j < d; j++) {
-      const c = x[o + j]! - mean[j]!;
-      h[xo + j] = c;
-      colSumAll[j] = colSumAll[j]! + c;
-    }
+    for (let t = 0; t < nd; t++) h[xo + t] = x[o + cols[t]!]! - mu[t]!;
+    // The sparse features: copied, and their non-zeros noted on the way.
+    let hits = 0;
     for (let a = 0; a < s; a++) {
-      const v = x[o + sparseCols[a]!]!;
-      if (v !== 0) ws.axpy(pr.off + a * pr.stride, xo, len, v);
+      const v = x[o + cols[nd + a]!]!;
+      h[xo + nd + a] = v - mu[nd + a]!;
+      if (v !== 0) {
+        hit[hits] = a;
+        hitValue[hits++] = v;
+      }
+    }
+    ws.axpy(pz.off, xo, px.stride, 1); // Σ_r of the centred values (≈ 0, kept exact)
+    for (let i = 0; i < hits; i++) {
+      const a = hit[i]!;
+      ws.axpy(pr.off + a * pr.stride, xo, width[a]!, hitValue[i]!);
     }
   }
-  const full = ws.read(pr);
-  const rows = new Float64Array(s * m);
-  const colSum = new Float64Array(m);
-  for (let t = 0; t < m; t++) colSum[t] = colSumAll[features[t]!]!;
-  for (let a = 0; a < s; a++) for (let t = 0; t < m; t++) rows[a * m + t] = full[a * d + features[t]!]!;
-  const sparseIndex = new Int32Array(m).fill(-1);
-  sparsePos.forEach((p, a) => {
-    sparseIndex[p] = a;
-  });
+  // (XcᵀXc)ᵢⱼ = Σ_{r: xᵣᵢ≠0} xᵣᵢ·xcᵣⱼ − μᵢ·Σᵣ xcᵣⱼ for the sparse feature i.
   for (let a = 0; a < s; a++) {
-    const p = sparsePos[a]!;
-    const muA = mean[sparseCols[a]!]!;
-    const ra = a * m;
-    for (let t = 0; t < m; t++) {
-      const v = rows[ra + t]! - muA * colSum[t]!;
-      const b = sparseIndex[t]!;
-      if (b >= 0 && t !== p) {
-        // Both features sparse: each row gives this entry; average the two (symmetric result).
-        if (t < p) continue;
-        const other = rows[b * m + p]! - mean[features[t]!]! * colSum[p]!;
-        const avg = (v + other) / 2;
-        gram[p * m + t] = avg;
-        gram[t * m + p] = avg;
-      } else {
-        gram[p * m + t] = v;
-        gram[t * m + p] = v;
-      }
+    const p = order[nd + a]!;
+    const muA = mu[nd + a]!;
+    const ra = pr.off + a * pr.stride;
+    for (let t = 0; t <= nd + a; t++) {
+      const v = h[ra + t]! - muA * h[pz.off + t]!;
+      const q = order[t]!;
+      gram[p * m + q] = v;
+      gram[q * m + p] = v;
     }
   }
 }
@@ -240,8 +286,18 @@ function sampleGram(x: Float64Array, n: number, d: number, mean: Float64Array, c
   const total = cols.length;
   const f32 = precision === 'f32';
   const chunk = Math.max(4, Math.min(CHUNK, total + 3));
-  const ws = Workspace.create([f32 ? [n, chunk, 'f32'] : [n, chunk], [n, n]]);
+  const ws = Workspace.create([f32 ? [n, chunk, 'f32'] : [n, chunk], [n, n]], true);
+  try {
+    return sampleGramOn(ws, x, n, d, mean, cols, chunk);
+  } finally {
+    ws.release();
+  }
+}
+
+function sampleGramOn(ws: Workspace, x: Float64Array, n: number, d: number, mean: Float64Array, cols: Int32Array, chunk: number): CenteredGram {
+  const total = cols.length;
   const pm = ws.panel(0), pc = ws.panel(1);
+  const f32 = pm.f32;
   const h = f32 ? ws.heap32 : ws.heap;
   const stride = pm.stride;
   for (let t0 = 0; t0 < total; t0 += chunk) {

@@ -22,10 +22,13 @@ export function gaussianMatrix(rows: number, cols: number, rng: () => number): F
  * Orthonormalises the `rows` rows (length `len`) of `a` in place, keeping their span: Cholesky
  * QR twice (`G = A Aᵀ = L Lᵀ`, `A ← L⁻¹ A`; both products in the kernel), which is accurate for
  * well-conditioned rows, and modified Gram–Schmidt when the rows are (nearly) dependent.
+ * `passes = 1` stops after one Cholesky QR step: the span is the same, the rows orthonormal only
+ * to about κ²·ε (κ the condition number of the rows) — enough between power iterations, whose
+ * next product only needs a well-conditioned basis.
  * @internal
  */
-export function orthonormalizeRows(a: Float64Array, rows: number, len: number, rng: () => number): void {
-  for (let pass = 0; pass < 2; pass++) {
+export function orthonormalizeRows(a: Float64Array, rows: number, len: number, rng: () => number, passes: 1 | 2 = 2): void {
+  for (let pass = 0; pass < passes; pass++) {
     if (!choleskyQrStep(a, rows, len)) {
       gramSchmidtRows(a, rows, len, rng);
       return;

@@ -1,4 +1,7 @@
-import { ntModule, ntProductJs, type WasmKernels } from './wasm.js';
+import { currentPool } from '../../backend/threads.js';
+import { J_BLOCK, K_BLOCK, K_BLOCK_32, ntBlock, ntBlockCount, type NtCall } from '../../kernels/wasm/blocks.js';
+import { ntModule, ntProductJs, type WasmKernels } from '../../kernels/wasm/f64.js';
+import type { WorkerPool } from '../../kernels/wasm/pool.js';
 
 /**
  * A matrix stored in a {@link Workspace}: `rows × cols` values, row-major with `stride` elements
@@ -16,15 +19,6 @@ export interface Panel {
   readonly stride: number;
 }
 
-/** Inner-dimension block (elements) for the products: keeps the 4 rows of A in L1/L2. */
-const K_BLOCK = 1024;
-/**
- * Inner-dimension block of the float32 product: each lane then sums 128 products in float32
- * before the block total joins the float64 result (relative rounding ≈ 10⁻⁶).
- */
-const K_BLOCK_32 = 512;
-/** Rows of B per pass, so that a block of B stays in L2 while the rows of A stream by. */
-const J_BLOCK = 64;
 /** Largest heap we ask WebAssembly for (wasm32 memories stop at 4 GiB). */
 const MAX_WASM_BYTES = 0x80000000; // 2³¹ (a literal: bundlers keep module-scope `**`)
 
@@ -35,6 +29,27 @@ const ceil2 = (v: number): number => (v + 1) & ~1;
 export type KernelKind = 'wasm' | 'js';
 
 let forcedKernel: KernelKind | null = null;
+
+/**
+ * PCA's products with fewer multiply-adds than this stay on the calling thread, even in a
+ * workspace of the pool's memory (2²⁵, a few milliseconds of work; the backend's threshold for
+ * tfjs products is 2²⁰). Each product split over the pool wakes the workers and waits for the
+ * last of them; when other processes compete for the cores, a descheduled worker makes that wait
+ * long (measured on a 2-vCPU AMD EPYC at load 6, 8,000 digits, k = 50, medians of 7: the
+ * randomized fit took 232 ms with 2²⁰ here, which splits the range finder's 60 × 667 × 667
+ * products too, 222 ms with 2²⁵, 225 ms on one thread; the full fit 356, 298 and 287 ms). The
+ * Gram matrix and the passes over the data stay far above it. The same bits either way.
+ * @internal
+ */
+export const PARALLEL_MIN_MACS_PCA = 33554432; // 2²⁵ (a literal: bundlers keep module-scope arithmetic)
+let parallelMinForTesting: number | null = null;
+
+/** Overrides {@link PARALLEL_MIN_MACS_PCA} (`null`: back to it); for tests that split small products. @internal */
+export function setParallelMinForTesting(macs: number | null): void {
+  parallelMinForTesting = macs;
+}
+/** Whether a workspace holds the worker pool's shared region (one at a time; see Workspace.create). */
+let sharedHeld = false;
 
 /**
  * Forces the kernel used by new workspaces (`null` = pick the fastest available). For tests and
@@ -52,11 +67,28 @@ export function kernelKind(): KernelKind {
 }
 
 /**
+ * Threads a workspace created now with `threads` would run its large products on: the wasm
+ * backend's worker pool and the calling thread, or 1.
+ * @internal
+ */
+export function poolThreads(): number {
+  if (sharedHeld || forcedKernel === 'js' || ntModule() === null) return 1;
+  const pool = currentPool();
+  return pool !== null && pool.broken === null ? pool.threads : 1;
+}
+
+/**
  * One float64 heap holding several padded matrices, and the product `C += A·Bᵀ` on them. The
  * heap is a WebAssembly memory when WebAssembly SIMD is available (the product then runs the
  * SIMD kernel), else a plain `Float64Array`. A workspace lives for one computation: once it is
  * unreachable its memory is garbage-collected (wasm memories cannot shrink, so we never keep
  * one).
+ *
+ * A workspace created with `threads` lies, when the wasm backend's worker pool runs (started by
+ * `useBackend('wasm', { threads })`), in the pool's shared memory, and its large products are
+ * split over the pool's threads by blocks of columns (kernels/wasm/f64.ts `ntBlock`): the same
+ * bits as on one thread. Such a workspace must be {@link Workspace.release}d (in a `finally`);
+ * one at a time holds the shared memory, later ones get a memory of their own.
  * @internal
  */
 export class Workspace {
@@ -65,30 +97,39 @@ export class Workspace {
   readonly kind: KernelKind;
   readonly panels: readonly Panel[];
   private readonly kernel: WasmKernels | null;
+  private pool: WorkerPool | null;
 
-  private constructor(buffer: ArrayBuffer, bytes: number, kind: KernelKind, kernel: WasmKernels | null, panels: Panel[]) {
+  private constructor(
+    buffer: ArrayBufferLike, bytes: number, kind: KernelKind, kernel: WasmKernels | null, panels: Panel[], pool: WorkerPool | null = null,
+  ) {
     this.heap = new Float64Array(buffer, 0, bytes / 8);
     this.heap32 = new Float32Array(buffer, 0, bytes / 4);
     this.kind = kind;
     this.kernel = kernel;
     this.panels = panels;
+    this.pool = pool;
   }
 
-  /** Allocates zeroed panels of the given `[rows, cols]` sizes (`[rows, cols, 'f32']` for float32). */
-  static create(sizes: readonly (readonly [number, number] | readonly [number, number, 'f32'])[]): Workspace {
-    const panels: Panel[] = [];
-    let bytes = 0;
-    for (const [rows, cols, type] of sizes) {
-      const f32 = type === 'f32';
-      const size = f32 ? 4 : 8;
-      const stride = f32 ? ceil4(Math.max(cols, 1)) : ceil2(Math.max(cols, 1));
-      const rowsPad = ceil4(Math.max(rows, 1));
-      bytes = (bytes + 15) & ~15;
-      panels.push({ f32, off: bytes / size, rows, cols, rowsPad, stride });
-      bytes += rowsPad * stride * size;
-    }
-    bytes = Math.max(16, (bytes + 15) & ~15);
+  /**
+   * Allocates zeroed panels of the given `[rows, cols]` sizes (`[rows, cols, 'f32']` for float32);
+   * with `threads`, in the worker pool's shared memory where one runs (see the class comment).
+   */
+  static create(sizes: readonly (readonly [number, number] | readonly [number, number, 'f32'])[], threads = false): Workspace {
     const module = forcedKernel === 'js' ? null : ntModule();
+    const pool = threads && module !== null && !sharedHeld ? currentPool() : null;
+    if (pool !== null && pool.threads > 1 && pool.broken === null) {
+      const layout = layoutPanels(sizes, 0);
+      const region = pool.f64Heap(layout.bytes);
+      if (region !== null) {
+        const { panels, bytes } = layoutPanels(sizes, region.base);
+        const ws = new Workspace(region.memory.buffer, bytes, 'wasm', region.kernels, panels, pool);
+        // The region is scratch of earlier products: zero it, as a new memory would be.
+        ws.heap.fill(0, region.base / 8, bytes / 8);
+        sharedHeld = true;
+        return ws;
+      }
+    }
+    const { panels, bytes } = layoutPanels(sizes, 0);
     if (module !== null && bytes <= MAX_WASM_BYTES) {
       try {
         const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
@@ -100,6 +141,19 @@ export class Workspace {
       }
     }
     return new Workspace(new ArrayBuffer(bytes), bytes, 'js', null, panels);
+  }
+
+  /** Threads that run this workspace's large products (1 unless it lies in the pool's memory). */
+  get threads(): number {
+    return this.pool?.threads ?? 1;
+  }
+
+  /** Gives the pool's shared memory back (a no-op for a workspace with its own memory). */
+  release(): void {
+    if (this.pool !== null) {
+      this.pool = null;
+      sharedHeld = false;
+    }
   }
 
   /** Panel `i` (throws on a bad index: a programming error). */
@@ -118,54 +172,56 @@ export class Workspace {
    * `C[0:a.rows, 0:b.rows] += A[:, a0:a0+len] · B[:, b0:b0+len]ᵀ`. With `upper`, `a` and `b`
    * must be the same panel and only the entries with column ≥ row are guaranteed (some entries
    * below the diagonal are computed too; callers mirror the upper triangle). Columns
-   * `len` rounded up to even are read: the padding column must be zero.
+   * `len` rounded up to even are read: the padding column must be zero. `alongside` is run on
+   * the calling thread while the pool's threads compute the product (or before it, on one
+   * thread); it must not touch the panels of the product.
    */
-  nt(a: Panel, b: Panel, c: Panel, len: number, upper = false, a0 = 0, b0 = 0): void {
+  nt(a: Panel, b: Panel, c: Panel, len: number, upper = false, a0 = 0, b0 = 0, alongside?: () => void): void {
     const r1 = a.rowsPad;
     const r2All = ceil2(b.rows);
     if (c.rowsPad < r1 || c.stride < r2All) throw new Error('Workspace.nt: output panel too small');
     const lenEven = ceil2(len);
-    for (let t0 = 0; t0 < lenEven; t0 += K_BLOCK) {
-      const tl = Math.min(K_BLOCK, lenEven - t0);
-      for (let j0 = 0; j0 < r2All; j0 += J_BLOCK) {
-        const jl = Math.min(J_BLOCK, r2All - j0);
-        // With `upper`, rows below this block of columns are not needed.
-        const rows = upper ? Math.min(r1, ceil4(j0 + jl)) : r1;
-        const pa = a.off + a0 + t0;
-        const pb = b.off + (b0 + t0) + j0 * b.stride;
-        const pc = c.off + j0;
-        if (this.kernel !== null) {
-          this.kernel.nt(pa * 8, a.stride, pb * 8, b.stride, pc * 8, c.stride, rows, jl, tl, 0);
-        } else {
-          ntProductJs(this.heap, pa, a.stride, pb, b.stride, pc, c.stride, rows, jl, tl, false);
+    if (this.kernel === null) {
+      alongside?.();
+      for (let t0 = 0; t0 < lenEven; t0 += K_BLOCK) {
+        const tl = Math.min(K_BLOCK, lenEven - t0);
+        for (let j0 = 0; j0 < r2All; j0 += J_BLOCK) {
+          const jl = Math.min(J_BLOCK, r2All - j0);
+          // With `upper`, rows below this block of columns are not needed.
+          const rows = upper ? Math.min(r1, ceil4(j0 + jl)) : r1;
+          ntProductJs(this.heap, a.off + a0 + t0, a.stride, b.off + (b0 + t0) + j0 * b.stride, b.stride, c.off + j0, c.stride, rows, jl, tl, false);
         }
       }
+      return;
     }
+    this.run({
+      pa: (a.off + a0) * 8, lda: a.stride, pb: (b.off + b0) * 8, ldb: b.stride, pc: c.off * 8, ldc: c.stride,
+      r1, r2: b.rows, len: lenEven, upper, f32: false,
+    }, alongside);
   }
 
   /**
    * The float32 version of {@link Workspace.nt}: `a` and `b` are float32 panels (read up to
    * `len` rounded up to a multiple of 4: padding zero), `c` float64.
    */
-  nt32(a: Panel, b: Panel, c: Panel, len: number, upper = false): void {
+  nt32(a: Panel, b: Panel, c: Panel, len: number, upper = false, alongside?: () => void): void {
     if (!a.f32 || !b.f32 || c.f32) throw new Error('Workspace.nt32: needs float32 inputs and a float64 output');
     const r1 = a.rowsPad;
     const r2All = ceil2(b.rows);
     if (c.rowsPad < r1 || c.stride < r2All) throw new Error('Workspace.nt32: output panel too small');
     const len4 = ceil4(len);
-    for (let t0 = 0; t0 < len4; t0 += K_BLOCK_32) {
-      const tl = Math.min(K_BLOCK_32, len4 - t0);
-      for (let j0 = 0; j0 < r2All; j0 += J_BLOCK) {
-        const jl = Math.min(J_BLOCK, r2All - j0);
-        const rows = upper ? Math.min(r1, ceil4(j0 + jl)) : r1;
-        const pa = a.off + t0;
-        const pb = b.off + t0 + j0 * b.stride;
-        const pc = c.off + j0;
-        if (this.kernel !== null) {
-          this.kernel.nt32(pa * 4, a.stride, pb * 4, b.stride, pc * 8, c.stride, rows, jl, tl, 0);
-        } else {
-          const h32 = this.heap32;
-          const h = this.heap;
+    if (this.kernel === null) {
+      alongside?.();
+      const h32 = this.heap32;
+      const h = this.heap;
+      for (let t0 = 0; t0 < len4; t0 += K_BLOCK_32) {
+        const tl = Math.min(K_BLOCK_32, len4 - t0);
+        for (let j0 = 0; j0 < r2All; j0 += J_BLOCK) {
+          const jl = Math.min(J_BLOCK, r2All - j0);
+          const rows = upper ? Math.min(r1, ceil4(j0 + jl)) : r1;
+          const pa = a.off + t0;
+          const pb = b.off + t0 + j0 * b.stride;
+          const pc = c.off + j0;
           for (let i = 0; i < rows; i++) {
             for (let j = 0; j < jl; j++) {
               let sum = 0;
@@ -177,7 +233,26 @@ export class Workspace {
           }
         }
       }
+      return;
     }
+    this.run({
+      pa: a.off * 4, lda: a.stride, pb: b.off * 4, ldb: b.stride, pc: c.off * 8, ldc: c.stride,
+      r1, r2: b.rows, len: len4, upper, f32: true,
+    }, alongside);
+  }
+
+  /** A product on the WebAssembly kernel: over the pool's threads when large enough, else here. */
+  private run(call: NtCall, alongside?: () => void): void {
+    const kernel = this.kernel!;
+    const macs = call.r1 * call.r2 * call.len * (call.upper ? 0.5 : 1);
+    if (this.pool !== null && macs >= (parallelMinForTesting ?? PARALLEL_MIN_MACS_PCA)) {
+      this.pool.nt64(call, 'PCA', alongside);
+      return;
+    }
+    alongside?.();
+    const blocks = ntBlockCount(call);
+    const nt = call.f32 ? kernel.nt32 : kernel.nt;
+    for (let b = 0; b < blocks; b++) ntBlock(nt, call, b);
   }
 
   /** `h[y : y+len] += a · h[x : x+len]` (element offsets; `len` even). */
@@ -240,6 +315,24 @@ export class Workspace {
     }
     return out;
   }
+}
+
+/** Panel layout from byte `start` (16-byte aligned): the panels and the end of the last one. */
+function layoutPanels(
+  sizes: readonly (readonly [number, number] | readonly [number, number, 'f32'])[], start: number,
+): { panels: Panel[]; bytes: number } {
+  const panels: Panel[] = [];
+  let bytes = start;
+  for (const [rows, cols, type] of sizes) {
+    const f32 = type === 'f32';
+    const size = f32 ? 4 : 8;
+    const stride = f32 ? ceil4(Math.max(cols, 1)) : ceil2(Math.max(cols, 1));
+    const rowsPad = ceil4(Math.max(rows, 1));
+    bytes = (bytes + 15) & ~15;
+    panels.push({ f32, off: bytes / size, rows, cols, rowsPad, stride });
+    bytes += rowsPad * stride * size;
+  }
+  return { panels, bytes: Math.max(start + 16, (bytes + 15) & ~15) };
 }
 
 /**

@@ -12,7 +12,9 @@
  *
  * `nt` works on 4×2 output blocks with eight `f64x2` accumulators (two lanes each), which on
  * x86-64 V8 runs about four times faster than the best plain JavaScript loop we measured.
- * Callers fall back to the JavaScript versions in workspace.ts where WebAssembly SIMD is missing.
+ * Callers fall back to the JavaScript versions in src/pca/linalg/workspace.ts where WebAssembly
+ * SIMD is missing. Built for a shared memory too, the module also runs on the worker pool's
+ * threads (pool.ts), which split a product by blocks of columns (blocks.ts `ntBlock`).
  *
  * Contract of `nt(pa, lda, pb, ldb, pc, ldc, r1, r2, len, sym)` (pointers in bytes, strides and
  * sizes in float64 elements): for `i < r1`, `j < r2` (and `j ≥ i − i mod 4` when `sym` is 1),
@@ -20,7 +22,8 @@
  * `r2 % 2 == 0`, `len % 2 == 0` — callers pad with zero rows/columns.
  * @internal
  */
-import { F64, FunctionBuilder, I32, V128, lazyModule, moduleBytes } from '../../core/index.js';
+import { F64, FunctionBuilder, I32, SHARED_MEMORY, V128, lazyModule, moduleBytes } from '../../core/index.js';
+import type { NtKernel } from './blocks.js';
 
 /** The kernels work on float64 lanes: their vector loads and stores declare 8-byte alignment. */
 const F64_LANES = { vectorAlign: 3 } as const;
@@ -177,10 +180,14 @@ const KERNEL_BUILDERS: Readonly<Record<(typeof KERNEL_NAMES)[number], () => Func
   nt32: () => ntFunction(true),
 };
 
-/** The module bytes: imports `env.mem` (at least one page), exports {@link KERNEL_NAMES}. @internal */
-export function ntModuleBytes(): Uint8Array<ArrayBuffer> {
+/**
+ * The module bytes: imports `env.mem` (at least one page), or with `shared` the pool's shared
+ * `env.memory`; exports {@link KERNEL_NAMES}.
+ * @internal
+ */
+export function ntModuleBytes(shared = false): Uint8Array<ArrayBuffer> {
   const functions = KERNEL_NAMES.map((name) => ({ name, fn: KERNEL_BUILDERS[name]() }));
-  return moduleBytes(functions, { name: 'mem', minPages: 1 });
+  return moduleBytes(functions, shared ? SHARED_MEMORY : { name: 'mem', minPages: 1 });
 }
 
 /**
@@ -190,11 +197,6 @@ export function ntModuleBytes(): Uint8Array<ArrayBuffer> {
  */
 export const ntModule: () => WebAssembly.Module | null = /* @__PURE__ */ lazyModule(ntModuleBytes);
 
-/** Signature of the kernel (see the file comment). @internal */
-export type NtKernel = (
-  pa: number, lda: number, pb: number, ldb: number, pc: number, ldc: number,
-  r1: number, r2: number, len: number, sym: number,
-) => void;
 
 /** The exported functions of an instance (pointers in bytes; see their builders). @internal */
 export interface WasmKernels {
