@@ -5,7 +5,8 @@ import { gaussianEncoder } from '../nn/gaussian.js';
 import { type ConvBuildOptions, convBody, convLatentDecoder } from '../nn/vq-networks.js';
 import { CVAE } from './cvae.js';
 import { type VaeFactoryOptions, VAE_FACTORY_KEYS, buildOwned, definedOnly, networkSeeds } from './factories.js';
-import { type Likelihood, VAE, checkVaeOptions } from './vae.js';
+import { VAE } from './vae.js';
+import { type Likelihood, checkVaeOptions } from './variational.js';
 import { checkConvOptions } from './vq-factories.js';
 
 /**

@@ -8,7 +8,7 @@ import type { OptionKeys } from '../core/index.js';
 import type { VariationalObjective } from './objectives.js';
 import type { LatentPrior } from './prior.js';
 import type { FeatureShape } from './internal.js';
-import type { Likelihood } from './vae.js';
+import type { Likelihood } from './variational.js';
 
 /** `y` `[n, …]` repeated to `rows` rows (a multiple of n: one copy per draw of z). Call inside `tf.tidy`. @internal */
 export function tileRows<T extends tf.Tensor>(y: T, rows: number): T {

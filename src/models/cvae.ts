@@ -33,7 +33,7 @@ import {
   latentCode,
   optionSeed,
   sampledPass,
-} from './vae.js';
+} from './variational.js';
 import { type FromLayersModelsOptions, networksOf, readFromLayers, rebuild } from './from-layers.js';
 
 export type { CvaeConfig, CvaeOptions } from './cvae-options.js';

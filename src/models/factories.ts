@@ -8,7 +8,8 @@ import { Autoencoder, type ReconstructionLoss, type Sparsity, checkCorruptor, ch
 import { CVAE } from './cvae.js';
 import type { VariationalObjective } from './objectives.js';
 import { type LatentPrior, checkPrior, checkPriorObjective, seededPrior } from './prior.js';
-import { type Likelihood, VAE, checkVaeOptions } from './vae.js';
+import { VAE } from './vae.js';
+import { type Likelihood, checkVaeOptions } from './variational.js';
 
 /**
  * Options of {@link denseAutoencoder}: a fully connected `inputDim → hidden… → latentDim → …hidden

@@ -12,7 +12,7 @@ import type { Batch, GaussianTrainingPlan, LossContext, LossOutput } from './con
 import { denseChain, gaussianHeads } from './dense-plan.js';
 import { run1, seedOrRandom, sigmoidLogitsModel } from './internal.js';
 import { type ResolvedObjective, drawSeed, objectiveLoss, priorWeights } from './objectives.js';
-import type { Likelihood } from './vae.js';
+import type { Likelihood } from './variational.js';
 
 /**
  * The parts of a VAE/CVAE that do not depend on labels: likelihood, objective, the loss of a batch

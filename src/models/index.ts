@@ -12,8 +12,10 @@ export type {
   Sparsity,
   SparsityConfig,
 } from './autoencoder.js';
-export { VAE, reparameterize } from './vae.js';
-export type { VaeOptions, VaeConfig, VaeOutput, Likelihood, Posterior, SeedOptions, EncodeOptions } from './vae.js';
+export { VAE } from './vae.js';
+export type { VaeOptions, VaeConfig } from './vae.js';
+export { reparameterize } from './variational.js';
+export type { VaeOutput, Likelihood, Posterior, SeedOptions, EncodeOptions } from './variational.js';
 export { CVAE } from './cvae.js';
 export type { CvaeOptions, CvaeConfig } from './cvae.js';
 export type { LabelInput, FeatureShape } from './internal.js';

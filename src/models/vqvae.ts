@@ -21,7 +21,7 @@ import {
   valuesPerSample,
 } from './internal.js';
 import { type CodebookVariables, type DeadCodes, type VqEma, Codebook, checkDeadCodes, checkEma } from './vq-codebook.js';
-import { optionSeed, type SeedOptions } from './vae.js';
+import { optionSeed, type SeedOptions } from './variational.js';
 
 /**
  * The reconstruction term of a {@link VQVAE}: `'mse'` (mean squared error over the features) or

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { loadModel, saveModel } from '../../src/io/index.js';
-import { SUPPORTED_LAYERS } from '../../src/io/topology.js';
+import { SUPPORTED_LAYERS } from '../../src/io/topology-layers.js';
 import { Autoencoder } from '../../src/models/index.js';
 import { expectSameBits } from './helpers.js';
 
