@@ -14,7 +14,7 @@
  * operation throw; one that stops answering makes the current one throw after a deadline.
  * @internal
  */
-import { ARGS, CONTROL_BYTES, DONE, MAX_WORKERS, OP, OP_ADAM, OP_CRASH, OP_EXIT, OP_GEMM, RESULT, SEQ, SLOT_INTS, STATUS } from './protocol.js';
+import { ARGS, CONTROL_BYTES, DONE, MAX_WORKERS, OP, OP_ADAM, OP_CRASH, OP_EXIT, OP_GEMM, RESULT, SEQ, SLOT_INTS, SPIN_MS, STATUS } from './protocol.js';
 import { adamModuleBytes } from './adam.js';
 import type { AdamSimd } from './adam.js';
 import type { WorkerInit } from './protocol.js';
@@ -182,11 +182,17 @@ export class WorkerPool {
   #await(w: number, seq: number, caller: string): void {
     const base = w * SLOT_INTS;
     const ctl = this.#ctl;
-    const deadline = performance.now() + DEADLINE_MS;
-    for (;;) {
+    const start = performance.now();
+    const deadline = start + DEADLINE_MS;
+    const sleepAfter = start + SPIN_MS;
+    for (let polls = 1; ; polls++) {
       const done = Atomics.load(ctl, base + DONE);
       if (done === seq) break;
-      if (performance.now() > deadline) {
+      // Polls for SPIN_MS (a worker's share usually ends within it), then sleeps between looks.
+      if ((polls & 255) !== 0) continue;
+      const now = performance.now();
+      if (now < sleepAfter) continue;
+      if (now > deadline) {
         this.#broken ??= `worker ${w + 1} did not answer within ${DEADLINE_MS / 1000} s`;
         this.#check(caller);
       }

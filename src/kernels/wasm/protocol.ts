@@ -37,6 +37,16 @@ export const RESULT = 20;
 /** Makes the worker end itself as if it had crashed (tests of the failure path). */
 export const OP_CRASH = 3;
 
+/**
+ * How long (ms) a thread polls its slot before it sleeps in `Atomics.wait`: a worker after an
+ * operation, the caller while a worker finishes. The products of a training step follow one
+ * another within a millisecond or so, and waking a sleeping thread costs 30–60 µs on an idle core
+ * (futex wake-up) and far more on a busy one, where the woken thread may preempt its own caller;
+ * polling keeps both threads running through a step, at the cost of CPU time the step would not
+ * otherwise use (as OpenMP's spin-waiting does).
+ */
+export const SPIN_MS = 2;
+
 /** What a worker gets when it starts. */
 export interface WorkerInit {
   /** Marks the message as the pool's. */

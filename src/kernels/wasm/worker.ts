@@ -6,12 +6,30 @@
  * (a main thread), it does nothing.
  * @internal
  */
-import { ARGS, DONE, OP, OP_ADAM, OP_CRASH, OP_EXIT, OP_GEMM, READY, RESULT, SEQ, SLOT_INTS, STATUS } from './protocol.js';
+import { ARGS, DONE, OP, OP_ADAM, OP_CRASH, OP_EXIT, OP_GEMM, READY, RESULT, SEQ, SLOT_INTS, SPIN_MS, STATUS } from './protocol.js';
 import type { WorkerInit } from './protocol.js';
 
 type Gemm = (...args: number[]) => void;
 
-/** Serves operations until OP_EXIT; blocks its thread in `Atomics.wait` between them. */
+/**
+ * The next operation's sequence number: polls `seq` for {@link SPIN_MS} after the last operation,
+ * then sleeps in `Atomics.wait` until the caller stores a new one.
+ */
+function nextSequence(ctl: Int32Array, at: number, seen: number): number {
+  const until = performance.now() + SPIN_MS;
+  for (let polls = 1; ; polls++) {
+    const seq = Atomics.load(ctl, at);
+    if (seq !== seen) return seq;
+    if ((polls & 255) === 0 && performance.now() > until) break;
+  }
+  for (;;) {
+    Atomics.wait(ctl, at, seen);
+    const seq = Atomics.load(ctl, at);
+    if (seq !== seen) return seq;
+  }
+}
+
+/** Serves operations until OP_EXIT; polls, then blocks its thread in `Atomics.wait`, between them. */
 function serve(init: WorkerInit, ready: () => void): void {
   const gemm = (new WebAssembly.Instance(init.gemm, { env: { memory: init.memory } }).exports as { gemm: Gemm }).gemm;
   const adam = (new WebAssembly.Instance(init.adam, { env: { memory: init.memory } }).exports as { adam: (...args: number[]) => number }).adam;
@@ -23,9 +41,7 @@ function serve(init: WorkerInit, ready: () => void): void {
   let seen = Atomics.load(ctl, base + SEQ);
   ready();
   for (;;) {
-    Atomics.wait(ctl, base + SEQ, seen);
-    const seq = Atomics.load(ctl, base + SEQ);
-    if (seq === seen) continue;
+    const seq = nextSequence(ctl, base + SEQ, seen);
     seen = seq;
     const op = ctl[base + OP];
     if (op === OP_EXIT) return;
