@@ -3,6 +3,7 @@
  * worker pool of kernels/wasm once, ending it ({@link disposeBackend}), and the pool the product
  * kernel uses.
  */
+import * as tf from '@tensorflow/tfjs-core';
 import { WorkerPool } from '../kernels/wasm/pool.js';
 import { nodeSpawner, webSpawner } from '../kernels/wasm/spawn.js';
 
@@ -48,6 +49,13 @@ async function environment(): Promise<{ cores: number; unavailable: string | nul
   return { cores: g.navigator?.hardwareConcurrency ?? 1, unavailable: null };
 }
 
+/** tfjs-backend-wasm's heap when it is shared (see sharedHeap.ts), for the pool to compute in place; else null. */
+function sharedHeap(): WebAssembly.Memory | null {
+  const backend = tf.engine().registry['wasm'] as { wasm?: { asm?: { memory?: unknown } } } | undefined;
+  const memory = backend?.wasm?.asm?.memory;
+  return memory instanceof WebAssembly.Memory && memory.buffer instanceof SharedArrayBuffer ? memory : null;
+}
+
 /**
  * Starts (or keeps, or restarts with another count) the worker pool for `requested` threads.
  * Resolves to the threads in use and, when fewer than asked could run, why.
@@ -60,9 +68,10 @@ export async function startThreads(requested: ThreadCount): Promise<{ threads: n
     await disposeBackend();
     return want <= 1 ? { threads: 1 } : { threads: 1, note: env.unavailable! };
   }
-  if (pool !== null && pool.broken === null && pool.threads === want) return { threads: want };
+  const heap = sharedHeap();
+  if (pool !== null && pool.broken === null && pool.threads === want && pool.heap === heap) return { threads: want };
   await disposeBackend();
-  starting = (async () => WorkerPool.start(want, isNode() ? await nodeSpawner() : webSpawner()))();
+  starting = (async () => WorkerPool.start(want, isNode() ? await nodeSpawner() : webSpawner(), heap))();
   try {
     pool = await starting;
     return { threads: pool!.threads };

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { installFastWasmKernels } from './wasmKernels.js';
+import { withSharedWasmHeap } from './sharedHeap.js';
 import { hasRelaxedSimd } from '../kernels/wasm/gemm.js';
 import { startThreads } from './threads.js';
 import type { ThreadCount } from './threads.js';
@@ -294,7 +295,9 @@ async function startPackaged(name: 'wasm' | 'cpu' | 'tensorflow', pkg: string, o
     }
     setWasmPaths(options.wasmPaths);
   }
-  if (!(await tf.setBackend(name))) {
+  // In Node, tfjs-backend-wasm's heap is made shared as it starts, for the worker pool to compute in place.
+  const activate = (): Promise<boolean> => tf.setBackend(name);
+  if (!(await (name === 'wasm' && isNode() ? withSharedWasmHeap(activate) : activate()))) {
     const hint = name === 'wasm' ? ' (often: the .wasm files were not found; pass wasmPaths)' : '';
     return { reason: `tf.setBackend('${name}') failed${hint}; tfjs logged why above` };
   }

@@ -3,18 +3,20 @@
  * Adam step.
  *
  * The calling thread takes part: a product split over T threads gives T − 1 column ranges to the
- * workers and computes the last one itself. Each worker's range is copied into the shared memory
- * (the operands of tfjs-backend-wasm lie in its own, unshared heap: its Node build has no
- * threads), computed there with the same kernel the calling thread runs, and copied back. Every
- * element of C is computed by one thread with the same instructions in the same order, so the
- * product is the same to the bit for any thread count.
+ * workers and computes the last one itself. When tfjs-backend-wasm's heap is shared (in Node,
+ * src/backend/sharedHeap.ts makes it so; in an isolated page, tfjs' threaded build has one) and
+ * the pool was bound to it, every thread computes its range in place. Otherwise each worker's
+ * range is copied into the pool's own shared memory, computed there with the same kernel the
+ * calling thread runs, and copied back. Either way every element of C is computed by one thread
+ * with the same instructions in the same order, so the product is the same to the bit for any
+ * thread count.
  *
  * Workers are started once ({@link WorkerPool.start}), block in `Atomics.wait` between
  * operations, and end with {@link WorkerPool.dispose}. A worker that exits makes the next
  * operation throw; one that stops answering makes the current one throw after a deadline.
  * @internal
  */
-import { ARGS, CONTROL_BYTES, DONE, MAX_WORKERS, OP, OP_ADAM, OP_CRASH, OP_EXIT, OP_GEMM, RESULT, SEQ, SLOT_INTS, SPIN_MS, STATUS } from './protocol.js';
+import { ARGS, CONTROL_BYTES, DONE, MAX_WORKERS, OP, OP_ADAM, OP_ADAM_HEAP, OP_CRASH, OP_EXIT, OP_GEMM, OP_GEMM_HEAP, RESULT, SEQ, SLOT_INTS, SPIN_MS, STATUS } from './protocol.js';
 import { adamModuleBytes } from './adam.js';
 import type { AdamSimd } from './adam.js';
 import type { WorkerInit } from './protocol.js';
@@ -37,6 +39,8 @@ const DEADLINE_MS = 60_000;
 
 /** A product C = A'·B' as the GEMM kernel takes it (see kernels/wasm/gemm.ts), on one heap. */
 export interface Product {
+  /** The memory `heap` views: when it is the pool's bound heap, the product is computed in place. */
+  readonly memory?: WebAssembly.Memory;
   readonly heap: Float32Array;
   readonly pa: number;
   readonly lda: number;
@@ -48,12 +52,17 @@ export interface Product {
   readonly m: number;
   readonly n: number;
   readonly k: number;
-  /** Scratch for the calling thread's part, {@link SCRATCH_BYTES} bytes. */
+  /**
+   * Scratch for the calling thread's part, {@link SCRATCH_BYTES} bytes; in place
+   * ({@link WorkerPool.inPlace}), {@link SCRATCH_BYTES} for each of the pool's threads, one after another.
+   */
   readonly pw: number;
 }
 
 /** One Adam step's pointers (bytes) on the caller's heap, and its length (a multiple of 4). */
 export interface AdamStep {
+  /** The memory `heap` views: when it is the pool's bound heap, the step is computed in place. */
+  readonly memory?: WebAssembly.Memory;
   readonly heap: Float32Array;
   readonly pw: number;
   readonly pm: number;
@@ -95,14 +104,16 @@ function canBlock(): boolean {
  */
 export class WorkerPool {
   readonly #memory: WebAssembly.Memory;
+  readonly #heap: WebAssembly.Memory | null;
   readonly #workers: PoolWorker[];
   readonly #ctl: Int32Array;
   readonly #block: boolean;
   #broken: string | null = null;
   #disposed = false;
 
-  private constructor(memory: WebAssembly.Memory, workers: PoolWorker[]) {
+  private constructor(memory: WebAssembly.Memory, heap: WebAssembly.Memory | null, workers: PoolWorker[]) {
     this.#memory = memory;
+    this.#heap = heap;
     this.#workers = workers;
     this.#ctl = new Int32Array(memory.buffer, 0, CONTROL_BYTES / 4);
     this.#block = canBlock();
@@ -110,9 +121,11 @@ export class WorkerPool {
 
   /**
    * Starts `threads − 1` workers (the calling thread is the last thread) with `spawn`, or
-   * throws with the reason when shared memory, the kernel or a worker cannot be had.
+   * throws with the reason when shared memory, the kernel or a worker cannot be had. With `heap`
+   * (a shared memory: tfjs-backend-wasm's), the workers also bind the kernels to it, and products
+   * and Adam steps on it are computed in place.
    */
-  static async start(threads: number, spawn: SpawnWorker): Promise<WorkerPool> {
+  static async start(threads: number, spawn: SpawnWorker, heap: WebAssembly.Memory | null = null): Promise<WorkerPool> {
     if (typeof SharedArrayBuffer !== 'function') throw new Error('SharedArrayBuffer is not available (in a browser: the page is not cross-origin isolated)');
     const workers = Math.min(threads - 1, MAX_WORKERS);
     const memory = new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES, shared: true });
@@ -122,13 +135,14 @@ export class WorkerPool {
     const adam = new WebAssembly.Module(adamModuleBytes(true));
     const started: PoolWorker[] = [];
     // The pool holds the list the workers join as they start, so that an early exit is recorded.
-    const pool = new WorkerPool(memory, started);
+    const bound = heap !== null && heap.buffer instanceof SharedArrayBuffer ? heap : null;
+    const pool = new WorkerPool(memory, bound, started);
     const onExit = (slot: number) => (reason: string): void => {
       if (!pool.#disposed) pool.#broken ??= `worker ${slot + 1} of ${workers} ${reason}`;
     };
     try {
       for (let slot = 0; slot < workers; slot++) {
-        started.push(await spawn({ autoencodersPool: 1, memory, gemm: module, adam, slot }, onExit(slot)));
+        started.push(await spawn({ autoencodersPool: 1, memory, gemm: module, adam, slot, heap: bound }, onExit(slot)));
       }
     } catch (error) {
       await Promise.all(started.map((w) => w.terminate()));
@@ -140,6 +154,16 @@ export class WorkerPool {
   /** Threads that compute a product: the workers and the calling thread. */
   get threads(): number {
     return this.#workers.length + 1;
+  }
+
+  /** Whether products and Adam steps on `memory` are computed in place (it is the heap the pool was bound to). */
+  inPlace(memory: WebAssembly.Memory | undefined): boolean {
+    return memory !== undefined && memory === this.#heap;
+  }
+
+  /** The heap the pool computes on in place, or null. */
+  get heap(): WebAssembly.Memory | null {
+    return this.#heap;
   }
 
   /** Why the pool cannot be used any more (a worker exited, or it was disposed), or null. */
@@ -228,6 +252,10 @@ export class WorkerPool {
   gemm(p: Product, own: GemmExports, caller: string): boolean {
     this.#check(caller);
     const ranges = columnRanges(p.n, this.threads);
+    if (this.inPlace(p.memory)) {
+      this.#gemmInPlace(p, ranges, own, caller);
+      return true;
+    }
     const mine = ranges.pop()!;
     const { m, k } = p;
     // Each worker's region: A' whole, its columns of B', its columns of C, its scratch.
@@ -273,6 +301,20 @@ export class WorkerPool {
     return true;
   }
 
+  /** {@link gemm} on the bound heap: every thread computes its columns of C where they lie. */
+  #gemmInPlace(p: Product, ranges: [number, number][], own: GemmExports, caller: string): void {
+    const { m, k } = p;
+    const share = ([j0, j1]: [number, number], w: number): number[] => {
+      const bOffset = p.transB ? j0 * p.ldb : j0;
+      return [p.pa, p.lda, p.transA ? 1 : 0, p.pb + 4 * bOffset, p.ldb, p.transB ? 1 : 0, p.pc + 4 * j0, p.n, m, j1 - j0, k, p.pw + w * SCRATCH_BYTES];
+    };
+    const mine = ranges.length - 1;
+    const sequences = ranges.slice(0, mine).map((r, w) => this.#post(w, OP_GEMM_HEAP, share(r, w)));
+    const a = share(ranges[mine]!, mine);
+    own.gemm(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!);
+    sequences.forEach((seq, w) => this.#await(w, seq, caller));
+  }
+
   /**
    * One Adam step (kernels/wasm/adam.ts) over n entries on `heap`, split in equal shares (multiples
    * of 4) over the pool's threads; `own` is the kernel bound to `heap`. Each entry is computed by
@@ -286,6 +328,20 @@ export class WorkerPool {
     this.#check(caller);
     const ranges = columnRanges(p.n, this.threads);
     const [s0, s1] = ranges.pop()!;
+    const f = scalars as [number, number, number, number, number, number, number, number];
+    if (this.inPlace(p.memory)) {
+      const at = (a: number): number[] => [p.pw, p.pm, p.pv, p.pg, p.pw2, p.pm2, p.pv2].map((ptr) => ptr + 4 * a);
+      const sequences = ranges.map(([a, b], w) => this.#post(w, OP_ADAM_HEAP, [...at(a), b - a], scalars));
+      const q = at(s0) as [number, number, number, number, number, number, number];
+      const mine = own(...q, s1 - s0, ...f);
+      const doubles = new Float64Array(this.#ctl.buffer, 0, this.#ctl.length / 2);
+      let sum = 0;
+      sequences.forEach((seq, w) => {
+        this.#await(w, seq, caller);
+        sum += doubles[(w * SLOT_INTS + RESULT) / 2]!;
+      });
+      return sum + mine;
+    }
     let offset = CONTROL_BYTES;
     const regions = ranges.map(([a, b]) => {
       const at = offset;
@@ -303,7 +359,7 @@ export class WorkerPool {
       return this.#post(w, OP_ADAM, [q(0), q(1), q(2), q(3), q(4), q(5), q(6), r.len], scalars);
     });
     const b = 4 * s0;
-    const mine = own(p.pw + b, p.pm + b, p.pv + b, p.pg + b, p.pw2 + b, p.pm2 + b, p.pv2 + b, s1 - s0, ...(scalars as [number, number, number, number, number, number, number, number]));
+    const mine = own(p.pw + b, p.pm + b, p.pv + b, p.pg + b, p.pw2 + b, p.pm2 + b, p.pv2 + b, s1 - s0, ...f);
     let sum = 0;
     const doubles = new Float64Array(this.#ctl.buffer, 0, this.#ctl.length / 2);
     regions.forEach((r, w) => {

@@ -36,6 +36,10 @@ export const OP_ADAM = 4;
 export const RESULT = 20;
 /** Makes the worker end itself as if it had crashed (tests of the failure path). */
 export const OP_CRASH = 3;
+/** Operation: OP_GEMM on the heap the pool was bound to ({@link WorkerInit.heap}), in place. */
+export const OP_GEMM_HEAP = 5;
+/** Operation: OP_ADAM on the bound heap, in place. */
+export const OP_ADAM_HEAP = 6;
 
 /**
  * How long (ms) a thread polls its slot before it sleeps in `Atomics.wait`: a worker after an
@@ -58,6 +62,8 @@ export interface WorkerInit {
   readonly adam: WebAssembly.Module;
   /** The worker's slot in the control block. */
   readonly slot: number;
+  /** tfjs-backend-wasm's heap when it is shared (src/backend/sharedHeap.ts): the pool then computes on it in place. */
+  readonly heap: WebAssembly.Memory | null;
 }
 
 /** The message a worker sends once it is ready. */

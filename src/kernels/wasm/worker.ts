@@ -6,7 +6,7 @@
  * (a main thread), it does nothing.
  * @internal
  */
-import { ARGS, DONE, OP, OP_ADAM, OP_CRASH, OP_EXIT, OP_GEMM, READY, RESULT, SEQ, SLOT_INTS, SPIN_MS, STATUS } from './protocol.js';
+import { ARGS, DONE, OP, OP_ADAM, OP_ADAM_HEAP, OP_CRASH, OP_EXIT, OP_GEMM, OP_GEMM_HEAP, READY, RESULT, SEQ, SLOT_INTS, SPIN_MS, STATUS } from './protocol.js';
 import type { WorkerInit } from './protocol.js';
 
 type Gemm = (...args: number[]) => void;
@@ -31,8 +31,12 @@ function nextSequence(ctl: Int32Array, at: number, seen: number): number {
 
 /** Serves operations until OP_EXIT; polls, then blocks its thread in `Atomics.wait`, between them. */
 function serve(init: WorkerInit, ready: () => void): void {
-  const gemm = (new WebAssembly.Instance(init.gemm, { env: { memory: init.memory } }).exports as { gemm: Gemm }).gemm;
-  const adam = (new WebAssembly.Instance(init.adam, { env: { memory: init.memory } }).exports as { adam: (...args: number[]) => number }).adam;
+  const kernels = (memory: WebAssembly.Memory): { gemm: Gemm; adam: (...args: number[]) => number } => ({
+    gemm: (new WebAssembly.Instance(init.gemm, { env: { memory } }).exports as { gemm: Gemm }).gemm,
+    adam: (new WebAssembly.Instance(init.adam, { env: { memory } }).exports as { adam: (...args: number[]) => number }).adam,
+  });
+  const own = kernels(init.memory);
+  const heap = init.heap === null ? null : kernels(init.heap);
   // The control block lies in the first page, which growing the memory never moves.
   const ctl = new Int32Array(init.memory.buffer, 0, (init.slot + 1) * SLOT_INTS);
   const floats = new Float32Array(ctl.buffer, 0, ctl.length);
@@ -48,14 +52,16 @@ function serve(init: WorkerInit, ready: () => void): void {
     if (op === OP_CRASH) throw new Error('autoencoders worker: crash requested (a test of the failure path)');
     let status = 0;
     try {
-      if (op === OP_GEMM) {
+      const on = op === OP_GEMM || op === OP_ADAM ? own : op === OP_GEMM_HEAP || op === OP_ADAM_HEAP ? heap : null;
+      if (on === null) status = 1;
+      else if (op === OP_GEMM || op === OP_GEMM_HEAP) {
         const a = ctl.subarray(base + ARGS, base + ARGS + 12);
-        gemm(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!);
-      } else if (op === OP_ADAM) {
+        on.gemm(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!);
+      } else {
         const a = ctl.subarray(base + ARGS, base + ARGS + 8);
         const f = floats.subarray(base + ARGS + 8, base + ARGS + 16);
-        doubles[(base + RESULT) / 2] = adam(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, f[0]!, f[1]!, f[2]!, f[3]!, f[4]!, f[5]!, f[6]!, f[7]!);
-      } else status = 1;
+        doubles[(base + RESULT) / 2] = on.adam(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, f[0]!, f[1]!, f[2]!, f[3]!, f[4]!, f[5]!, f[6]!, f[7]!);
+      }
     } catch {
       status = 1;
     }
