@@ -16,7 +16,7 @@
  * operation throw; one that stops answering makes the current one throw after a deadline.
  * @internal
  */
-import { ARGS, CONTROL_BYTES, DONE, MAX_WORKERS, OP, OP_ADAM, OP_ADAM_HEAP, OP_CRASH, OP_EXIT, OP_GEMM, OP_GEMM_HEAP, RESULT, SEQ, SLOT_INTS, SPIN_MS, STATUS } from './protocol.js';
+import { ARGS, CONTROL_BYTES, DONE, MAX_WORKERS, OP, OP_ADAM, OP_ADAM_HEAP, OP_CRASH, OP_EXIT, OP_GEMM, OP_GEMM_HEAP, FINISHED, PANELS, RESULT, SEQ, SLOT_INTS, SPIN_MS, STATUS } from './protocol.js';
 import { adamModuleBytes } from './adam.js';
 import type { AdamSimd } from './adam.js';
 import type { WorkerInit } from './protocol.js';
@@ -108,11 +108,16 @@ export class WorkerPool {
   readonly #workers: PoolWorker[];
   readonly #ctl: Int32Array;
   readonly #block: boolean;
+  /** Whether the workers' kernel fuses multiply-adds (its widest block is then 12 columns, else 8). */
+  readonly #fma: boolean;
+  /** The last operation posted to each worker. */
+  readonly #posted: number[] = [];
   #broken: string | null = null;
   #disposed = false;
 
-  private constructor(memory: WebAssembly.Memory, heap: WebAssembly.Memory | null, workers: PoolWorker[]) {
+  private constructor(memory: WebAssembly.Memory, heap: WebAssembly.Memory | null, workers: PoolWorker[], fma: boolean) {
     this.#memory = memory;
+    this.#fma = fma;
     this.#heap = heap;
     this.#workers = workers;
     this.#ctl = new Int32Array(memory.buffer, 0, CONTROL_BYTES / 4);
@@ -129,14 +134,15 @@ export class WorkerPool {
     if (typeof SharedArrayBuffer !== 'function') throw new Error('SharedArrayBuffer is not available (in a browser: the page is not cross-origin isolated)');
     const workers = Math.min(threads - 1, MAX_WORKERS);
     const memory = new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES, shared: true });
-    const bytes = gemmModuleBytes(sharedGemmOptions());
+    const options = sharedGemmOptions();
+    const bytes = gemmModuleBytes(options);
     if (!WebAssembly.validate(bytes)) throw new Error('this runtime cannot compile the shared-memory kernels (WebAssembly SIMD or threads missing)');
     const module = new WebAssembly.Module(bytes);
     const adam = new WebAssembly.Module(adamModuleBytes(true));
     const started: PoolWorker[] = [];
     // The pool holds the list the workers join as they start, so that an early exit is recorded.
     const bound = heap !== null && heap.buffer instanceof SharedArrayBuffer ? heap : null;
-    const pool = new WorkerPool(memory, bound, started);
+    const pool = new WorkerPool(memory, bound, started, options.fma);
     const onExit = (slot: number) => (reason: string): void => {
       if (!pool.#disposed) pool.#broken ??= `worker ${slot + 1} of ${workers} ${reason}`;
     };
@@ -190,13 +196,26 @@ export class WorkerPool {
     if (why !== null) throw new Error(`${caller}: the wasm worker pool cannot be used: ${why}; call disposeBackend() and useBackend('wasm') again to start a new one`);
   }
 
-  #post(w: number, op: number, args: readonly number[], floats: readonly number[] = []): number {
+  /** Whether worker `w` has finished every operation posted to it (its slot may be rewritten). */
+  #idle(w: number): boolean {
+    return Atomics.load(this.#ctl, w * SLOT_INTS + DONE) === (this.#posted[w] ?? 0);
+  }
+
+  /**
+   * Posts an operation to worker `w`. Its slot is rewritten only once the worker has finished the
+   * last one (with `caller`, this waits for that; an in-place product may have left the worker
+   * behind, asleep, its panels done by the caller).
+   */
+  #post(w: number, op: number, args: readonly number[], floats: readonly number[] = [], caller?: string): number {
+    if (caller !== undefined && !this.#idle(w)) this.#await(w, this.#posted[w]!, caller);
     const base = w * SLOT_INTS;
     const ctl = this.#ctl;
     ctl[base + OP] = op;
+    ctl[base + STATUS] = 0;
     args.forEach((a, i) => (ctl[base + ARGS + i] = a));
     if (floats.length > 0) new Float32Array(ctl.buffer, 0, ctl.length).set(floats, base + ARGS + args.length);
     const seq = (Atomics.load(ctl, base + SEQ) + 1) | 0;
+    this.#posted[w] = seq;
     Atomics.store(ctl, base + SEQ, seq);
     Atomics.notify(ctl, base + SEQ);
     return seq;
@@ -204,28 +223,33 @@ export class WorkerPool {
 
   /** Waits until worker `w` has finished operation `seq`. */
   #await(w: number, seq: number, caller: string): void {
-    const base = w * SLOT_INTS;
+    this.#awaitCount(w, DONE, seq, caller);
+    if (this.#ctl[w * SLOT_INTS + STATUS] !== 0) {
+      this.#broken ??= `worker ${w + 1} failed in its kernel`;
+      this.#check(caller);
+    }
+  }
+
+  /** Waits until slot field `field` of worker `w` holds `value`: polls for SPIN_MS, then sleeps between looks. */
+  #awaitCount(w: number, field: number, value: number, caller: string): void {
+    const at = w * SLOT_INTS + field;
     const ctl = this.#ctl;
+    if (Atomics.load(ctl, at) === value) return;
     const start = performance.now();
     const deadline = start + DEADLINE_MS;
     const sleepAfter = start + SPIN_MS;
     for (let polls = 1; ; polls++) {
-      const done = Atomics.load(ctl, base + DONE);
-      if (done === seq) break;
-      // Polls for SPIN_MS (a worker's share usually ends within it), then sleeps between looks.
+      const now = Atomics.load(ctl, at);
+      if (now === value) return;
       if ((polls & 255) !== 0) continue;
-      const now = performance.now();
-      if (now < sleepAfter) continue;
-      if (now > deadline) {
+      const time = performance.now();
+      if (time < sleepAfter) continue;
+      if (time > deadline) {
         this.#broken ??= `worker ${w + 1} did not answer within ${DEADLINE_MS / 1000} s`;
         this.#check(caller);
       }
-      // Sleeps only while `done` still holds the value just read (the worker's store wakes it).
-      if (this.#block) Atomics.wait(ctl, base + DONE, done, 100);
-    }
-    if (ctl[base + STATUS] !== 0) {
-      this.#broken ??= `worker ${w + 1} failed in its kernel`;
-      this.#check(caller);
+      // Sleeps only while the field still holds the value just read (the worker's store wakes it).
+      if (this.#block) Atomics.wait(ctl, at, now, 100);
     }
   }
 
@@ -286,7 +310,7 @@ export class WorkerPool {
         ldb = r.w;
         for (let t = 0; t < k; t++) shared.set(heap.subarray(b0 + t * p.ldb + r.j0, b0 + t * p.ldb + r.j1), r.pb / 4 + t * r.w);
       }
-      sequences.push(this.#post(w, OP_GEMM, [CONTROL_BYTES, p.lda, p.transA ? 1 : 0, r.pb, ldb, p.transB ? 1 : 0, r.pc, r.w, m, r.w, k, r.pw]));
+      sequences.push(this.#post(w, OP_GEMM, [CONTROL_BYTES, p.lda, p.transA ? 1 : 0, r.pb, ldb, p.transB ? 1 : 0, r.pc, r.w, m, r.w, k, r.pw], [], caller));
     });
     // The calling thread's columns, in place on its own heap.
     const [j0, j1] = mine;
@@ -301,18 +325,57 @@ export class WorkerPool {
     return true;
   }
 
-  /** {@link gemm} on the bound heap: every thread computes its columns of C where they lie. */
+  /**
+   * {@link gemm} on the bound heap: every thread computes columns of C where they lie. The caller
+   * computes its own range, then takes the panels each worker has not claimed yet, from the top
+   * (see PANELS in protocol.ts), and waits only for the panels a worker did claim: a worker that
+   * wakes late costs nothing, and one still behind from an earlier product is left out.
+   */
   #gemmInPlace(p: Product, ranges: [number, number][], own: GemmExports, caller: string): void {
     const { m, k } = p;
-    const share = ([j0, j1]: [number, number], w: number): number[] => {
+    const ctl = this.#ctl;
+    // Panels as wide as the kernel's widest block (4 × 12 with FMA, except for a transposed A).
+    const unit = this.#fma && !p.transA ? 12 : 8;
+    const args = (w: number): number[] => [p.pa, p.lda, p.transA ? 1 : 0, p.pb, p.ldb, p.transB ? 1 : 0, p.pc, p.n, m, p.n, k, p.pw + w * SCRATCH_BYTES];
+    const columns = (j0: number, j1: number, w: number): void => {
       const bOffset = p.transB ? j0 * p.ldb : j0;
-      return [p.pa, p.lda, p.transA ? 1 : 0, p.pb + 4 * bOffset, p.ldb, p.transB ? 1 : 0, p.pc + 4 * j0, p.n, m, j1 - j0, k, p.pw + w * SCRATCH_BYTES];
+      own.gemm(p.pa, p.lda, p.transA ? 1 : 0, p.pb + 4 * bOffset, p.ldb, p.transB ? 1 : 0, p.pc + 4 * j0, p.n, m, j1 - j0, k, p.pw + w * SCRATCH_BYTES);
     };
     const mine = ranges.length - 1;
-    const sequences = ranges.slice(0, mine).map((r, w) => this.#post(w, OP_GEMM_HEAP, share(r, w)));
-    const a = share(ranges[mine]!, mine);
-    own.gemm(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!);
-    sequences.forEach((seq, w) => this.#await(w, seq, caller));
+    const shares: { w: number; j0: number; j1: number }[] = [];
+    const alone: [number, number][] = [];
+    ranges.slice(0, mine).forEach(([j0, j1], w) => {
+      const panels = Math.ceil((j1 - j0) / unit);
+      if (!this.#idle(w) || panels > 0xffff) {
+        alone.push([j0, j1]);
+        return;
+      }
+      Atomics.store(ctl, w * SLOT_INTS + PANELS, panels << 16);
+      Atomics.store(ctl, w * SLOT_INTS + FINISHED, 0);
+      this.#post(w, OP_GEMM_HEAP, [...args(w), j0, j1, unit]);
+      shares.push({ w, j0, j1 });
+    });
+    columns(ranges[mine]![0], ranges[mine]![1], mine);
+    for (const [j0, j1] of alone) columns(j0, j1, mine);
+    for (const { w, j0, j1 } of shares) {
+      const at = w * SLOT_INTS + PANELS;
+      for (;;) {
+        const word = Atomics.load(ctl, at);
+        const lo = word & 0xffff;
+        const hi = word >>> 16;
+        if (lo >= hi) break;
+        const take = Math.max(1, (hi - lo) >> 2);
+        if (Atomics.compareExchange(ctl, at, word, ((hi - take) << 16) | lo) !== word) continue;
+        columns(j0 + (hi - take) * unit, Math.min(j1, j0 + hi * unit), mine);
+      }
+      // The panels below `lo` are the worker's: wait until it has computed them all.
+      const claimed = Atomics.load(ctl, at) & 0xffff;
+      this.#awaitCount(w, FINISHED, claimed, caller);
+      if (ctl[w * SLOT_INTS + STATUS] !== 0) {
+        this.#broken ??= `worker ${w + 1} failed in its kernel`;
+        this.#check(caller);
+      }
+    }
   }
 
   /**
@@ -331,7 +394,7 @@ export class WorkerPool {
     const f = scalars as [number, number, number, number, number, number, number, number];
     if (this.inPlace(p.memory)) {
       const at = (a: number): number[] => [p.pw, p.pm, p.pv, p.pg, p.pw2, p.pm2, p.pv2].map((ptr) => ptr + 4 * a);
-      const sequences = ranges.map(([a, b], w) => this.#post(w, OP_ADAM_HEAP, [...at(a), b - a], scalars));
+      const sequences = ranges.map(([a, b], w) => this.#post(w, OP_ADAM_HEAP, [...at(a), b - a], scalars, caller));
       const q = at(s0) as [number, number, number, number, number, number, number];
       const mine = own(...q, s1 - s0, ...f);
       const doubles = new Float64Array(this.#ctl.buffer, 0, this.#ctl.length / 2);
@@ -356,7 +419,7 @@ export class WorkerPool {
     const sequences = regions.map((r, w) => {
       const q = (i: number): number => r.at + 4 * i * r.len;
       inputs.forEach((ptr, i) => shared.set(heap.subarray(ptr / 4 + r.a, ptr / 4 + r.a + r.len), q(i) / 4));
-      return this.#post(w, OP_ADAM, [q(0), q(1), q(2), q(3), q(4), q(5), q(6), r.len], scalars);
+      return this.#post(w, OP_ADAM, [q(0), q(1), q(2), q(3), q(4), q(5), q(6), r.len], scalars, caller);
     });
     const b = 4 * s0;
     const mine = own(p.pw + b, p.pm + b, p.pv + b, p.pg + b, p.pw2 + b, p.pm2 + b, p.pv2 + b, s1 - s0, ...f);

@@ -34,9 +34,21 @@ export const OP_EXIT = 2;
 export const OP_ADAM = 4;
 /** Slot offset of an operation's float64 result (8-byte aligned: slots are 128 bytes). */
 export const RESULT = 20;
+/**
+ * Slot offset (OP_GEMM_HEAP): the panels of the worker's columns not yet claimed, `lo | hi << 16`.
+ * The worker claims panels from `lo` up, the caller (done with its own columns) from `hi` down,
+ * each by `Atomics.compareExchange`, so that a worker that wakes late leaves its work to the caller.
+ */
+export const PANELS = 24;
+/** Slot offset (OP_GEMM_HEAP): panels the worker has computed (claimed panels are all computed when it equals `lo`). */
+export const FINISHED = 25;
 /** Makes the worker end itself as if it had crashed (tests of the failure path). */
 export const OP_CRASH = 3;
-/** Operation: OP_GEMM on the heap the pool was bound to ({@link WorkerInit.heap}), in place. */
+/**
+ * Operation: a product on the heap the pool was bound to ({@link WorkerInit.heap}), in place: the
+ * twelve arguments of the GEMM kernel for the whole product, then the worker's columns
+ * `j0, j1` and the panel width; the worker computes the panels it claims from {@link PANELS}.
+ */
 export const OP_GEMM_HEAP = 5;
 /** Operation: OP_ADAM on the bound heap, in place. */
 export const OP_ADAM_HEAP = 6;

@@ -6,7 +6,7 @@
  * (a main thread), it does nothing.
  * @internal
  */
-import { ARGS, DONE, OP, OP_ADAM, OP_ADAM_HEAP, OP_CRASH, OP_EXIT, OP_GEMM, OP_GEMM_HEAP, READY, RESULT, SEQ, SLOT_INTS, SPIN_MS, STATUS } from './protocol.js';
+import { ARGS, DONE, FINISHED, OP, OP_ADAM, OP_ADAM_HEAP, OP_CRASH, OP_EXIT, OP_GEMM, OP_GEMM_HEAP, PANELS, READY, RESULT, SEQ, SLOT_INTS, SPIN_MS, STATUS } from './protocol.js';
 import type { WorkerInit } from './protocol.js';
 
 type Gemm = (...args: number[]) => void;
@@ -26,6 +26,32 @@ function nextSequence(ctl: Int32Array, at: number, seen: number): number {
     Atomics.wait(ctl, at, seen);
     const seq = Atomics.load(ctl, at);
     if (seq !== seen) return seq;
+  }
+}
+
+/**
+ * OP_GEMM_HEAP: claims panels of its columns from the bottom of the slot's `lo | hi << 16` word
+ * (a quarter of what is left at a time, at least one) and computes them, until none is left.
+ */
+function gemmPanels(ctl: Int32Array, base: number, gemm: Gemm): void {
+  const a = ctl.subarray(base + ARGS, base + ARGS + 15);
+  const [pa, lda, transA, pb, ldb, transB, pc, ldc, m, , k, pw, j0, j1, unit] = a as unknown as number[] as [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+  for (;;) {
+    const word = Atomics.load(ctl, base + PANELS);
+    const lo = word & 0xffff;
+    const hi = word >>> 16;
+    if (lo >= hi) return;
+    const take = Math.max(1, (hi - lo) >> 2);
+    if (Atomics.compareExchange(ctl, base + PANELS, word, (hi << 16) | (lo + take)) !== word) continue;
+    const c0 = j0 + lo * unit;
+    const c1 = Math.min(j1, j0 + (lo + take) * unit);
+    try {
+      gemm(pa, lda, transA, pb + 4 * (transB === 1 ? c0 * ldb : c0), ldb, transB, pc + 4 * c0, ldc, m, c1 - c0, k, pw);
+    } catch {
+      ctl[base + STATUS] = 1;
+    }
+    Atomics.add(ctl, base + FINISHED, take);
+    Atomics.notify(ctl, base + FINISHED);
   }
 }
 
@@ -54,7 +80,10 @@ function serve(init: WorkerInit, ready: () => void): void {
     try {
       const on = op === OP_GEMM || op === OP_ADAM ? own : op === OP_GEMM_HEAP || op === OP_ADAM_HEAP ? heap : null;
       if (on === null) status = 1;
-      else if (op === OP_GEMM || op === OP_GEMM_HEAP) {
+      else if (op === OP_GEMM_HEAP) {
+        gemmPanels(ctl, base, on.gemm);
+        status = ctl[base + STATUS]!;
+      } else if (op === OP_GEMM) {
         const a = ctl.subarray(base + ARGS, base + ARGS + 12);
         on.gemm(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!);
       } else {
