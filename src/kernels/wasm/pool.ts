@@ -16,7 +16,7 @@
  * operation throw; one that stops answering makes the current one throw after a deadline.
  * @internal
  */
-import { ARGS, CONTROL_BYTES, DONE, MAX_WORKERS, OP, OP_ADAM, OP_ADAM_HEAP, OP_CRASH, OP_EXIT, OP_GEMM, OP_GEMM_HEAP, FINISHED, PANELS, RESULT, SEQ, SLOT_INTS, SPIN_MS, STATUS } from './protocol.js';
+import { ARGS, CONTROL_BYTES, DONE, MAX_WORKERS, OP, OP_ADAM, OP_ADAM_HEAP, OP_CRASH, OP_EXIT, OP_GEMM, OP_GEMM_HEAP, OP_STALL, FINISHED, PANELS, RESULT, SEQ, SLOT_INTS, SPIN_MS, STATUS } from './protocol.js';
 import { adamModuleBytes } from './adam.js';
 import type { AdamSimd } from './adam.js';
 import type { WorkerInit } from './protocol.js';
@@ -188,6 +188,11 @@ export class WorkerPool {
   /** Makes worker `w` end as if it had crashed (tests of the failure path). */
   crashWorkerForTesting(w: number): void {
     this.#post(w, OP_CRASH, []);
+  }
+
+  /** Keeps worker `w` busy for `ms` milliseconds (tests of a worker that is behind). */
+  stallWorkerForTesting(w: number, ms: number): void {
+    this.#post(w, OP_STALL, [ms]);
   }
 
   /** Throws the pool's failure, naming `caller`. */

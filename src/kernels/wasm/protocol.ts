@@ -50,6 +50,8 @@ export const OP_CRASH = 3;
  * `j0, j1` and the panel width; the worker computes the panels it claims from {@link PANELS}.
  */
 export const OP_GEMM_HEAP = 5;
+/** Operation: keep busy for ARGS[0] ms, then answer (tests of a worker that is behind). */
+export const OP_STALL = 7;
 /** Operation: OP_ADAM on the bound heap, in place. */
 export const OP_ADAM_HEAP = 6;
 

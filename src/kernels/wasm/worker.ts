@@ -6,7 +6,7 @@
  * (a main thread), it does nothing.
  * @internal
  */
-import { ARGS, DONE, FINISHED, OP, OP_ADAM, OP_ADAM_HEAP, OP_CRASH, OP_EXIT, OP_GEMM, OP_GEMM_HEAP, PANELS, READY, RESULT, SEQ, SLOT_INTS, SPIN_MS, STATUS } from './protocol.js';
+import { ARGS, DONE, FINISHED, OP, OP_ADAM, OP_ADAM_HEAP, OP_CRASH, OP_EXIT, OP_GEMM, OP_GEMM_HEAP, OP_STALL, PANELS, READY, RESULT, SEQ, SLOT_INTS, SPIN_MS, STATUS } from './protocol.js';
 import type { WorkerInit } from './protocol.js';
 
 type Gemm = (...args: number[]) => void;
@@ -76,10 +76,14 @@ function serve(init: WorkerInit, ready: () => void): void {
     const op = ctl[base + OP];
     if (op === OP_EXIT) return;
     if (op === OP_CRASH) throw new Error('autoencoders worker: crash requested (a test of the failure path)');
+    if (op === OP_STALL) {
+      for (const until = performance.now() + ctl[base + ARGS]!; performance.now() < until; );
+    }
     let status = 0;
     try {
       const on = op === OP_GEMM || op === OP_ADAM ? own : op === OP_GEMM_HEAP || op === OP_ADAM_HEAP ? heap : null;
-      if (on === null) status = 1;
+      if (op === OP_STALL) status = 0;
+      else if (on === null) status = 1;
       else if (op === OP_GEMM_HEAP) {
         gemmPanels(ctl, base, on.gemm);
         status = ctl[base + STATUS]!;
