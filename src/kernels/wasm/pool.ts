@@ -16,8 +16,10 @@
  * operation throw; one that stops answering makes the current one throw after a deadline.
  * @internal
  */
-import { ARGS, CONTROL_BYTES, DONE, MAX_WORKERS, OP, OP_ADAM, OP_ADAM_HEAP, OP_CRASH, OP_EXIT, OP_GEMM, OP_GEMM_HEAP, OP_STALL, FINISHED, PANELS, RESULT, SEQ, SLOT_INTS, SPIN_MS, STATUS } from './protocol.js';
+import { ARGS, CONTROL_BYTES, DONE, MAX_WORKERS, OP, OP_ADAM, OP_ADAM_HEAP, OP_CRASH, OP_EXIT, OP_GEMM, OP_GEMM_HEAP, OP_STALL, OP_UNARY_HEAP, FINISHED, PANELS, RESULT, SEQ, SLOT_INTS, SPIN_MS, STATUS } from './protocol.js';
 import { adamModuleBytes } from './adam.js';
+import { vectorModuleBytes } from './vector.js';
+import type { VectorExports } from './vector.js';
 import type { AdamSimd } from './adam.js';
 import type { WorkerInit } from './protocol.js';
 import { SCRATCH_BYTES, gemmModuleBytes, sharedGemmOptions } from './gemm.js';
@@ -142,13 +144,14 @@ export class WorkerPool {
     const started: PoolWorker[] = [];
     // The pool holds the list the workers join as they start, so that an early exit is recorded.
     const bound = heap !== null && heap.buffer instanceof SharedArrayBuffer ? heap : null;
+    const vector = bound === null ? null : new WebAssembly.Module(vectorModuleBytes(true));
     const pool = new WorkerPool(memory, bound, started, options.fma);
     const onExit = (slot: number) => (reason: string): void => {
       if (!pool.#disposed) pool.#broken ??= `worker ${slot + 1} of ${workers} ${reason}`;
     };
     try {
       for (let slot = 0; slot < workers; slot++) {
-        started.push(await spawn({ autoencodersPool: 1, memory, gemm: module, adam, slot, heap: bound }, onExit(slot)));
+        started.push(await spawn({ autoencodersPool: 1, memory, gemm: module, adam, vector, slot, heap: bound }, onExit(slot)));
       }
     } catch (error) {
       await Promise.all(started.map((w) => w.terminate()));
@@ -381,6 +384,33 @@ export class WorkerPool {
         this.#check(caller);
       }
     }
+  }
+
+  /**
+   * `y = eˣ` (`which` 'exp') or `y = ln(1 + x)` ('log1p') over n floats (a multiple of 4) of the
+   * bound heap, in equal shares at multiples of 4 over the threads, with `own` the caller's
+   * kernels on it. Every element is computed by the same SIMD code wherever it falls, so the
+   * result has the same bits for any thread count. Returns false, having done nothing, when
+   * `memory` is not the bound heap (copies would cost more than the work).
+   * @throws Error naming `caller` when the pool is broken or a worker fails.
+   */
+  unary(which: 'exp' | 'log1p', memory: WebAssembly.Memory, px: number, py: number, n: number, own: VectorExports, caller: string): boolean {
+    this.#check(caller);
+    if (!this.inPlace(memory)) return false;
+    const ranges = columnRanges(n, this.threads);
+    const [s0, s1] = ranges.pop()!;
+    const posted: [number, number][] = [];
+    const alone: [number, number][] = [];
+    ranges.forEach(([a, b], w) => {
+      if (!this.#idle(w)) {
+        alone.push([a, b]);
+        return;
+      }
+      posted.push([w, this.#post(w, OP_UNARY_HEAP, [which === 'exp' ? 0 : 1, px + 4 * a, py + 4 * a, b - a])]);
+    });
+    for (const [a, b] of [[s0, s1], ...alone] as [number, number][]) own[which](px + 4 * a, py + 4 * a, b - a);
+    for (const [w, seq] of posted) this.#await(w, seq, caller);
+    return true;
   }
 
   /**

@@ -50,6 +50,8 @@ export const OP_CRASH = 3;
  * `j0, j1` and the panel width; the worker computes the panels it claims from {@link PANELS}.
  */
 export const OP_GEMM_HEAP = 5;
+/** Operation: a unary vector kernel on the bound heap, in place: ARGS = which (0 `exp`, 1 `log1p`), px, py, n. */
+export const OP_UNARY_HEAP = 8;
 /** Operation: keep busy for ARGS[0] ms, then answer (tests of a worker that is behind). */
 export const OP_STALL = 7;
 /** Operation: OP_ADAM on the bound heap, in place. */
@@ -74,6 +76,8 @@ export interface WorkerInit {
   readonly gemm: WebAssembly.Module;
   /** The Adam module compiled for a shared memory (see kernels/wasm/adam.ts). */
   readonly adam: WebAssembly.Module;
+  /** The vector module (kernels/wasm/vector.ts) for a shared memory, bound to `heap` only; null without a heap. */
+  readonly vector: WebAssembly.Module | null;
   /** The worker's slot in the control block. */
   readonly slot: number;
   /** tfjs-backend-wasm's heap when it is shared (src/backend/sharedHeap.ts): the pool then computes on it in place. */

@@ -6,7 +6,7 @@
  * (a main thread), it does nothing.
  * @internal
  */
-import { ARGS, DONE, FINISHED, OP, OP_ADAM, OP_ADAM_HEAP, OP_CRASH, OP_EXIT, OP_GEMM, OP_GEMM_HEAP, OP_STALL, PANELS, READY, RESULT, SEQ, SLOT_INTS, SPIN_MS, STATUS } from './protocol.js';
+import { ARGS, DONE, FINISHED, OP, OP_ADAM, OP_ADAM_HEAP, OP_CRASH, OP_EXIT, OP_GEMM, OP_GEMM_HEAP, OP_STALL, OP_UNARY_HEAP, PANELS, READY, RESULT, SEQ, SLOT_INTS, SPIN_MS, STATUS } from './protocol.js';
 import type { WorkerInit } from './protocol.js';
 
 type Gemm = (...args: number[]) => void;
@@ -63,6 +63,8 @@ function serve(init: WorkerInit, ready: () => void): void {
   });
   const own = kernels(init.memory);
   const heap = init.heap === null ? null : kernels(init.heap);
+  type Unary = (px: number, py: number, n: number) => void;
+  const vector = init.heap === null || init.vector === null ? null : (new WebAssembly.Instance(init.vector, { env: { memory: init.heap } }).exports as { exp: Unary; log1p: Unary });
   // The control block lies in the first page, which growing the memory never moves.
   const ctl = new Int32Array(init.memory.buffer, 0, (init.slot + 1) * SLOT_INTS);
   const floats = new Float32Array(ctl.buffer, 0, ctl.length);
@@ -83,7 +85,11 @@ function serve(init: WorkerInit, ready: () => void): void {
     try {
       const on = op === OP_GEMM || op === OP_ADAM ? own : op === OP_GEMM_HEAP || op === OP_ADAM_HEAP ? heap : null;
       if (op === OP_STALL) status = 0;
-      else if (on === null) status = 1;
+      else if (op === OP_UNARY_HEAP) {
+        const a = ctl.subarray(base + ARGS, base + ARGS + 4);
+        if (vector === null) status = 1;
+        else (a[0] === 0 ? vector.exp : vector.log1p)(a[1]!, a[2]!, a[3]!);
+      } else if (on === null) status = 1;
       else if (op === OP_GEMM_HEAP) {
         gemmPanels(ctl, base, on.gemm);
         status = ctl[base + STATUS]!;
