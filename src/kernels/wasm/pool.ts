@@ -4,15 +4,15 @@
  *
  * The calling thread takes part: a product split over T threads gives T − 1 column ranges to the
  * workers and computes the last one itself. When tfjs-backend-wasm's heap is shared (in Node,
- * src/backend/sharedHeap.ts makes it so; in an isolated page, tfjs' threaded build has one) and
- * the pool was bound to it, every thread computes its range in place. Otherwise each worker's
- * range is copied into the pool's own shared memory, computed there with the same kernel the
- * calling thread runs, and copied back. Either way every element of C is computed by one thread
+ * src/backend/sharedHeap.ts makes it so) and the pool was bound to it, every thread computes its
+ * range in place, and the caller takes over the columns a late worker has not started. Otherwise
+ * each worker's range is copied into the pool's own shared memory, computed there with the same
+ * kernel the calling thread runs, and copied back. Either way every element of C is computed by one thread
  * with the same instructions in the same order, so the product is the same to the bit for any
  * thread count.
  *
- * Workers are started once ({@link WorkerPool.start}), block in `Atomics.wait` between
- * operations, and end with {@link WorkerPool.dispose}. A worker that exits makes the next
+ * Workers are started once ({@link WorkerPool.start}), poll their slot for SPIN_MS after an
+ * operation and then block in `Atomics.wait`, and end with {@link WorkerPool.dispose}. A worker that exits makes the next
  * operation throw; one that stops answering makes the current one throw after a deadline.
  * @internal
  */
@@ -24,6 +24,11 @@ import type { AdamSimd } from './adam.js';
 import type { WorkerInit } from './protocol.js';
 import { SCRATCH_BYTES, gemmModuleBytes, sharedGemmOptions } from './gemm.js';
 import type { GemmExports } from './gemm.js';
+import { columnRanges } from './shares.js';
+import type { AdamStep, Product } from './shares.js';
+
+export { columnRanges } from './shares.js';
+export type { AdamStep, Product } from './shares.js';
 
 /** A started worker, Node's or the browser's, as the pool uses it. */
 interface PoolWorker {
@@ -38,56 +43,6 @@ const MAX_PAGES = 16384;
 const PAGE = 65536;
 /** How long the calling thread waits for a worker before it gives up on it. */
 const DEADLINE_MS = 60_000;
-
-/** A product C = A'·B' as the GEMM kernel takes it (see kernels/wasm/gemm.ts), on one heap. */
-export interface Product {
-  /** The memory `heap` views: when it is the pool's bound heap, the product is computed in place. */
-  readonly memory?: WebAssembly.Memory;
-  readonly heap: Float32Array;
-  readonly pa: number;
-  readonly lda: number;
-  readonly transA: boolean;
-  readonly pb: number;
-  readonly ldb: number;
-  readonly transB: boolean;
-  readonly pc: number;
-  readonly m: number;
-  readonly n: number;
-  readonly k: number;
-  /**
-   * Scratch for the calling thread's part, {@link SCRATCH_BYTES} bytes; in place
-   * ({@link WorkerPool.inPlace}), {@link SCRATCH_BYTES} for each of the pool's threads, one after another.
-   */
-  readonly pw: number;
-}
-
-/** One Adam step's pointers (bytes) on the caller's heap, and its length (a multiple of 4). */
-export interface AdamStep {
-  /** The memory `heap` views: when it is the pool's bound heap, the step is computed in place. */
-  readonly memory?: WebAssembly.Memory;
-  readonly heap: Float32Array;
-  readonly pw: number;
-  readonly pm: number;
-  readonly pv: number;
-  readonly pg: number;
-  readonly pw2: number;
-  readonly pm2: number;
-  readonly pv2: number;
-  readonly n: number;
-}
-
-/** Column ranges [j0, j1) of C for `parts` threads: equal shares, multiples of 4 (the kernel's block edge). */
-export function columnRanges(n: number, parts: number): [number, number][] {
-  const quads = n / 4;
-  const ranges: [number, number][] = [];
-  let start = 0;
-  for (let p = 0; p < parts; p++) {
-    const end = Math.round((quads * (p + 1)) / parts);
-    if (end > start) ranges.push([4 * start, 4 * end]);
-    start = end;
-  }
-  return ranges;
-}
 
 /** Can this thread block in `Atomics.wait`? (Not a browser's main thread.) */
 function canBlock(): boolean {
@@ -277,8 +232,10 @@ export class WorkerPool {
 
   /**
    * C = A'·B' on `heap` (the caller's memory), split by columns over the pool's threads, with
-   * `own` the kernel bound to `heap`. Returns false, having done nothing, when the shared memory
-   * cannot hold the workers' parts (the caller then computes alone).
+   * `own` the kernel bound to `heap`: in place when `p.memory` is the bound heap (a late worker's
+   * columns are taken over by the caller), else through copies into the pool's memory. Returns
+   * false, having done nothing, when the shared memory cannot hold the workers' copied parts (the
+   * caller then computes alone).
    * @throws Error naming `caller` when the pool is broken or a worker fails.
    */
   gemm(p: Product, own: GemmExports, caller: string): boolean {
