@@ -2,6 +2,8 @@
  * Where splitting a product over threads starts to pay: the package's GEMM on one thread and on
  * every core (the worker pool, kernels/wasm/pool.ts, called directly so that the threshold of
  * src/backend/threads.ts does not apply), by the wall clock, best of many calls, alternating.
+ * The heap is a shared memory the pool is bound to, as tfjs-backend-wasm's is in Node (the pool
+ * computes in place, without copies).
  *
  *   npx tsx bench/threads-threshold.ts
  *
@@ -17,16 +19,16 @@ const { WorkerPool } = await import('../src/kernels/wasm/pool.js');
 const { nodeSpawner } = await import('../src/kernels/wasm/spawn.js');
 
 const threads = availableParallelism();
-const pool = await WorkerPool.start(threads, await nodeSpawner());
-const memory = new WebAssembly.Memory({ initial: 256 });
+const memory = new WebAssembly.Memory({ initial: 256, maximum: 65536, shared: true });
+const pool = await WorkerPool.start(threads, await nodeSpawner(), memory);
 const own = gemmFor(memory)!;
 const heap = new Float32Array(memory.buffer);
 for (let i = 0; i < heap.length; i++) heap[i] = Math.sin(i);
 const A = 0, B = 4 << 20, C = 8 << 20, W = 12 << 20;
 console.log(`threads 1 vs ${threads}; load average ${loadavg()[0]!.toFixed(2)}`);
 console.log('m × k × n          MACs     1 thread µs   all threads µs   speed-up');
-for (const [m, k, n] of [[128, 32, 64], [128, 64, 64], [128, 64, 128], [128, 128, 128], [128, 256, 128], [128, 256, 256], [128, 784, 256]] as const) {
-  const product = { heap, pa: A, lda: k, transA: false, pb: B, ldb: n, transB: false, pc: C, m, n, k, pw: W };
+for (const [m, k, n] of [[64, 32, 32], [128, 32, 32], [128, 32, 64], [128, 64, 64], [128, 64, 128], [128, 128, 128], [128, 256, 128], [128, 256, 256], [128, 784, 256]] as const) {
+  const product = { memory, heap, pa: A, lda: k, transA: false, pb: B, ldb: n, transB: false, pc: C, m, n, k, pw: W };
   const best = [Infinity, Infinity];
   for (let round = 0; round < 5; round++) {
     for (let r = 0; r < 40; r++) {

@@ -100,7 +100,7 @@ function wasmAdam(args: Args): tf.TensorInfo[] {
     if (pool !== null) {
       const memory = (backend as unknown as { wasm: WasmModuleLike }).wasm.asm!.memory as WebAssembly.Memory;
       const [pw, pm, pv, pg, pw2, pm2, pv2] = pointers;
-      threaded = pool.adam({ heap: new Float32Array(memory.buffer), pw, pm, pv, pg, pw2, pm2, pv2, n: head }, scalars, simd!, 'Adam (wasm threads)');
+      threaded = pool.adam({ memory, heap: new Float32Array(memory.buffer), pw, pm, pv, pg, pw2, pm2, pv2, n: head }, scalars, simd!, 'Adam (wasm threads)');
     }
     total = threaded ?? simd!(...pointers, head, ...scalars);
   }

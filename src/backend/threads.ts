@@ -3,6 +3,7 @@
  * worker pool of kernels/wasm once, ending it ({@link disposeBackend}), and the pool the product
  * kernel uses.
  */
+import * as tf from '@tensorflow/tfjs-core';
 import { WorkerPool } from '../kernels/wasm/pool.js';
 import { nodeSpawner, webSpawner } from '../kernels/wasm/spawn.js';
 
@@ -10,22 +11,33 @@ import { nodeSpawner, webSpawner } from '../kernels/wasm/spawn.js';
 export type ThreadCount = number | 'auto';
 
 /**
- * Products with fewer multiply-adds than this stay on the calling thread: waking a worker and
- * copying its share costs tens of microseconds (25–40 µs measured on a 2-vCPU AMD EPYC, Node 20,
- * bench/threads-threshold.ts), about what one thread needs for 2²⁰ multiply-adds (50 µs). That
- * machine was loaded (load average 19 on 2 cores) when measured, so that no crossover could be
- * seen at all; rerun the script on a quiet machine to place the threshold.
+ * Products with fewer multiply-adds than this stay on the calling thread. Computing in place on
+ * tfjs' shared heap, a split costs a few microseconds (posting the share, claiming panels); on a
+ * 2-vCPU AMD EPYC, Node 20 (bench/threads-threshold.ts, load average 6–8 from other processes,
+ * this process at high priority), 2 threads give 1.77× from 2²¹ multiply-adds (128 × 128 × 128:
+ * 99 → 56 µs) and 1.9× from 2²², but nothing dependable below 2²⁰ (0.75–0.93×), where a worker
+ * that is a few microseconds late leaves the whole product to the caller.
  * @internal
  */
 export const PARALLEL_MIN_MACS = 1048576; // 2²⁰ (a literal: bundlers keep module-scope arithmetic)
 
 /**
  * Variables with fewer entries than this take their fused Adam step on the calling thread. The
- * step is bound by memory traffic, and a worker's share is copied in (4 arrays) and out (3): an
- * estimate, not a measurement (the machine was too loaded to place it; see PARALLEL_MIN_MACS).
+ * step is bound by memory traffic (7 floats moved per entry) and runs in place on a shared heap;
+ * on one thread W1's 270,000 entries take 0.72 ms per step (tf.profile, 2-vCPU AMD EPYC), so 2¹⁶
+ * entries take on the order of 0.1 ms, far above the few microseconds of a split (an estimate
+ * from these figures, not a crossover measured on its own).
  * @internal
  */
 export const PARALLEL_MIN_ADAM = 1 << 16;
+
+/**
+ * Element-wise kernels (`Exp`, `Log1p`) over fewer elements than this stay on the calling thread:
+ * about 3 ns an element on one thread (W1's 100,352-element `Exp`: 0.31 ms, tf.profile, 2-vCPU AMD
+ * EPYC), so 2¹⁵ elements take about 0.1 ms against the few microseconds of a split in place.
+ * @internal
+ */
+export const PARALLEL_MIN_ELEMENTS = 1 << 15;
 
 let pool: WorkerPool | null = null;
 let starting: Promise<WorkerPool | null> | null = null;
@@ -48,6 +60,13 @@ async function environment(): Promise<{ cores: number; unavailable: string | nul
   return { cores: g.navigator?.hardwareConcurrency ?? 1, unavailable: null };
 }
 
+/** tfjs-backend-wasm's heap when it is shared (see sharedHeap.ts), for the pool to compute in place; else null. */
+function sharedHeap(): WebAssembly.Memory | null {
+  const backend = tf.engine().registry['wasm'] as { wasm?: { asm?: { memory?: unknown } } } | undefined;
+  const memory = backend?.wasm?.asm?.memory;
+  return memory instanceof WebAssembly.Memory && memory.buffer instanceof SharedArrayBuffer ? memory : null;
+}
+
 /**
  * Starts (or keeps, or restarts with another count) the worker pool for `requested` threads.
  * Resolves to the threads in use and, when fewer than asked could run, why.
@@ -60,9 +79,10 @@ export async function startThreads(requested: ThreadCount): Promise<{ threads: n
     await disposeBackend();
     return want <= 1 ? { threads: 1 } : { threads: 1, note: env.unavailable! };
   }
-  if (pool !== null && pool.broken === null && pool.threads === want) return { threads: want };
+  const heap = sharedHeap();
+  if (pool !== null && pool.broken === null && pool.threads === want && pool.heap === heap) return { threads: want };
   await disposeBackend();
-  starting = (async () => WorkerPool.start(want, isNode() ? await nodeSpawner() : webSpawner()))();
+  starting = (async () => WorkerPool.start(want, isNode() ? await nodeSpawner() : webSpawner(), heap))();
   try {
     pool = await starting;
     return { threads: pool!.threads };

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { installFastWasmKernels } from './wasmKernels.js';
+import { withSharedWasmHeap } from './sharedHeap.js';
 import { hasRelaxedSimd } from '../kernels/wasm/gemm.js';
 import { startThreads } from './threads.js';
 import type { ThreadCount } from './threads.js';
@@ -9,7 +10,7 @@ import { type OptionKeys, assertOptions, describe, typeFail } from '../core/inde
 /**
  * The tfjs backends that {@link useBackend} knows how to start.
  * - `webgpu`: `@tensorflow/tfjs-backend-webgpu`; in Node the adapter comes from the `webgpu` package (Dawn).
- * - `wasm`: `@tensorflow/tfjs-backend-wasm` (SIMD; one thread in Node).
+ * - `wasm`: `@tensorflow/tfjs-backend-wasm` (SIMD; tfjs' kernels on one thread in Node, the package's products, Adam, `Exp` and `Log1p` on every core).
  * - `cpu`: `@tensorflow/tfjs-backend-cpu` (plain JavaScript; slow but always there).
  * - `tensorflow`: `@tensorflow/tfjs-node`, only when the application installed it (Node only).
  *
@@ -35,7 +36,7 @@ export interface BackendInfo {
   /** wasm only: whether the SIMD build runs. */
   readonly simd?: boolean;
   /**
-   * wasm only: threads that compute the package's matrix products and fused Adam steps (the
+   * wasm only: threads that compute the package's matrix products, fused Adam steps, `Exp` and `Log1p` (the
    * calling thread and the worker pool; see {@link UseBackendOptions.threads}); 1 where shared
    * memory is missing.
    */
@@ -71,9 +72,10 @@ export interface UseBackendOptions {
   readonly fastWasmKernels?: boolean;
   /**
    * wasm only: threads for the package's matrix products (and the fused Adam step of large
-   * variables) — a count, or `'auto'` (default): every
+   * variables, `Exp` and `Log1p` of large tensors) — a count, or `'auto'` (default): every
    * core (`os.availableParallelism()` in Node, `navigator.hardwareConcurrency` in a cross-origin
-   * isolated page). Workers start once, over one shared `WebAssembly.Memory`, and end with
+   * isolated page). Workers start once, over one shared `WebAssembly.Memory` (in Node, tfjs'
+   * heap made shared as the backend starts, so that they compute in place), and end with
    * {@link disposeBackend}; a product gives the same bits for any count. Where shared memory is
    * missing (a page without COOP/COEP headers) one thread runs, and `BackendInfo.threadsNote`
    * says why; workers that fail to start are an Error when a count was asked for, a note with
@@ -294,7 +296,9 @@ async function startPackaged(name: 'wasm' | 'cpu' | 'tensorflow', pkg: string, o
     }
     setWasmPaths(options.wasmPaths);
   }
-  if (!(await tf.setBackend(name))) {
+  // In Node, tfjs-backend-wasm's heap is made shared as it starts, for the worker pool to compute in place.
+  const activate = (): Promise<boolean> => tf.setBackend(name);
+  if (!(await (name === 'wasm' && isNode() ? withSharedWasmHeap(activate) : activate()))) {
     const hint = name === 'wasm' ? ' (often: the .wasm files were not found; pass wasmPaths)' : '';
     return { reason: `tf.setBackend('${name}') failed${hint}; tfjs logged why above` };
   }

@@ -3,6 +3,7 @@ import { vectorFor } from '../kernels/wasm/vector.js';
 import type { VectorExports } from '../kernels/wasm/vector.js';
 import { fastConv2dBackpropInput, installWasmConvGradient } from '../kernels/wasm/conv.js';
 import { installFastWasmMatMul } from './wasmMatMul.js';
+import { PARALLEL_MIN_ELEMENTS, currentPool } from './threads.js';
 
 const PATCHED = /* @__PURE__ */ Symbol.for('autoencoders.wasmDataKernels');
 
@@ -32,8 +33,9 @@ function offsetOf(backend: WasmBackendLike, t: tf.TensorInfo): number {
 
 /**
  * A float32 unary kernel (`Exp`, `Log1p`) through one of the SIMD loops: four elements at a time,
- * the last n mod 4 through a four-element scratch so that every element is computed alike.
- * Other dtypes, and machines without WebAssembly SIMD, go to the original kernel.
+ * the last n mod 4 through a four-element scratch so that every element is computed alike; from
+ * PARALLEL_MIN_ELEMENTS elements on, split over the worker pool when it computes on this heap in
+ * place (the same bits). Other dtypes, and machines without WebAssembly SIMD, go to the original kernel.
  */
 function simdUnary(which: 'exp' | 'log1p'): (original: KernelFunc) => KernelFunc {
   return (original) => (args: Args) => {
@@ -53,7 +55,18 @@ function simdUnary(which: 'exp' | 'log1p'): (original: KernelFunc) => KernelFunc
       (backend.typedArrayFromHeap(out) as Float32Array).set((backend.typedArrayFromHeap(scratch) as Float32Array).subarray(0, n - head), head);
       backend.disposeData(scratch.dataId);
     }
-    if (head > 0) vector[which](offsetOf(backend, x), offsetOf(backend, out), head);
+    if (head > 0) {
+      const pool = head >= PARALLEL_MIN_ELEMENTS ? currentPool() : null;
+      const memory = backend.wasm!.asm!.memory as WebAssembly.Memory;
+      let split = false;
+      try {
+        split = pool !== null && pool.unary(which, memory, offsetOf(backend, x), offsetOf(backend, out), head, vector, `${which === 'exp' ? 'Exp' : 'Log1p'} (wasm threads)`);
+      } catch (error) {
+        backend.disposeData(out.dataId);
+        throw error;
+      }
+      if (!split) vector[which](offsetOf(backend, x), offsetOf(backend, out), head);
+    }
     return out;
   };
 }

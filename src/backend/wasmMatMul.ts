@@ -156,16 +156,18 @@ function fastMatMul(original: KernelFunc): KernelFunc {
       if (gemm !== null) {
         // The package's kernel: both operands read in place, transposed or not.
         const c = backend.makeOutput([...a.shape.slice(0, -2), m, n], 'float32');
-        const scratch = backend.makeOutput([SCRATCH_BYTES / 4], 'float32');
+        const pool = m * n * k >= PARALLEL_MIN_MACS && n >= 8 ? currentPool() : null;
+        const memory = backend.wasm!.asm!.memory as WebAssembly.Memory;
+        // In place, every thread packs B' into scratch of its own.
+        const scratchThreads = pool !== null && pool.inPlace(memory) ? pool.threads : 1;
+        const scratch = backend.makeOutput([(scratchThreads * SCRATCH_BYTES) / 4], 'float32');
         const at = (t: tf.TensorInfo): number => backend.dataIdMap.get(t.dataId).memoryOffset;
         const lda = a.shape[rank - 1]!;
         const ldb = b.shape[rank - 1]!;
-        const pool = m * n * k >= PARALLEL_MIN_MACS && n >= 8 ? currentPool() : null;
         let split = false;
         try {
           if (pool !== null) {
-            const memory = backend.wasm!.asm!.memory as WebAssembly.Memory;
-            const product = { heap: new Float32Array(memory.buffer), pa: at(a), lda, transA: transposeA, pb: at(b), ldb, transB: transposeB, pc: at(c), m, n, k, pw: at(scratch) };
+            const product = { memory, heap: new Float32Array(memory.buffer), pa: at(a), lda, transA: transposeA, pb: at(b), ldb, transB: transposeB, pc: at(c), m, n, k, pw: at(scratch) };
             split = pool.gemm(product, gemm, 'matMul (wasm threads)');
           }
           if (!split) gemm.gemm(at(a), lda, transposeA ? 1 : 0, at(b), ldb, transposeB ? 1 : 0, at(c), n, m, n, k, at(scratch));

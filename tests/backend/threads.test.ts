@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { disposeBackend, useBackend } from '../../src/index.js';
-import { PARALLEL_MIN_ADAM, PARALLEL_MIN_MACS, currentPool } from '../../src/backend/threads.js';
+import { PARALLEL_MIN_ADAM, PARALLEL_MIN_ELEMENTS, PARALLEL_MIN_MACS, currentPool } from '../../src/backend/threads.js';
 import { FusedAdam } from '../../src/backend/adamOptimizer.js';
 import { hasRelaxedSimd } from '../../src/kernels/wasm/gemm.js';
 import { columnRanges } from '../../src/kernels/wasm/pool.js';
@@ -91,6 +91,33 @@ describe('wasm threads', () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(two).toEqual(one);
     expect(three).toEqual(one);
+  });
+
+  it('give Exp and Log1p of large tensors with the same bits on 1, 2 and 3 threads', async () => {
+    // 100,003 elements: above PARALLEL_MIN_ELEMENTS, unequal shares, a tail of 3 on the caller.
+    const n = 100_003;
+    expect(n).toBeGreaterThanOrEqual(PARALLEL_MIN_ELEMENTS);
+    const bits = (): Int32Array[] =>
+      tf.tidy(() => {
+        const x = tf.randomUniform([n], -30, 30, 'float32', 4);
+        return [tf.exp(x), tf.log1p(tf.abs(x))].map((y) => new Int32Array((y.dataSync() as Float32Array).slice().buffer));
+      });
+    await useBackend('wasm', { threads: 1 });
+    const before = tf.memory().numTensors;
+    const one = bits();
+    await useBackend('wasm', { threads: 2 });
+    const two = bits();
+    await useBackend('wasm', { threads: 3 });
+    const three = bits();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(two).toEqual(one);
+    expect(three).toEqual(one);
+    // And the values are e^x (the kernels' accuracy is tested in tests/perf/wasm-kernels.test.ts).
+    const x = tf.randomUniform([n], -30, 30, 'float32', 4);
+    const xs = x.dataSync();
+    x.dispose();
+    const e = new Float32Array(one[0]!.buffer);
+    for (const i of [0, 1, 50_000, n - 1]) expect(Math.abs(e[i]! - Math.exp(xs[i]!)) / Math.exp(xs[i]!)).toBeLessThan(1e-6);
   });
 
   it('train to the same weights, to the bit, on 1 and 2 threads', async () => {

@@ -33,24 +33,29 @@ export function lazyModule(bytes: () => Uint8Array<ArrayBuffer>): () => WebAssem
 /**
  * Compiles `bytes` once (see {@link lazyModule}) and instantiates it once per memory, imported
  * as `env.memory`; the function returns the instance's exports, or `null` where WebAssembly or
- * its SIMD is missing, or where the module cannot use the memory (a shared one).
+ * its SIMD is missing, or where the module cannot use the memory. `bytes(shared)` gives the module
+ * for an unshared memory (`false`) or for a shared one (`true`: tfjs-backend-wasm's heap when it
+ * is shared, see src/backend/sharedHeap.ts); each is compiled on first need.
  * @internal
  */
-export function lazyInstances<T>(bytes: () => Uint8Array<ArrayBuffer>): (memory: WebAssembly.Memory) => T | null {
-  const module = lazyModule(bytes);
+export function lazyInstances<T>(bytes: (shared: boolean) => Uint8Array<ArrayBuffer>): (memory: WebAssembly.Memory) => T | null {
+  const unshared = lazyModule(() => bytes(false));
+  const shared = lazyModule(() => bytes(true));
   const instances = new WeakMap<WebAssembly.Memory, T>();
   const failed = new WeakSet<WebAssembly.Memory>();
   return (memory) => {
     const known = instances.get(memory);
     if (known !== undefined) return known;
-    const compiled = module();
-    if (compiled === null || failed.has(memory)) return null;
+    if (failed.has(memory)) return null;
+    const isShared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
+    const compiled = isShared ? shared() : unshared();
+    if (compiled === null) return null;
     try {
       const exports = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as T;
       instances.set(memory, exports);
       return exports;
     } catch {
-      // E.g. the shared memory of tfjs' multi-threaded build, which the module's import does not declare.
+      // E.g. a shared memory whose maximum exceeds the one the module's import declares.
       failed.add(memory);
       return null;
     }

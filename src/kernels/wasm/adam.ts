@@ -73,11 +73,11 @@ export type AdamSimd = (
   b1: number, c1: number, b2: number, c2: number, d1: number, d2: number, eps: number, step: number,
 ) => number;
 
-const adamInstances = /* @__PURE__ */ lazyInstances<{ adam: AdamSimd }>(() => adamModuleBytes());
+const adamInstances = /* @__PURE__ */ lazyInstances<{ adam: AdamSimd }>(adamModuleBytes);
 
 /**
  * The `adam` kernel bound to `memory` (instantiated once per memory), or `null` where
- * WebAssembly SIMD is not available or the memory cannot be imported (a shared one).
+ * WebAssembly SIMD is not available or the memory cannot be imported.
  * @internal
  */
 export function adamSimd(memory: WebAssembly.Memory): AdamSimd | null {

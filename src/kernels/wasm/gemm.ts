@@ -326,16 +326,14 @@ export interface GemmExports {
  * where WebAssembly SIMD is not available.
  * @internal
  */
-export const gemmSimd128For = /* @__PURE__ */ lazyInstances<GemmExports>(() => gemmModuleBytes(SIMD128));
+export const gemmSimd128For = /* @__PURE__ */ lazyInstances<GemmExports>((shared) => gemmModuleBytes({ ...SIMD128, shared }));
 
 /** The FMA kernel bound to `memory`, or `null` where relaxed SIMD is not available. @internal */
-export const gemmFmaFor = /* @__PURE__ */ lazyInstances<GemmExports>(() => gemmModuleBytes(FMA));
+export const gemmFmaFor = /* @__PURE__ */ lazyInstances<GemmExports>((shared) => gemmModuleBytes({ ...FMA, shared }));
 
 /** Whether this runtime compiles relaxed SIMD (`f32x4.relaxed_madd`): Chromium ≥ 114, Node ≥ 21. @internal */
 export const hasRelaxedSimd = /* @__PURE__ */ lazyModule(() => gemmModuleBytes(FMA));
 
-const gemmSharedSimd128For = /* @__PURE__ */ lazyInstances<GemmExports>(() => gemmModuleBytes({ ...SIMD128, shared: true }));
-const gemmSharedFmaFor = /* @__PURE__ */ lazyInstances<GemmExports>(() => gemmModuleBytes({ ...FMA, shared: true }));
 
 /**
  * The fastest kernel bound to `memory`: FMA where relaxed SIMD compiles, else SIMD128; built for
@@ -344,8 +342,6 @@ const gemmSharedFmaFor = /* @__PURE__ */ lazyInstances<GemmExports>(() => gemmMo
  * @internal
  */
 export function gemmFor(memory: WebAssembly.Memory): GemmExports | null {
-  const shared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
-  if (shared) return gemmSharedFmaFor(memory) ?? gemmSharedSimd128For(memory);
   return gemmFmaFor(memory) ?? gemmSimd128For(memory);
 }
 

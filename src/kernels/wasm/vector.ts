@@ -16,7 +16,7 @@
  * `n` and `cols` must be multiples of 4 (callers handle the rest). Pointers are in bytes.
  * @internal
  */
-import { FunctionBuilder, I32, V128, lazyInstances, moduleBytes } from '../../core/index.js';
+import { BACKEND_MEMORY, FunctionBuilder, I32, SHARED_MEMORY, V128, lazyInstances, moduleBytes } from '../../core/index.js';
 
 const f32Bits = (v: number): number[] => {
   const b = new Uint8Array(new Float32Array([v]).buffer);
@@ -193,13 +193,16 @@ function colsumFunction(): FunctionBuilder {
   return f;
 }
 
-/** The module bytes: imports `env.memory`, exports `exp`, `log1p`, `colsum`. @internal */
-export function vectorModuleBytes(): Uint8Array<ArrayBuffer> {
-  return moduleBytes([
-    { name: 'exp', fn: expFunction() },
-    { name: 'log1p', fn: log1pFunction() },
-    { name: 'colsum', fn: colsumFunction() },
-  ]);
+/** The module bytes: imports `env.memory` (a shared one with `shared`), exports `exp`, `log1p`, `colsum`. @internal */
+export function vectorModuleBytes(shared = false): Uint8Array<ArrayBuffer> {
+  return moduleBytes(
+    [
+      { name: 'exp', fn: expFunction() },
+      { name: 'log1p', fn: log1pFunction() },
+      { name: 'colsum', fn: colsumFunction() },
+    ],
+    shared ? SHARED_MEMORY : BACKEND_MEMORY,
+  );
 }
 
 /** The exported functions (see the file comment). @internal */
