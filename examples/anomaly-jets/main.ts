@@ -10,7 +10,7 @@
 //   … --train N --epochs E --conv-epochs C           a reduced budget (experiments)
 //   … --no-conv / --no-dense                         leave one of the two autoencoders out
 //   … --h5 train.h5 [--h5-test test.h5]              jets of the Top Quark Tagging Reference Dataset (h5.ts)
-//   … --conv-filters 8,16,32 --conv-lr R --conv-batch B --conv-cosine   the convolutional model's training
+//   … --conv-filters 16,32 --conv-dense 32 --conv-lr R --conv-batch B --dense-lr R --constant-lr   experiments
 //
 // The jets come from the toy generator in jets.ts, not from a physics event generator: see
 // README.md (and data.ts for reading the real top-tagging data set's constituents into the same
@@ -45,7 +45,7 @@ const withConv = !args.includes('--no-conv');
 const withDense = !args.includes('--no-dense') || !withConv;
 const budget = quick
   ? { train: flag('--train') ?? 256, test: flag('--test') ?? 200, denseEpochs: 1, convEpochs: 1 }
-  : { train: flag('--train') ?? 8000, test: flag('--test') ?? 2000, denseEpochs: flag('--epochs') ?? 30, convEpochs: flag('--conv-epochs') ?? 50 };
+  : { train: flag('--train') ?? 8000, test: flag('--test') ?? 2000, denseEpochs: flag('--epochs') ?? 30, convEpochs: flag('--conv-epochs') ?? 40 };
 /** Width of the code, and the number of PCA components of the headline baseline. */
 const K = 6;
 const PIXELS = SIDE * SIDE;
@@ -62,14 +62,18 @@ const listFlag = (name: string): number[] | undefined => {
   const i = args.indexOf(name);
   return i >= 0 && args[i + 1] !== undefined ? args[i + 1]!.split(',').map(Number) : undefined;
 };
-const convFilters = listFlag('--conv-filters') ?? [8, 16, 32];
+const convFilters = listFlag('--conv-filters') ?? [16, 32];
+const convDense = flag('--conv-dense') ?? 32;
 const convBatch = flag('--conv-batch') ?? 64;
-const convRate = flag('--conv-lr') ?? 1e-3;
-const convDecay = args.includes('--conv-cosine');
+const convRate = flag('--conv-lr') ?? 3e-3;
+const denseRate = flag('--dense-lr') ?? 3e-3;
+/** Both autoencoders: Adam with a cosine decay of the rate over the run, unless --constant-lr. */
+const cosine = !args.includes('--constant-lr');
 const outFlag = args.indexOf('--out');
 const outDir = outFlag >= 0 && args[outFlag + 1] !== undefined ? resolve(args[outFlag + 1]!) : join(dirname(fileURLToPath(import.meta.url)), 'out');
 
 const backend = await useBackend('wasm');
+console.log(`conv AE: filters ${convFilters.join(',')}, dense ${convDense}, batches of ${convBatch}, rate ${convRate}; dense AE: rate ${denseRate}; ${cosine ? 'cosine decay' : 'constant rate'}`);
 console.log(`backend: ${backend.name}${backend.simd ? ' (SIMD)' : ''}${quick ? ' — quick run' : ''}; budget ${JSON.stringify(budget)}`);
 
 // Background for training: QCD-like jets only. Test: as many QCD-like as top-like jets, other seeds.
@@ -152,13 +156,13 @@ interface Result {
 const results: Result[] = [];
 let convAe: Autoencoder | undefined;
 if (withConv) {
-  convAe = convJetAutoencoder({ filters: convFilters, latentDim: K, seed: 1 });
-  const r = await fit('conv AE', convAe, [SIDE, SIDE, 1], budget.convEpochs, convBatch, convRate, convDecay);
+  convAe = convJetAutoencoder({ filters: convFilters, latentDim: K, dense: convDense, seed: 1 });
+  const r = await fit('conv AE', convAe, [SIDE, SIDE, 1], budget.convEpochs, convBatch, convRate, cosine);
   results.push({ name: 'CONV AE', ...r, ae: convAe });
 }
 if (withDense) {
   const denseAe = denseJetAutoencoder({ hidden: [256, 64], latentDim: K, seed: 1 });
-  const dense = await fit('dense AE', denseAe, [PIXELS], budget.denseEpochs, 64);
+  const dense = await fit('dense AE', denseAe, [PIXELS], budget.denseEpochs, 64, denseRate, cosine);
   results.push({ name: 'DENSE AE', ...dense, ae: denseAe });
 }
 for (const k of [2, K, 24]) {
