@@ -1,9 +1,10 @@
 // The two autoencoders of the jet example, both built from the package's networks and trained on
 // wasm with the package's `train`. The dense one (`denseJetAutoencoder`) is a plain multilayer
-// perceptron on the flattened image. The convolutional one (`convJetAutoencoder`, `--conv`) has the
-// shape of the paper's — three convolutions that halve the image each time (40 → 20 → 10 → 5), a
-// code of k = 6, and the mirror image back to 40 × 40 — made of the package's `convEncoder` and
-// `convDecoder`. The convolutions train on wasm because `useBackend('wasm')` installs the
+// perceptron on the flattened image. The convolutional one (`convJetAutoencoder`) has the shape of
+// the paper's — convolutions that halve the image twice (40 → 20 → 10), a dense layer of 32 on
+// each side of a code of k = 6, and the mirror image back to 40 × 40 — made of the package's
+// `convEncoder` and `convDecoder` (with `dense: 0`, the earlier shape: the code straight out of
+// the feature maps). The convolutions train on wasm because `useBackend('wasm')` installs the
 // package's convolution gradients (src/backend/wasmConv.ts); tfjs-backend-wasm has no
 // Conv2DBackpropFilter of its own.
 //
@@ -11,7 +12,7 @@
 // convolutions instead of convolutions followed by 2 × 2 max-pooling, and strided transposed
 // convolutions instead of 2 × 2 upsampling followed by convolutions (that is what convEncoder and
 // convDecoder build; on this 2-core machine they train 1.5 × faster than the pooling version),
-// and far fewer filters, to fit the CPU budget.
+// one convolution per resolution, and far fewer filters (16, 32 against 128), to fit the CPU budget.
 import * as tfl from '@tensorflow/tfjs-layers';
 import { Autoencoder, denseAutoencoder } from '../../src/models/index.js';
 import { convDecoder, convEncoder } from '../../src/nn/index.js';
@@ -53,11 +54,13 @@ export interface ConvJetModelOptions {
 
 /**
  * The convolutional jet autoencoder, for 40 × 40 × 1 images:
- * encoder (`convEncoder`): [conv 3×3, stride 2, ReLU] for each of `filters` (40 → 20 → 10 → 5
- * for three), flatten, dense(`latentDim`, linear) — the code;
- * decoder (`convDecoder`): dense to 5 × 5 × `filters[last]` (ReLU), [transposed conv 3×3,
- * stride 2, ReLU] for each of the reversed `filters` (5 → 10 → 20 → 40), conv 3×3 to one channel,
- * linear (intensities are compared by squared error).
+ * encoder (`convEncoder`): [conv 3×3, stride 2, ReLU] for each of `filters` (40 → 20 → 10 for
+ * two, → 5 for three), flatten, then dense(`dense`, ReLU) and dense(`latentDim`, linear) — the
+ * code (without `dense`: dense(`latentDim`, linear) straight away);
+ * decoder: dense(`dense`, ReLU) when `dense` > 0, then `convDecoder`: dense to the smallest map
+ * × `filters[last]` (ReLU), [transposed conv 3×3, stride 2, ReLU] for each of the reversed
+ * `filters` (back to 40 × 40), conv 3×3 to one channel, linear (intensities are compared by
+ * squared error).
  */
 export function convJetAutoencoder(options: ConvJetModelOptions): Autoencoder {
   const { filters, latentDim, seed, dense = 0 } = options;
