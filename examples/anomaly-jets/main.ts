@@ -45,7 +45,7 @@ const withConv = !args.includes('--no-conv');
 const withDense = !args.includes('--no-dense') || !withConv;
 const budget = quick
   ? { train: flag('--train') ?? 256, test: flag('--test') ?? 200, denseEpochs: 1, convEpochs: 1 }
-  : { train: flag('--train') ?? 8000, test: flag('--test') ?? 2000, denseEpochs: flag('--epochs') ?? 30, convEpochs: flag('--conv-epochs') ?? 24 };
+  : { train: flag('--train') ?? 8000, test: flag('--test') ?? 2000, denseEpochs: flag('--epochs') ?? 30, convEpochs: flag('--conv-epochs') ?? 48 };
 /** Width of the code, and the number of PCA components of the headline baseline. */
 const K = 6;
 const PIXELS = SIDE * SIDE;
