@@ -8,10 +8,9 @@
 // four-vectors (GeV) of up to 200 constituents, ordered by decreasing pT and padded with zeros —
 // then truthE, truthPX, truthPY, truthPZ, ttv and is_signal_new (1 for a top jet, 0 for QCD).
 //
-// Reading HDF5 needs an HDF5 reader, and none is installed in this project (h5wasm and jsfive
-// exist on npm; neither is a dependency): so this file starts from the numbers of the rows —
-// what `h5py`/`pandas` (`pd.read_hdf(path, 'table').to_numpy()`) or an HDF5 reader for JavaScript
-// gives — and does the rest. The data itself cannot be downloaded on the machines of this project.
+// This file starts from the numbers of the rows; h5.ts reads them from the data set's .h5 files
+// (chunk by chunk, columns by name). The data itself cannot be downloaded on the machines of this
+// project.
 //
 // Preprocessing, documented: for each jet, (1) drop the zero padding (E = 0); (2) each constituent
 // becomes a massless particle with pT = √(px² + py²), η = asinh(pz / pT), φ = atan2(py, px); (3)
@@ -79,4 +78,16 @@ function wrap(dphi: number): number {
   while (d > Math.PI) d -= 2 * Math.PI;
   while (d <= -Math.PI) d += 2 * Math.PI;
   return d;
+}
+
+/**
+ * The jet mass (GeV) of one row: √max(0, E² − |p|²) of the sum of its constituents' four-vectors
+ * (`4 · 200` values `E_0, PX_0, PY_0, PZ_0, …` from `offset`), the zero padding adding nothing.
+ */
+export function jetMassOfRow(values: ArrayLike<number>, offset = 0): number {
+  if (values.length < offset + FOUR * CONSTITUENTS) throw new Error(`jetMassOfRow: argument 'values' must hold ${FOUR * CONSTITUENTS} values from offset ${offset}, got ${values.length - offset}`);
+  const sum = [0, 0, 0, 0];
+  for (let i = 0; i < FOUR * CONSTITUENTS; i++) sum[i % FOUR]! += values[offset + i]!;
+  const [e, px, py, pz] = sum as [number, number, number, number];
+  return Math.sqrt(Math.max(0, e * e - px * px - py * py - pz * pz));
 }

@@ -9,6 +9,8 @@
 //   … --out DIR                                      the pictures into DIR instead of out/
 //   … --train N --epochs E --conv-epochs C           a reduced budget (experiments)
 //   … --no-conv / --no-dense                         leave one of the two autoencoders out
+//   … --h5 train.h5 [--h5-test test.h5]              jets of the Top Quark Tagging Reference Dataset (h5.ts)
+//   … --conv-filters 16,32 --conv-dense 32 --conv-lr R --conv-batch B --dense-lr R --constant-lr   experiments
 //
 // The jets come from the toy generator in jets.ts, not from a physics event generator: see
 // README.md (and data.ts for reading the real top-tagging data set's constituents into the same
@@ -24,7 +26,8 @@ import { PCA } from '../../src/pca/index.js';
 import { train } from '../../src/train/index.js';
 import { writePng } from '../shared/png.js';
 import { figure3, rocFigure, sculptingFigure } from './figures.js';
-import { makeJets, SIDE } from './jets.js';
+import { readTopTaggingJets, jetsOfClass } from './h5.js';
+import { type JetSample, makeJets, SIDE } from './jets.js';
 import { histogram } from './metrics.js';
 import { convJetAutoencoder, denseJetAutoencoder } from './model.js';
 
@@ -33,12 +36,16 @@ const flag = (name: string): number | undefined => {
   const i = args.indexOf(name);
   return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : undefined;
 };
+const textFlag = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
 const quick = args.includes('--quick') || process.env['QUICK'] === '1';
 const withConv = !args.includes('--no-conv');
 const withDense = !args.includes('--no-dense') || !withConv;
 const budget = quick
-  ? { train: 256, test: 200, denseEpochs: 1, convEpochs: 1 }
-  : { train: flag('--train') ?? 8000, test: flag('--test') ?? 2000, denseEpochs: flag('--epochs') ?? 30, convEpochs: flag('--conv-epochs') ?? 50 };
+  ? { train: flag('--train') ?? 256, test: flag('--test') ?? 200, denseEpochs: 1, convEpochs: 1 }
+  : { train: flag('--train') ?? 8000, test: flag('--test') ?? 2000, denseEpochs: flag('--epochs') ?? 30, convEpochs: flag('--conv-epochs') ?? 48 };
 /** Width of the code, and the number of PCA components of the headline baseline. */
 const K = 6;
 const PIXELS = SIDE * SIDE;
@@ -50,16 +57,53 @@ const PIXELS = SIDE * SIDE;
 const SCALE = 100;
 /** Signal efficiencies at which the background rejection is quoted (the paper's). */
 const EFFICIENCIES = [0.1, 0.3, 0.5];
+/** Training settings of the autoencoders (flags for experiments; the defaults are the README's run). */
+const listFlag = (name: string): number[] | undefined => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1]!.split(',').map(Number) : undefined;
+};
+const convFilters = listFlag('--conv-filters') ?? [16, 32];
+const convDense = flag('--conv-dense') ?? 32;
+const convBatch = flag('--conv-batch') ?? 64;
+const convRate = flag('--conv-lr') ?? 3e-3;
+const denseRate = flag('--dense-lr') ?? 3e-3;
+/** Both autoencoders: Adam with a cosine decay of the rate over the run, unless --constant-lr. */
+const cosine = !args.includes('--constant-lr');
 const outFlag = args.indexOf('--out');
 const outDir = outFlag >= 0 && args[outFlag + 1] !== undefined ? resolve(args[outFlag + 1]!) : join(dirname(fileURLToPath(import.meta.url)), 'out');
 
 const backend = await useBackend('wasm');
+console.log(`conv AE: filters ${convFilters.join(',')}, dense ${convDense}, batches of ${convBatch}, rate ${convRate}; dense AE: rate ${denseRate}; ${cosine ? 'cosine decay' : 'constant rate'}`);
 console.log(`backend: ${backend.name}${backend.simd ? ' (SIMD)' : ''}${quick ? ' — quick run' : ''}; budget ${JSON.stringify(budget)}`);
 
 // Background for training: QCD-like jets only. Test: as many QCD-like as top-like jets, other seeds.
-const qcdTrain = makeJets('qcd', budget.train, 1);
-const qcdTest = makeJets('qcd', budget.test, 2);
-const topTest = makeJets('top', budget.test, 3);
+// With --h5, the jets come from files of the Top Quark Tagging Reference Dataset instead (h5.ts):
+// the first QCD jets of the training file, and the first QCD and top jets of the test file (or,
+// without --h5-test, of the rows of the training file after those read for training).
+const h5Train = textFlag('--h5');
+const h5Test = textFlag('--h5-test');
+let qcdTrain: JetSample;
+let qcdTest: JetSample;
+let topTest: JetSample;
+if (h5Train === undefined) {
+  qcdTrain = makeJets('qcd', budget.train, 1);
+  qcdTest = makeJets('qcd', budget.test, 2);
+  topTest = makeJets('top', budget.test, 3);
+} else {
+  // A bad file ends the run with the reader's message (not a stack trace through the wasm modules).
+  const stopWith = (message: string): never => {
+    console.error(`anomaly-jets: ${message}`);
+    process.exit(1);
+  };
+  const read = (path: string, options: Parameters<typeof readTopTaggingJets>[1]) => readTopTaggingJets(path, options).catch((e: unknown) => stopWith(e instanceof Error ? e.message : String(e)));
+  const trainJets = await read(h5Train, { want: { qcd: budget.train, top: 0 } });
+  const testJets = await read(h5Test ?? h5Train, { want: { qcd: budget.test, top: budget.test }, start: h5Test === undefined ? trainJets.stop : 0 });
+  [qcdTrain, qcdTest, topTest] = [jetsOfClass(trainJets, 0), jetsOfClass(testJets, 0), jetsOfClass(testJets, 1)];
+  if (qcdTrain.masses.length < budget.train || qcdTest.masses.length < budget.test || topTest.masses.length < budget.test) {
+    stopWith(`the --h5 files hold ${qcdTrain.masses.length} QCD jets for training, ${qcdTest.masses.length} QCD and ${topTest.masses.length} top jets for testing; wanted ${budget.train}, ${budget.test} and ${budget.test} (lower --train / --test)`);
+  }
+  console.log(`jets read from ${h5Train}${h5Test === undefined ? '' : ` and ${h5Test}`} (Top Quark Tagging Reference Dataset)`);
+}
 const nTest = 2 * budget.test;
 const labels = Uint8Array.from({ length: nTest }, (_, i) => (i < budget.test ? 0 : 1));
 
@@ -83,15 +127,17 @@ console.log(
 );
 
 /** Trains one autoencoder on the background, prints the mean test errors every 5 epochs, returns its test scores. */
-async function fit(name: string, ae: Autoencoder, shape: number[], epochs: number, batchSize: number): Promise<{ scores: Float32Array; trainScores: Float32Array; seconds: number; loss: number }> {
+async function fit(name: string, ae: Autoencoder, shape: number[], epochs: number, batchSize: number, learningRate = 1e-3, cosine = false): Promise<{ scores: Float32Array; trainScores: Float32Array; seconds: number; loss: number }> {
   const x = tf.tensor(trainImages, [budget.train, ...shape]);
   const xTest = tf.tensor(testImages, [nTest, ...shape]);
   const watch = async (epoch: number): Promise<void> => {
-    if ((epoch + 1) % 5 !== 0) return;
+    if ((epoch + 1) % (flag('--watch') ?? 5) !== 0) return;
     const s = await anomalyScores(ae, xTest);
     console.log(`  ${name} after epoch ${epoch + 1}: ROC AUC ${rocAuc(s, labels).toFixed(3)}, 1/ε_B at ε_S = 0.3 ${backgroundRejection(s, labels, 0.3).toFixed(1)}`);
   };
-  const history = await train(ae, x, { epochs, batchSize, learningRate: 1e-3, seed: 1, progress: !quick, callbacks: { onEpochEnd: watch } });
+  // Cosine decay of the rate over the run (Loshchilov & Hutter, arXiv:1608.03983, without restarts), epoch by epoch.
+  const learningRateSchedule = cosine ? (epoch: number, base: number) => 0.5 * base * (1 + Math.cos((Math.PI * epoch) / epochs)) : undefined;
+  const history = await train(ae, x, { epochs, batchSize, learningRate, ...(learningRateSchedule ? { learningRateSchedule } : {}), seed: 1, progress: !quick, callbacks: { onEpochEnd: watch } });
   const seconds = history.epochs.reduce((s, e) => s + e.seconds, 0);
   const loss = history.epochs.at(-1)!.loss;
   console.log(`${name}: ${epochs} epochs of ${budget.train} jets in ${seconds.toFixed(0)} s (${((epochs * budget.train) / seconds).toFixed(0)} jets/s), final training MSE ${loss.toFixed(4)}`);
@@ -110,13 +156,13 @@ interface Result {
 const results: Result[] = [];
 let convAe: Autoencoder | undefined;
 if (withConv) {
-  convAe = convJetAutoencoder({ filters: [8, 16, 32], latentDim: K, seed: 1 });
-  const r = await fit('conv AE', convAe, [SIDE, SIDE, 1], budget.convEpochs, 64);
+  convAe = convJetAutoencoder({ filters: convFilters, latentDim: K, dense: convDense, seed: 1 });
+  const r = await fit('conv AE', convAe, [SIDE, SIDE, 1], budget.convEpochs, convBatch, convRate, cosine);
   results.push({ name: 'CONV AE', ...r, ae: convAe });
 }
 if (withDense) {
   const denseAe = denseJetAutoencoder({ hidden: [256, 64], latentDim: K, seed: 1 });
-  const dense = await fit('dense AE', denseAe, [PIXELS], budget.denseEpochs, 64);
+  const dense = await fit('dense AE', denseAe, [PIXELS], budget.denseEpochs, 64, denseRate, cosine);
   results.push({ name: 'DENSE AE', ...dense, ae: denseAe });
 }
 for (const k of [2, K, 24]) {
