@@ -156,14 +156,29 @@ describe('the Adam WebAssembly module', () => {
   });
 });
 
-describe('the WebAssembly kernels on a shared memory (tfjs-backend-wasm with threads)', () => {
-  it('decline it (Adam), so that the callers fall back to tfjs kernels, or take it with a shared build (GEMM)', async () => {
+describe('the WebAssembly kernels on a shared memory (tfjs-backend-wasm with threads, or its heap made shared in Node)', () => {
+  it('take it with a shared build of their own, which computes the same bits as the unshared one', async () => {
     const { adamSimd } = await import('../../src/kernels/wasm/adam.js');
     const { gemmFor } = await import('../../src/kernels/wasm/gemm.js');
     const shared = new WebAssembly.Memory({ initial: 1, maximum: 2, shared: true });
-    expect(adamSimd(shared)).toBeNull();
+    const plain = new WebAssembly.Memory({ initial: 1 });
     expect(gemmFor(shared)).not.toBeNull();
-    expect(gemmFor(shared)).not.toBe(gemmFor(new WebAssembly.Memory({ initial: 1 })));
-    expect(gemmFor(new WebAssembly.Memory({ initial: 1 }))).not.toBeNull();
+    expect(gemmFor(shared)).not.toBe(gemmFor(plain));
+    const onShared = adamSimd(shared);
+    const onPlain = adamSimd(plain);
+    expect(onShared).not.toBeNull();
+    expect(onShared).not.toBe(onPlain);
+    // One Adam step over 64 entries on each memory, from the same w, m, v and g.
+    const n = 64;
+    const results = [shared, plain].map((memory, i) => {
+      const f = new Float32Array(memory.buffer, 0, 7 * n);
+      for (let j = 0; j < 4 * n; j++) f[j] = Math.sin(j * 0.37) * (j % 3 === 0 ? 0.5 : 2);
+      for (let j = n; j < 3 * n; j++) f[j] = Math.abs(f[j]!) * 0.1;
+      const sum = (i === 0 ? onShared : onPlain)!(0, 4 * n, 8 * n, 12 * n, 16 * n, 20 * n, 24 * n, n, 0.9, 0.1, 0.999, 0.001, 0.1, 0.001, 1e-7, 0.01);
+      return { sum, out: Array.from(f.subarray(4 * n, 7 * n)) };
+    });
+    expect(results[0]!.out.every((x) => Number.isFinite(x))).toBe(true);
+    expect(results[0]!.out).toEqual(results[1]!.out);
+    expect(results[0]!.sum).toBe(results[1]!.sum);
   });
 });
