@@ -13,7 +13,7 @@ export const SIZE_CASES: readonly SizeCase[] = [
   { names: '{ PCA }', source: "import { PCA } from 'autoencoders';\nconsole.log(PCA);", layers: false, ceiling: 24 * KiB },
   { names: '{ mmd, tcDecomposition }', source: "import { mmd, tcDecomposition } from 'autoencoders';\nconsole.log(mmd, tcDecomposition);", layers: false, ceiling: 5 * KiB },
   { names: '{ GaussianMixture }', source: "import { GaussianMixture } from 'autoencoders';\nconsole.log(GaussianMixture);", layers: false, ceiling: 12 * KiB },
-  { names: '{ useBackend }', source: "import { useBackend } from 'autoencoders';\nconsole.log(useBackend);", layers: false, ceiling: 16 * KiB },
+  { names: '{ useBackend }', source: "import { useBackend } from 'autoencoders';\nconsole.log(useBackend);", layers: false, ceiling: 20 * KiB },
   {
     names: '{ denseAutoencoder, train }',
     source: "import { denseAutoencoder, train } from 'autoencoders';\nconsole.log(denseAutoencoder, train);",
