@@ -47,24 +47,27 @@ export function chooseStepRunner(model: TrainableModel, variables: readonly tf.V
   return denseRunner(model, variables, optimizer) ?? gaussianRunner(model, variables, optimizer) ?? perOp;
 }
 
-/** The fused step of a dense autoencoder's plan, or null. */
-function denseRunner(model: TrainableModel, variables: readonly tf.Variable[], adam: FusedAdam): StepRunner | null {
-  const plan = planOf(model);
-  const layers = plan === null ? null : layerSpecs(plan.layers);
-  if (plan === null || layers === null) return null;
-  const step = FusedDenseStep.create({ layers, loss: plan.loss, ...(plan.l1 === undefined ? {} : { l1: plan.l1 }) }, variables);
-  if (step === null) return null;
+/**
+ * A runner of a fused step: `prepare` builds the batch's tensors (inside a tidy), `run` records
+ * the step with this step's Adam state, after which the package's Adam advances; the prepared
+ * tensors are released whatever happens.
+ */
+function fusedRunner(
+  step: { dispose(): void },
+  termNames: readonly string[],
+  adam: FusedAdam,
+  variables: readonly tf.Variable[],
+  prepare: (input: StepInput) => tf.Tensor[],
+  run: (prepared: tf.Tensor[], state: ReturnType<FusedAdam['externalStep']>) => tf.Tensor1D,
+): StepRunner {
   return {
     path: 'fused-webgpu',
     run(input: StepInput): tf.Tensor1D {
-      const prepared = tf.tidy(() => {
-        const { input: x, target } = plan.prepare(input.makeBatch(), input.context);
-        return target === null ? [x] : [x, target];
-      });
+      const prepared = tf.tidy(() => prepare(input));
       try {
-        const report = step.step(prepared[0]!, prepared[1] ?? null, adam.externalStep(variables));
+        const report = run(prepared, adam.externalStep(variables));
         adam.completeStep();
-        input.termNames.names ??= [...plan.termNames];
+        input.termNames.names ??= [...termNames];
         return report;
       } finally {
         tf.dispose(prepared);
@@ -72,6 +75,19 @@ function denseRunner(model: TrainableModel, variables: readonly tf.Variable[], a
     },
     dispose: () => step.dispose(),
   };
+}
+
+/** The fused step of a dense autoencoder's plan, or null. */
+function denseRunner(model: TrainableModel, variables: readonly tf.Variable[], adam: FusedAdam): StepRunner | null {
+  const plan = planOf(model);
+  const layers = plan === null ? null : layerSpecs(plan.layers);
+  if (plan === null || layers === null) return null;
+  const step = FusedDenseStep.create({ layers, loss: plan.loss, ...(plan.l1 === undefined ? {} : { l1: plan.l1 }) }, variables);
+  if (step === null) return null;
+  return fusedRunner(step, plan.termNames, adam, variables, (input) => {
+    const { input: x, target } = plan.prepare(input.makeBatch(), input.context);
+    return target === null ? [x] : [x, target];
+  }, (prepared, state) => step.step(prepared[0]!, prepared[1] ?? null, state));
 }
 
 /** The fused step of a VAE's or CVAE's plan, or null. */
@@ -85,25 +101,11 @@ function gaussianRunner(model: TrainableModel, variables: readonly tf.Variable[]
   const spec = { encoder, mean: heads[0]!, logVar: heads[1]!, logVarLimit: plan.logVarLimit, decoder, likelihood: plan.likelihood, labels: plan.labels, freeBits: plan.freeBits };
   const step = FusedGaussianStep.create(spec, variables);
   if (step === null) return null;
-  return {
-    path: 'fused-webgpu',
-    run(input: StepInput): tf.Tensor1D {
-      let scalars: { klWeight: number; capacity: number | null } = { klWeight: 0, capacity: null };
-      const prepared = tf.tidy(() => {
-        const p = plan.prepare(input.makeBatch(), input.context);
-        scalars = { klWeight: p.klWeight, capacity: p.capacity };
-        return [p.input, p.target, p.noise];
-      });
-      try {
-        const [x, target, noise] = prepared as [tf.Tensor, tf.Tensor, tf.Tensor];
-        const report = step.step({ input: x, target, noise, ...scalars }, adam.externalStep(variables));
-        adam.completeStep();
-        input.termNames.names ??= [...plan.termNames];
-        return report;
-      } finally {
-        tf.dispose(prepared);
-      }
-    },
-    dispose: () => step.dispose(),
-  };
+  // prepare (in the tidy) reads the step's KL weight and capacity; the step right after uses them.
+  let scalars: { klWeight: number; capacity: number | null } = { klWeight: 0, capacity: null };
+  return fusedRunner(step, plan.termNames, adam, variables, (input) => {
+    const p = plan.prepare(input.makeBatch(), input.context);
+    scalars = { klWeight: p.klWeight, capacity: p.capacity };
+    return [p.input, p.target, p.noise];
+  }, ([x, target, noise], state) => step.step({ input: x!, target: target!, noise: noise!, ...scalars }, state));
 }
