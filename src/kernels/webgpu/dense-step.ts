@@ -11,7 +11,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { type AdamStepState, type FlatLayout, adamScalarsTensor } from './flat-state.js';
 import { type GpuBuffer, type WebGpuBackendLike, USAGE, webGpuBackend } from './gpu.js';
-import { type CopyInto, type Dispatch, F32, StepKit, adamDispatch, flatBuffers, flatOffsets, recordStep } from './step-kit.js';
+import { type CopyInto, type Dispatch, F32, StepBuffers, StepKit, type StepPlan, adamDispatch, flatBuffers, flatOffsets, recordStep } from './step-kit.js';
 import { FUSED_ACTIVATIONS, type FusedActivation, type FusedLoss, lossShader } from './wgsl.js';
 
 /** One dense layer `a = act(x·W + b)`, `W` `[in, out]`, `b` `[out]`. @internal */
@@ -34,12 +34,6 @@ export interface DenseStackSpec {
    * (0-based; not the last), added to the loss as a second term.
    */
   readonly l1?: { readonly layer: number; readonly weight: number };
-}
-
-interface Plan {
-  readonly batch: number;
-  readonly dispatches: readonly Dispatch[];
-  readonly uniforms: readonly GpuBuffer[];
 }
 
 /**
@@ -77,10 +71,7 @@ export class FusedDenseStep {
   readonly #report: GpuBuffer;
   readonly #adamSize: GpuBuffer;
   readonly #adamStep: GpuBuffer;
-  #acts: GpuBuffer | undefined;
-  #deltas: GpuBuffer | undefined;
-  #capacity = 0;
-  #plans = new Map<number, Plan>();
+  readonly #buffers: StepBuffers;
   /** The flat weights and moments, and the dataIds the step last gave each variable / moment. */
   readonly #layout: FlatLayout;
   #disposed = false;
@@ -88,6 +79,7 @@ export class FusedDenseStep {
   private constructor(backend: WebGpuBackendLike, spec: DenseStackSpec, variables: readonly tf.Variable[], flat: { offsets: number[]; count: number; layerOffsets: number[] }) {
     const kit = new StepKit(backend);
     this.#kit = kit;
+    this.#buffers = new StepBuffers(kit);
     this.#spec = spec;
     this.#layerOffsets = flat.layerOffsets;
     this.#widths = [spec.layers[0]!.kernel.shape[0]!, ...spec.layers.map((l) => l.kernel.shape[1]!)];
@@ -128,11 +120,11 @@ export class FusedDenseStep {
     try {
       const widths = this.#widths;
       // The target has its own region (the loss reads it there), also when it is the input.
-      const targetOffset = this.#capacity * widths.reduce((a, b) => a + b, 0);
+      const targetOffset = this.#buffers.capacity * widths.reduce((a, b) => a + b, 0);
       const copies: CopyInto[] = [
         { from: scalars, to: this.#adamStep, at: 0, bytes: 32 },
-        { from: input, to: this.#acts!, at: 0, bytes: batch * widths[0]! * F32 },
-        { from: target ?? input, to: this.#acts!, at: targetOffset * F32, bytes: batch * widths[widths.length - 1]! * F32 },
+        { from: input, to: this.#buffers.acts, at: 0, bytes: batch * widths[0]! * F32 },
+        { from: target ?? input, to: this.#buffers.acts, at: targetOffset * F32, bytes: batch * widths[widths.length - 1]! * F32 },
       ];
       return recordStep(this.#kit.backend, this.#layout, adam, copies, plan.dispatches, this.#report, this.#spec.l1 === undefined ? 3 : 4);
     } finally {
@@ -144,37 +136,23 @@ export class FusedDenseStep {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    const kit = this.#kit;
-    for (const plan of this.#plans.values()) for (const u of plan.uniforms) kit.release(u);
-    this.#plans.clear();
-    for (const b of [this.#layout.weights, this.#grads, this.#layout.moments, this.#report, this.#adamSize, this.#adamStep, this.#acts, this.#deltas]) kit.release(b);
+    this.#buffers.dispose();
+    for (const b of [this.#layout.weights, this.#grads, this.#layout.moments, this.#report, this.#adamSize, this.#adamStep]) this.#kit.release(b);
   }
 
-  /** Grows the activation and delta buffers to `batch` rows (dropping the plans made for the old size). */
-  #reserve(batch: number): void {
-    if (batch <= this.#capacity) return;
-    const kit = this.#kit;
-    // Commands recorded with the old buffers go out first: tfjs may take them from its pool again.
-    if (this.#capacity > 0 && kit.backend.commandEncoder !== null) kit.backend.submitQueue();
-    for (const plan of this.#plans.values()) for (const u of plan.uniforms) kit.release(u);
-    this.#plans.clear();
-    kit.release(this.#acts);
-    kit.release(this.#deltas);
+  /**
+   * The dispatches of a step on `batch` rows, with their uniforms and bind groups (made once per
+   * batch size), on activations A₀ … A_L and the target, and deltas Δ₁ … Δ_L, of the largest batch yet.
+   */
+  #planFor(batch: number): StepPlan {
     const widths = this.#widths;
     const total = widths.reduce((a, b) => a + b, 0);
-    // Activations A₀ … A_L, then the target; deltas Δ₁ … Δ_L.
-    this.#acts = kit.storage(batch * (total + widths[widths.length - 1]!));
-    this.#deltas = kit.storage(batch * (total - widths[0]!));
-    this.#capacity = batch;
+    return this.#buffers.planFor(batch, (rows) => ({ acts: rows * (total + widths[widths.length - 1]!), deltas: rows * (total - widths[0]!) }), (rows) => this.#makePlan(rows));
   }
 
-  /** The dispatches of a step on `batch` rows, with their uniforms and bind groups (made once per batch size). */
-  #planFor(batch: number): Plan {
-    this.#reserve(batch);
-    const cached = this.#plans.get(batch);
-    if (cached !== undefined) return cached;
+  #makePlan(batch: number): StepPlan {
     const kit = this.#kit;
-    const cap = this.#capacity;
+    const cap = this.#buffers.capacity;
     const widths = this.#widths;
     const layers = this.#spec.layers;
     const L = layers.length;
@@ -186,8 +164,8 @@ export class FusedDenseStep {
     const wOff = this.#layerOffsets;
     const uniforms: GpuBuffer[] = [];
     const dispatches: Dispatch[] = [];
-    const acts = this.#acts!;
-    const deltas = this.#deltas!;
+    const acts = this.#buffers.acts;
+    const deltas = this.#buffers.deltas;
     const weights = this.#layout.weights;
     const l1 = this.#spec.l1;
     for (let l = 1; l <= L; l++) {
@@ -217,8 +195,6 @@ export class FusedDenseStep {
       }
     }
     dispatches.push(adamDispatch(kit, this.#layout, this.#adamSize, this.#adamStep, this.#grads, this.#report));
-    const plan = { batch, dispatches, uniforms };
-    this.#plans.set(batch, plan);
-    return plan;
+    return { dispatches, uniforms };
   }
 }

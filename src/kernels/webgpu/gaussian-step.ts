@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { type AdamStepState, type FlatLayout, adamScalarsTensor } from './flat-state.js';
 import { type GpuBuffer, type WebGpuBackendLike, USAGE, webGpuBackend } from './gpu.js';
 import { ELEMENTWISE_THREADS, type FusedLikelihood, elboShader, reparameterizeBackwardShader, reparameterizeShader } from './gaussian-wgsl.js';
-import { type CopyInto, type Dispatch, F32, StepKit, adamDispatch, flatBuffers, flatOffsets, recordStep } from './step-kit.js';
+import { type CopyInto, type Dispatch, F32, StepBuffers, StepKit, type StepPlan, adamDispatch, flatBuffers, flatOffsets, recordStep } from './step-kit.js';
 import { FUSED_ACTIVATIONS, type FusedActivation } from './wgsl.js';
 import type { DenseLayerSpec } from './dense-step.js';
 
@@ -49,11 +49,6 @@ export interface GaussianStepInput {
   readonly klWeight: number;
   /** The KL capacity C of this step, or null for none. */
   readonly capacity: number | null;
-}
-
-interface Plan {
-  readonly dispatches: readonly Dispatch[];
-  readonly uniforms: readonly GpuBuffer[];
 }
 
 /** Offsets (in floats, of `cap`-row regions) of the activations and deltas. */
@@ -126,16 +121,15 @@ export class FusedGaussianStep {
   readonly #adamSize: GpuBuffer;
   readonly #adamStep: GpuBuffer;
   readonly #elboStep: GpuBuffer;
-  #acts: GpuBuffer | undefined;
-  #deltas: GpuBuffer | undefined;
-  #capacity = 0;
+  readonly #buffers: StepBuffers;
+  /** Where the regions lie in the buffers, for their current capacity. */
   #regions: Regions | undefined;
-  readonly #plans = new Map<number, Plan>();
   #disposed = false;
 
   private constructor(backend: WebGpuBackendLike, spec: GaussianStackSpec, variables: readonly tf.Variable[], flat: { offsets: number[]; count: number; layerOffsets: number[] }) {
     const kit = new StepKit(backend);
     this.#kit = kit;
+    this.#buffers = new StepBuffers(kit);
     this.#spec = spec;
     this.#layerOffsets = flat.layerOffsets;
     const inCols = spec.encoder.length > 0 ? spec.encoder[0]!.kernel.shape[0]! : spec.mean.kernel.shape[0]!;
@@ -183,9 +177,9 @@ export class FusedGaussianStep {
       const copies: CopyInto[] = [
         { from: scalars, to: this.#adamStep, at: 0, bytes: 32 },
         { from: elbo, to: this.#elboStep, at: 0, bytes: 16 },
-        { from: input.input, to: this.#acts!, at: r.a[0]! * F32, bytes: n * this.#enc[0]! * F32 },
-        { from: input.noise, to: this.#acts!, at: r.e * F32, bytes: n * k * F32 },
-        { from: input.target, to: this.#acts!, at: r.t * F32, bytes: n * this.#dec[this.#dec.length - 1]! * F32 },
+        { from: input.input, to: this.#buffers.acts, at: r.a[0]! * F32, bytes: n * this.#enc[0]! * F32 },
+        { from: input.noise, to: this.#buffers.acts, at: r.e * F32, bytes: n * k * F32 },
+        { from: input.target, to: this.#buffers.acts, at: r.t * F32, bytes: n * this.#dec[this.#dec.length - 1]! * F32 },
       ];
       return recordStep(this.#kit.backend, this.#layout, adam, copies, plan.dispatches, this.#report, 4);
     } finally {
@@ -198,39 +192,26 @@ export class FusedGaussianStep {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    const kit = this.#kit;
-    for (const plan of this.#plans.values()) for (const u of plan.uniforms) kit.release(u);
-    this.#plans.clear();
-    const own = [this.#layout.weights, this.#grads, this.#layout.moments, this.#report, this.#kl, this.#adamSize, this.#adamStep, this.#elboStep, this.#acts, this.#deltas];
-    for (const b of own) kit.release(b);
+    this.#buffers.dispose();
+    const own = [this.#layout.weights, this.#grads, this.#layout.moments, this.#report, this.#kl, this.#adamSize, this.#adamStep, this.#elboStep];
+    for (const b of own) this.#kit.release(b);
   }
 
-  /** Grows the activation and delta buffers to `rows` rows (dropping the plans made for the old size). */
-  #reserve(rows: number): void {
-    if (rows <= this.#capacity) return;
-    const kit = this.#kit;
-    if (this.#capacity > 0 && kit.backend.commandEncoder !== null) kit.backend.submitQueue();
-    for (const plan of this.#plans.values()) for (const u of plan.uniforms) kit.release(u);
-    this.#plans.clear();
-    kit.release(this.#acts);
-    kit.release(this.#deltas);
-    const regions = layoutRegions(rows, this.#enc, this.#k, this.#dec);
-    this.#acts = kit.storage(regions.acts);
-    this.#deltas = kit.storage(regions.deltas);
-    this.#regions = regions;
-    this.#capacity = rows;
+  /** The dispatches of a step on `n` rows (made once per batch size), on buffers of the largest batch yet. */
+  #planFor(n: number): StepPlan {
+    const grow = (rows: number): { acts: number; deltas: number } => {
+      this.#regions = layoutRegions(rows, this.#enc, this.#k, this.#dec);
+      return this.#regions;
+    };
+    return this.#buffers.planFor(n, grow, (rows) => this.#makePlan(rows));
   }
 
-  /** The dispatches of a step on `n` rows (made once per batch size). */
-  #planFor(n: number): Plan {
-    this.#reserve(n);
-    const cached = this.#plans.get(n);
-    if (cached !== undefined) return cached;
+  #makePlan(n: number): StepPlan {
     const kit = this.#kit;
     const spec = this.#spec;
     const r = this.#regions!;
     const [enc, dec, k] = [this.#enc, this.#dec, this.#k];
-    const [acts, deltas, weights, grads] = [this.#acts!, this.#deltas!, this.#layout.weights, this.#grads];
+    const [acts, deltas, weights, grads] = [this.#buffers.acts, this.#buffers.deltas, this.#layout.weights, this.#grads];
     const B = spec.encoder.length;
     const D = spec.decoder.length;
     const wOff = this.#layerOffsets;
@@ -283,9 +264,7 @@ export class FusedGaussianStep {
       if (l > 1) backData(spec.encoder[l - 2]!.activation, enc[l - 1]!, enc[l]!, r.da[l]!, wOff[l - 1]!, r.da[l - 1]!, r.a[l - 1]!);
     }
     out.push(adamDispatch(kit, this.#layout, this.#adamSize, this.#adamStep, grads, this.#report));
-    const plan = { dispatches: out, uniforms };
-    this.#plans.set(n, plan);
-    return plan;
+    return { dispatches: out, uniforms };
   }
 }
 

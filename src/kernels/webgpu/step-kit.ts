@@ -43,6 +43,82 @@ export function grid(count: number, threads: number): [number, number] {
   return [x, Math.ceil(groups / x)];
 }
 
+/** A step's dispatches for one row count, with the uniform blocks they own. @internal */
+export interface StepPlan {
+  readonly dispatches: readonly Dispatch[];
+  readonly uniforms: readonly GpuBuffer[];
+}
+
+/**
+ * The activation and delta buffers of a fused step, grown to the largest row count seen, and the
+ * plans made on them, once per row count. Growing drops the plans made for the old buffers, after
+ * sending the commands recorded with them (tfjs may hand the buffers out again).
+ * @internal
+ */
+export class StepBuffers {
+  readonly #kit: StepKit;
+  readonly #plans = new Map<number, StepPlan>();
+  #acts: GpuBuffer | undefined;
+  #deltas: GpuBuffer | undefined;
+  #capacity = 0;
+
+  constructor(kit: StepKit) {
+    this.#kit = kit;
+  }
+
+  /** Rows the buffers hold (0 before the first plan). */
+  get capacity(): number {
+    return this.#capacity;
+  }
+
+  get acts(): GpuBuffer {
+    return this.#acts!;
+  }
+
+  get deltas(): GpuBuffer {
+    return this.#deltas!;
+  }
+
+  /**
+   * The plan for `rows` rows. When `rows` is past the capacity, the buffers are first remade with
+   * the sizes (in floats) `grow(rows)` gives; `make` then builds the plan on them, once per row count.
+   */
+  planFor(rows: number, grow: (rows: number) => { acts: number; deltas: number }, make: (rows: number) => StepPlan): StepPlan {
+    if (rows > this.#capacity) {
+      const kit = this.#kit;
+      if (this.#capacity > 0 && kit.backend.commandEncoder !== null) kit.backend.submitQueue();
+      this.#dropPlans();
+      kit.release(this.#acts);
+      kit.release(this.#deltas);
+      const sizes = grow(rows);
+      this.#acts = kit.storage(sizes.acts);
+      this.#deltas = kit.storage(sizes.deltas);
+      this.#capacity = rows;
+    }
+    let plan = this.#plans.get(rows);
+    if (plan === undefined) {
+      plan = make(rows);
+      this.#plans.set(rows, plan);
+    }
+    return plan;
+  }
+
+  /** Releases the plans' uniforms and both buffers (back to tfjs' pool). */
+  dispose(): void {
+    this.#dropPlans();
+    this.#kit.release(this.#acts);
+    this.#kit.release(this.#deltas);
+    this.#acts = undefined;
+    this.#deltas = undefined;
+    this.#capacity = 0;
+  }
+
+  #dropPlans(): void {
+    for (const plan of this.#plans.values()) for (const u of plan.uniforms) this.#kit.release(u);
+    this.#plans.clear();
+  }
+}
+
 /**
  * The pipelines, buffers and bind groups of one fused step on a WebGPU backend.
  * @internal
