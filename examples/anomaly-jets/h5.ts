@@ -160,26 +160,10 @@ function tableLayout(file: H5File, key: string, path: string): TopTaggingFile {
   });
   const { four, label: lab } = locate(places, path);
   const rows = table.shape?.[0] ?? 0;
-  return {
-    layout: 'table',
-    rows,
-    columns,
-    read(start, stop) {
-      checkRange(start, stop, rows);
-      const n = stop - start;
-      const constituents = new Float64Array(n * FOUR * CONSTITUENTS);
-      const labels = new Uint8Array(n);
-      if (n === 0) return { start, n, constituents, labels };
-      const records = table.slice([[start, stop]]) as unknown as unknown[][];
-      const value = (record: unknown[], p: Place): number => Number(p.at < 0 ? record[p.block] : (record[p.block] as ArrayLike<unknown>)[p.at]);
-      records.forEach((record, i) => {
-        for (let c = 0; c < four.length; c++) constituents[i * four.length + c] = value(record, four[c]!);
-        labels[i] = label(value(record, lab), start + i);
-      });
-      return { start, n, constituents, labels };
-    },
-    close: () => void file.close(),
-  };
+  return layoutFile(file, 'table', rows, columns, four, lab, (start, stop) => {
+    const records = table.slice([[start, stop]]) as unknown as unknown[][];
+    return (i, p) => Number(p.at < 0 ? records[i]![p.block] : (records[i]![p.block] as ArrayLike<unknown>)[p.at]);
+  });
 }
 
 function fixedLayout(file: H5File, key: string, path: string): TopTaggingFile {
@@ -198,8 +182,32 @@ function fixedLayout(file: H5File, key: string, path: string): TopTaggingFile {
   }
   const { four, label: lab } = locate(places, path);
   const rows = blocks[0]!.shape?.[0] ?? 0;
+  return layoutFile(file, 'fixed', rows, columns, four, lab, (start, stop) => {
+    const needed = new Set([...four.map((p) => p.block), lab.block]);
+    const data = new Map<number, { values: ArrayLike<number | bigint>; width: number }>();
+    for (const b of needed) data.set(b, { values: blocks[b]!.slice([[start, stop], []]) as unknown as ArrayLike<number | bigint>, width: blocks[b]!.shape![1]! });
+    return (i, p) => {
+      const d = data.get(p.block)!;
+      return Number(d.values[i * d.width + p.at]);
+    };
+  });
+}
+
+/**
+ * A {@link TopTaggingFile} of either layout: `cells(start, stop)` reads rows [start, stop) of the
+ * file and gives the value of a column's place in row `i` of them (0 = `start`).
+ */
+function layoutFile(
+  file: H5File,
+  layout: TopTaggingFile['layout'],
+  rows: number,
+  columns: string[],
+  four: readonly Place[],
+  lab: Place,
+  cells: (start: number, stop: number) => (i: number, p: Place) => number,
+): TopTaggingFile {
   return {
-    layout: 'fixed',
+    layout,
     rows,
     columns,
     read(start, stop) {
@@ -208,13 +216,7 @@ function fixedLayout(file: H5File, key: string, path: string): TopTaggingFile {
       const constituents = new Float64Array(n * FOUR * CONSTITUENTS);
       const labels = new Uint8Array(n);
       if (n === 0) return { start, n, constituents, labels };
-      const needed = new Set([...four.map((p) => p.block), lab.block]);
-      const data = new Map<number, { values: ArrayLike<number | bigint>; width: number }>();
-      for (const b of needed) data.set(b, { values: blocks[b]!.slice([[start, stop], []]) as unknown as ArrayLike<number | bigint>, width: blocks[b]!.shape![1]! });
-      const value = (i: number, p: Place): number => {
-        const d = data.get(p.block)!;
-        return Number(d.values[i * d.width + p.at]);
-      };
+      const value = cells(start, stop);
       for (let i = 0; i < n; i++) {
         for (let c = 0; c < four.length; c++) constituents[i * four.length + c] = value(i, four[c]!);
         labels[i] = label(value(i, lab), start + i);
