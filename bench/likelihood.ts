@@ -17,7 +17,6 @@
  * [--write [PATH]]` (defaults 20, 1000, 5, 0; --write puts the section into docs/benchmarks.md).
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../src/backend/index.js';
@@ -26,7 +25,7 @@ import type { VariationalObjective } from '../src/models/index.js';
 import { evaluate, logLikelihood, train } from '../src/train/index.js';
 import { PYTHON, cpuModel, load1 } from './lib/env.js';
 import { markdownTable } from './lib/report.js';
-import { markSection, putSection } from './lib/sections.js';
+import { writeSection } from './lib/sections.js';
 import { MNIST_PIXELS, loadMnistSplit } from './mnist-data.js';
 
 function flag(name: string, fallback: number): number {
@@ -146,16 +145,7 @@ async function main(): Promise<void> {
     ...(typeof torch === 'string' ? [`- PyTorch: ${torch}`] : []),
   ].join('\n');
   console.log(`\n${table}`);
-  if (writePath !== undefined) {
-    let text = '';
-    try {
-      text = readFileSync(writePath, 'utf8');
-    } catch {
-      text = '# Benchmarks\n';
-    }
-    writeFileSync(writePath, putSection(text, 'likelihood', markSection('likelihood', body)));
-    console.log(`wrote ${writePath}`);
-  }
+  if (writePath !== undefined) writeSection(writePath, 'likelihood', body);
 }
 
 await main();

@@ -15,7 +15,6 @@
  * Run: `npx tsx bench/objectives.ts [--digits N] [--repeat R] [--pseudo K] [--backend wasm|cpu]
  * [--write [PATH]]` (defaults 2048, 3, 50, wasm; --write puts the section into docs/benchmarks.md).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../src/backend/index.js';
 import { type CVAE, type VAE, denseCvae, denseVae } from '../src/models/index.js';
@@ -23,7 +22,7 @@ import type { DenseVaeOptions } from '../src/models/index.js';
 import { train } from '../src/train/index.js';
 import { cpuModel, load1 } from './lib/env.js';
 import { markdownTable } from './lib/report.js';
-import { markSection, putSection } from './lib/sections.js';
+import { writeSection } from './lib/sections.js';
 import { MNIST_PIXELS, loadMnistSplit } from './mnist-data.js';
 
 function flag(name: string, fallback: string): string {
@@ -118,16 +117,7 @@ async function main(): Promise<void> {
     `- VampPrior: the encoder also runs on the K = ${pseudo} pseudo-inputs every step; the conditional one of the CVAE on all 10 · ${pseudo} (class, pseudo-input) pairs.`,
   ].join('\n');
   console.log(`\n${table}`);
-  if (writePath !== undefined) {
-    let text = '';
-    try {
-      text = readFileSync(writePath, 'utf8');
-    } catch {
-      text = '# Benchmarks\n';
-    }
-    writeFileSync(writePath, putSection(text, 'objectives', markSection('objectives', body)));
-    console.log(`wrote ${writePath}`);
-  }
+  if (writePath !== undefined) writeSection(writePath, 'objectives', body);
 }
 
 await main();

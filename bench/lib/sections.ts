@@ -3,7 +3,7 @@
  * between `<!-- section:NAME -->` and `<!-- /section:NAME -->` so that the suite's full rewrite
  * (bench/run.ts --write) carries them over and the standalone script can replace its own.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 const begin = (name: string): string => `<!-- section:${name} -->`;
 const end = (name: string): string => `<!-- /section:${name} -->`;
@@ -35,4 +35,11 @@ export function putSection(text: string, name: string, block: string, before = '
   const at = text.indexOf(`\n${before}`);
   if (at >= 0) return `${text.slice(0, at)}\n${block}\n${text.slice(at)}`;
   return `${text.trimEnd()}\n\n${block}\n`;
+}
+
+/** Writes `body` as section `name` of the report at `path` (a new report when there is none), and says so. */
+export function writeSection(path: string, name: string, body: string): void {
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
+  writeFileSync(path, putSection(text, name, markSection(name, body)));
+  console.log(`wrote ${path}`);
 }
