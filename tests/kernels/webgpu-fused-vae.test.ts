@@ -8,9 +8,9 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NonFiniteLossError, VAE, denseCvae, denseVae, train, useBackend } from '../../src/index.js';
 import type { CVAE, TrainHistory, TrainOptions, VaeFactoryOptions } from '../../src/index.js';
+import { NODE_WEBGPU, countPerStep } from './webgpu-helpers.js';
 
 process.env['EGL_PLATFORM'] ??= 'surfaceless';
-const NODE_WEBGPU = { nodeWebGpu: { flags: ['backend=opengles'], featureLevel: 'compatibility' } } as const;
 
 /** Deterministic data in [0, 1]: a fixed linear congruential sequence. */
 function data(n: number, d: number): number[][] {
@@ -156,39 +156,6 @@ describe('fused WebGPU training of dense VAEs and CVAEs', () => {
     expect((await train(plain, x, { epochs: 1, batchSize: 48, seed: 1 })).path).toBe('fused-webgpu');
     plain.dispose();
   });
-
-  /** GPU dispatches and queue submits of each step after the first (counted at the WebGPU API) while `model` trains an epoch of 4 batches. */
-  async function countPerStep(model: Model, rows: tf.Tensor2D, batchSize: number): Promise<{ dispatches: number; submits: number }[]> {
-    const g = globalThis as unknown as Record<string, { prototype: unknown }>;
-    const pass = g['GPUComputePassEncoder']!.prototype as { dispatchWorkgroups: (...a: number[]) => void };
-    const queue = g['GPUQueue']!.prototype as { submit: (...a: unknown[]) => void };
-    const [dispatch, submit] = [pass.dispatchWorkgroups, queue.submit];
-    const counts = { dispatches: 0, submits: 0 };
-    const atBatchEnd: { dispatches: number; submits: number }[] = [];
-    pass.dispatchWorkgroups = function (this: unknown, ...a: number[]) {
-      counts.dispatches++;
-      return dispatch.apply(this, a);
-    };
-    queue.submit = function (this: unknown, ...a: unknown[]) {
-      counts.submits++;
-      return submit.apply(this, a);
-    };
-    let history: TrainHistory;
-    try {
-      history = await train(model, rows, { epochs: 1, batchSize, seed: 2, callbacks: { onBatchEnd: () => void atBatchEnd.push({ ...counts }) } });
-    } finally {
-      pass.dispatchWorkgroups = dispatch;
-      queue.submit = submit;
-    }
-    expect(history.path).toBe('fused-webgpu');
-    expect(atBatchEnd).toHaveLength(4);
-    // Batch b's end comes once step b + 1 is queued, so between two batch ends lies exactly one
-    // step (steps 2 and 3; the last batch ends after the epoch's last step).
-    return [1, 2].map((b) => ({
-      dispatches: atBatchEnd[b]!.dispatches - atBatchEnd[b - 1]!.dispatches,
-      submits: atBatchEnd[b]!.submits - atBatchEnd[b - 1]!.submits,
-    }));
-  }
 
   it('W2 (784-512-(20, 20)-512-784, batch 128) and a deeper VAE: at most 6 GPU dispatches per dense layer and one queue submit per step', async () => {
     await useBackend('webgpu', NODE_WEBGPU);
