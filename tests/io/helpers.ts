@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect } from 'vitest';
+import { createRng } from '../../src/core/index.js';
 import { loadModel, type SavedArtifacts } from '../../src/io/index.js';
 
 /** `n × d` values in (0, 1), the same on every run. */
@@ -89,4 +90,32 @@ export async function loadsOrRefusesClean(artifacts: SavedArtifacts): Promise<bo
   }
   expect(tf.memory().numTensors).toBe(before);
   return loaded;
+}
+
+/**
+ * A seeded fuzz of a saved VampPrior model (VAE or CVAE): 60 edits of its `prior` field, the
+ * prior's keys, one of `configKeys` of its config, or the `prior/pseudoInputs` manifest entry,
+ * each with a value from a pool of bad ones. Every edit loads or is refused in loadModel's name
+ * ({@link loadsOrRefusesClean}); some are refused.
+ */
+export async function fuzzVampPriorFile(saved: SavedArtifacts, seed: number, configKeys: readonly string[]): Promise<void> {
+  const rng = createRng(seed);
+  const pool: unknown[] = [null, 0, -1, 1.5, 4, 2 ** 40, '', 'vamp', 'standard', [], [4, 8], [8], {}, { kind: 'vamp' }, { kind: 'standard' }, true, NaN];
+  let loaded = 0;
+  for (let i = 0; i < 60; i++) {
+    const value = pool[Math.floor(rng() * pool.length)];
+    const edited = editJson(saved, (j) => {
+      const r = rng();
+      const config = j['modelTopology'].config;
+      if (r < 0.3) config.prior = value;
+      else if (r < 0.5) config.prior[['kind', 'pseudoInputs', 'seed'][Math.floor(rng() * 3)]!] = value;
+      else if (r < 0.6) config[configKeys[Math.floor(rng() * configKeys.length)]!] = value;
+      else {
+        const spec = (j['weightsManifest'][0].weights as Record<string, unknown>[]).find((w) => w['name'] === 'prior/pseudoInputs')!;
+        spec[['name', 'shape', 'dtype'][Math.floor(rng() * 3)]!] = value;
+      }
+    });
+    if (await loadsOrRefusesClean(edited)) loaded++;
+  }
+  expect(loaded).toBeLessThan(60);
 }

@@ -5,14 +5,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
-import { createRng, deriveSeed } from '../../src/core/index.js';
+import { deriveSeed } from '../../src/core/index.js';
 import { exportLayersModel, loadModel, loadTrainingState, saveModel } from '../../src/io/index.js';
 import { vampKl, vampLogPrior } from '../../src/losses/index.js';
 import { gaussianLogDensity } from '../../src/losses/vamp.js';
 import { CVAE, type Batch, type LossContext, convCvae, denseCvae } from '../../src/models/index.js';
 import { SALT } from '../../src/models/internal.js';
 import { adam, evaluate, logLikelihood, train } from '../../src/train/index.js';
-import { editJson, expectRejectsClean, expectSameBits, loadsOrRefusesClean } from '../io/helpers.js';
+import { editJson, expectRejectsClean, expectSameBits, fuzzVampPriorFile } from '../io/helpers.js';
 import { manifoldData } from './helpers.js';
 
 const C = 3;
@@ -301,25 +301,7 @@ describe('saving a VampPrior CVAE', () => {
     const cvae = denseCvae({ inputDim: 8, numClasses: C, hidden: [4], latentDim: 2, seed: 1, prior: vamp(4) });
     const saved = await saveModel(cvae, { type: 'memory' });
     cvae.dispose();
-    const rng = createRng(2027);
-    const pool: unknown[] = [null, 0, -1, 1.5, 4, 2 ** 40, '', 'vamp', 'standard', [], [4, 8], [8], {}, { kind: 'vamp' }, { kind: 'standard' }, true, NaN];
-    let loaded = 0;
-    for (let i = 0; i < 60; i++) {
-      const value = pool[Math.floor(rng() * pool.length)];
-      const edited = editJson(saved, (j) => {
-        const r = rng();
-        const config = j['modelTopology'].config;
-        if (r < 0.3) config.prior = value;
-        else if (r < 0.5) config.prior[['kind', 'pseudoInputs', 'seed'][Math.floor(rng() * 3)]!] = value;
-        else if (r < 0.6) config[['inputShape', 'numClasses'][Math.floor(rng() * 2)]!] = value;
-        else {
-          const spec = (j['weightsManifest'][0].weights as Record<string, unknown>[]).find((w) => w['name'] === 'prior/pseudoInputs')!;
-          spec[['name', 'shape', 'dtype'][Math.floor(rng() * 3)]!] = value;
-        }
-      });
-      if (await loadsOrRefusesClean(edited)) loaded++;
-    }
-    expect(loaded).toBeLessThan(60);
+    await fuzzVampPriorFile(saved, 2027, ['inputShape', 'numClasses']);
   });
 });
 

@@ -4,14 +4,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { anomalyScores } from '../../src/anomaly/index.js';
-import { createRng, deriveSeed } from '../../src/core/index.js';
+import { deriveSeed } from '../../src/core/index.js';
 import { exportLayersModel, loadModel, loadTrainingState, saveModel } from '../../src/io/index.js';
 import { vampKl, vampLogPrior } from '../../src/losses/index.js';
 import { gaussianLogDensity } from '../../src/losses/vamp.js';
 import { type Batch, type LossContext, VAE, convVae, denseVae } from '../../src/models/index.js';
 import { SALT } from '../../src/models/internal.js';
 import { adam, evaluate, logLikelihood, train } from '../../src/train/index.js';
-import { editJson, expectRejectsClean, expectSameBits, loadsOrRefusesClean } from '../io/helpers.js';
+import { editJson, expectRejectsClean, expectSameBits, fuzzVampPriorFile } from '../io/helpers.js';
 import { manifoldData } from './helpers.js';
 
 const values = (out: { loss: tf.Scalar; terms: Record<string, tf.Scalar> }): Record<string, number> =>
@@ -255,25 +255,7 @@ describe('saving a VampPrior VAE', () => {
     const vae = denseVae({ inputDim: 8, hidden: [4], latentDim: 2, seed: 1, prior: vamp(4) });
     const saved = await saveModel(vae, { type: 'memory' });
     vae.dispose();
-    const rng = createRng(2026);
-    const pool: unknown[] = [null, 0, -1, 1.5, 4, 2 ** 40, '', 'vamp', 'standard', [], [4, 8], [8], {}, { kind: 'vamp' }, { kind: 'standard' }, true, NaN];
-    let loaded = 0;
-    for (let i = 0; i < 60; i++) {
-      const value = pool[Math.floor(rng() * pool.length)];
-      const edited = editJson(saved, (j) => {
-        const r = rng();
-        const config = j['modelTopology'].config;
-        if (r < 0.3) config.prior = value;
-        else if (r < 0.5) config.prior[['kind', 'pseudoInputs', 'seed'][Math.floor(rng() * 3)]!] = value;
-        else if (r < 0.6) config.inputShape = value;
-        else {
-          const spec = (j['weightsManifest'][0].weights as Record<string, unknown>[]).find((w) => w['name'] === 'prior/pseudoInputs')!;
-          spec[['name', 'shape', 'dtype'][Math.floor(rng() * 3)]!] = value;
-        }
-      });
-      if (await loadsOrRefusesClean(edited)) loaded++;
-    }
-    expect(loaded).toBeLessThan(60);
+    await fuzzVampPriorFile(saved, 2026, ['inputShape']);
   });
 });
 
