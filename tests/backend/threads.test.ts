@@ -59,6 +59,22 @@ async function trainedWeights(): Promise<{ losses: number[]; weights: Int32Array
   }
 }
 
+/**
+ * `compute()` after `useBackend('wasm', { threads })` for each count, in turn; from the first
+ * backend start on, neither the computations nor the restarts may leave a tensor.
+ */
+async function onThreads<T>(counts: readonly number[], compute: () => T): Promise<T[]> {
+  const out: T[] = [];
+  let before: number | undefined;
+  for (const threads of counts) {
+    await useBackend('wasm', { threads });
+    before ??= tf.memory().numTensors;
+    out.push(compute());
+  }
+  expect(tf.memory().numTensors).toBe(before);
+  return out;
+}
+
 describe('wasm threads', () => {
   it('split the columns of C into equal shares at multiples of 4', () => {
     expect(columnRanges(512, 2)).toEqual([[0, 256], [256, 512]]);
@@ -81,14 +97,7 @@ describe('wasm threads', () => {
   });
 
   it('give products with the same bits on 1, 2 and 3 threads', async () => {
-    await useBackend('wasm', { threads: 1 });
-    const before = tf.memory().numTensors;
-    const one = products();
-    await useBackend('wasm', { threads: 2 });
-    const two = products();
-    await useBackend('wasm', { threads: 3 });
-    const three = products();
-    expect(tf.memory().numTensors).toBe(before);
+    const [one, two, three] = await onThreads([1, 2, 3], products);
     expect(two).toEqual(one);
     expect(three).toEqual(one);
   });
@@ -102,14 +111,7 @@ describe('wasm threads', () => {
         const x = tf.randomUniform([n], -30, 30, 'float32', 4);
         return [tf.exp(x), tf.log1p(tf.abs(x))].map((y) => new Int32Array((y.dataSync() as Float32Array).slice().buffer));
       });
-    await useBackend('wasm', { threads: 1 });
-    const before = tf.memory().numTensors;
-    const one = bits();
-    await useBackend('wasm', { threads: 2 });
-    const two = bits();
-    await useBackend('wasm', { threads: 3 });
-    const three = bits();
-    expect(tf.memory().numTensors).toBe(before);
+    const [one, two, three] = await onThreads([1, 2, 3], bits);
     expect(two).toEqual(one);
     expect(three).toEqual(one);
     // And the values are e^x (the kernels' accuracy is tested in tests/perf/wasm-kernels.test.ts).
