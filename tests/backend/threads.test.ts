@@ -118,7 +118,7 @@ describe('wasm threads', () => {
     const x = tf.randomUniform([n], -30, 30, 'float32', 4);
     const xs = x.dataSync();
     x.dispose();
-    const e = new Float32Array(one[0]!.buffer);
+    const e = new Float32Array(one![0]!.buffer);
     for (const i of [0, 1, 50_000, n - 1]) expect(Math.abs(e[i]! - Math.exp(xs[i]!)) / Math.exp(xs[i]!)).toBeLessThan(1e-6);
   });
 
