@@ -5,7 +5,7 @@ import { bad, cleanJson, isObject, parseJsonText } from './json.js';
 import { type CheckedLayersModel, checkLayersFormat, checkLayersModel, checkLayersModelJson } from './layers-check.js';
 import { type LayersManifest, parseLayersManifest, readLayersValues } from './layers-manifest.js';
 import { MODEL_FILE_LIMITS } from './limits.js';
-import { MODEL_JSON, isIOHandler, loadBrowserArtifacts, loadHandlerArtifacts, loadNodeFs, schemeOf, toArrayBuffer } from './storage.js';
+import { MODEL_JSON, fileSize, isIOHandler, loadBrowserArtifacts, loadHandlerArtifacts, loadNodeFs, readModelJsonText, schemeOf, toArrayBuffer } from './storage.js';
 import { checkByteLength } from './weights.js';
 import { deserializeNetwork } from './deserialize.js';
 
@@ -92,27 +92,14 @@ async function readArtifacts(artifacts: unknown, fn: string, maxBytes: number, w
 
 async function readDirectory(dir: string, fn: string, maxBytes: number): Promise<ReadFile> {
   const { fs, join } = await loadNodeFs(fn, 'source', dir);
-  const size = async (path: string): Promise<number> => {
-    try {
-      const s = await fs.stat(path);
-      if (!s.isFile()) throw new Error('not a file');
-      return s.size;
-    } catch (e) {
-      throw new Error(`${fn}: cannot read ${JSON.stringify(path)} (${(e as Error).message})`);
-    }
-  };
   const jsonPath = join(dir, MODEL_JSON);
-  const jsonBytes = await size(jsonPath);
-  if (jsonBytes > MODEL_FILE_LIMITS.maxModelJsonLength) {
-    throw new Error(`${fn}: ${JSON.stringify(jsonPath)} is ${jsonBytes} bytes long, more than the limit of ${MODEL_FILE_LIMITS.maxModelJsonLength}`);
-  }
-  const checked = checkLayersModelJson(parseJsonText(await fs.readFile(jsonPath, 'utf8'), fn, JSON.stringify(jsonPath)), fn, maxBytes);
+  const checked = checkLayersModelJson(parseJsonText(await readModelJsonText(fs, jsonPath, fn), fn, JSON.stringify(jsonPath)), fn, maxBytes);
   const parts: ArrayBuffer[] = [];
   for (const [g, group] of checked.manifest.groups.entries()) {
     // Every shard is measured before any is read: their sum must be the group's declared size.
     const paths = group.paths.map((p) => join(dir, p));
     const sizes: number[] = [];
-    for (const p of paths) sizes.push(await size(p));
+    for (const p of paths) sizes.push(await fileSize(fs, p, fn));
     const total = sizes.reduce((s, x) => s + x, 0);
     if (total !== group.byteLength) {
       throw new Error(

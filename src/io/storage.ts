@@ -39,6 +39,26 @@ export interface NodeFs {
   readonly join: (...parts: string[]) => string;
 }
 
+/** The size in bytes of the regular file at `path`, or an Error in `fn`'s name saying why it cannot be read. @internal */
+export async function fileSize(fs: NodeFs['fs'], path: string, fn: string): Promise<number> {
+  try {
+    const s = await fs.stat(path);
+    if (!s.isFile()) throw new Error('not a file');
+    return s.size;
+  } catch (e) {
+    throw new Error(`${fn}: cannot read ${JSON.stringify(path)} (${(e as Error).message})`);
+  }
+}
+
+/** The text of the model.json file at `path`, read only once its size is within the limit. @internal */
+export async function readModelJsonText(fs: NodeFs['fs'], path: string, fn: string): Promise<string> {
+  const bytes = await fileSize(fs, path, fn);
+  if (bytes > MODEL_FILE_LIMITS.maxModelJsonLength) {
+    throw new Error(`${fn}: ${JSON.stringify(path)} is ${bytes} bytes long, more than the limit of ${MODEL_FILE_LIMITS.maxModelJsonLength}`);
+  }
+  return fs.readFile(path, 'utf8');
+}
+
 function isNode(): boolean {
   const proc = (globalThis as { process?: { versions?: { node?: unknown } } }).process;
   return typeof proc?.versions?.node === 'string';
@@ -195,23 +215,10 @@ async function readDirectory(dir: string, fn: string, maxBytes: number): Promise
   const { fs, join } = await loadNodeFs(fn, 'source', dir);
   const jsonPath = join(dir, MODEL_JSON);
   const weightsPath = join(dir, WEIGHTS_BIN);
-  const stat = async (path: string): Promise<number> => {
-    try {
-      const s = await fs.stat(path);
-      if (!s.isFile()) throw new Error('not a file');
-      return s.size;
-    } catch (e) {
-      throw new Error(`${fn}: cannot read ${JSON.stringify(path)} (${(e as Error).message})`);
-    }
-  };
-  const jsonBytes = await stat(jsonPath);
-  if (jsonBytes > MODEL_FILE_LIMITS.maxModelJsonLength) {
-    throw new Error(`${fn}: ${JSON.stringify(jsonPath)} is ${jsonBytes} bytes long, more than the limit of ${MODEL_FILE_LIMITS.maxModelJsonLength}`);
-  }
-  const text = await fs.readFile(jsonPath, 'utf8');
+  const text = await readModelJsonText(fs, jsonPath, fn);
   const { document, specs, totalBytes } = readEnvelope(parseJsonText(text, fn, JSON.stringify(jsonPath)), fn, maxBytes);
   // The declared size is known and within the limit: compare the file's size before reading it.
-  checkByteLength(await stat(weightsPath), totalBytes, fn, JSON.stringify(weightsPath));
+  checkByteLength(await fileSize(fs, weightsPath, fn), totalBytes, fn, JSON.stringify(weightsPath));
   const data = toArrayBuffer(await fs.readFile(weightsPath), fn, WEIGHTS_BIN);
   checkByteLength(data.byteLength, totalBytes, fn, JSON.stringify(weightsPath));
   return { document, specs, data };
